@@ -1,0 +1,48 @@
+# rr_add_module(NAME SOURCES a.cpp b.cpp DEPS rr_common Boost::system)
+#   Creates the static library rr_<NAME>. Its public include root is src/, so code includes
+#   "module/header.h". DEPS are PUBLIC: a module may only depend on modules below it in the
+#   layering of docs/architecture.md.
+#
+# rr_add_test(NAME SOURCES x_test.cpp DEPS rr_x [LABELS unit])
+#   Creates a GoogleTest executable and registers each test with ctest.
+
+set(RR_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wold-style-cast
+    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(RR_WERROR)
+    list(APPEND RR_WARNINGS -Werror)
+endif()
+
+if(RR_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(rr_target_defaults target)
+    target_compile_options(${target} PRIVATE ${RR_WARNINGS})
+    # Coroutines need this switch on g++ 12 for Asio's awaitable support.
+    target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fcoroutines>)
+    target_compile_definitions(${target} PUBLIC BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE)
+endfunction()
+
+function(rr_add_module name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    add_library(rr_${name} STATIC ${ARG_SOURCES})
+    target_include_directories(rr_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(rr_${name} PUBLIC ${ARG_DEPS})
+    rr_target_defaults(rr_${name})
+endfunction()
+
+function(rr_add_test name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_compile_definitions(${name} PRIVATE
+        RR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+        RR_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    rr_target_defaults(${name})
+    if(NOT ARG_LABELS)
+        set(ARG_LABELS unit)
+    endif()
+    gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+endfunction()

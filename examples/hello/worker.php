@@ -1,0 +1,31 @@
+<?php
+// The canonical PSR-7 worker (spiral/roadrunner-http), unchanged but for the autoload path:
+// Debian's php-nyholm-psr7 provides the PSR-7 implementation.
+require __DIR__ . '/../../php/autoload.php';
+
+use Nyholm\Psr7\Response;
+use Nyholm\Psr7\Factory\Psr17Factory;
+use Spiral\RoadRunner\Worker;
+use Spiral\RoadRunner\Http\PSR7Worker;
+
+$worker = Worker::create();
+$factory = new Psr17Factory();
+$psr7 = new PSR7Worker($worker, $factory, $factory, $factory);
+
+while (true) {
+    try {
+        $request = $psr7->waitRequest();
+        if ($request === null) {
+            break;
+        }
+    } catch (\Throwable $e) {
+        $psr7->respond(new Response(400));
+        continue;
+    }
+    try {
+        $psr7->respond(new Response(200, [], 'Hello RoadRunner!'));
+    } catch (\Throwable $e) {
+        $psr7->respond(new Response(500, [], 'Something Went Wrong!'));
+        $psr7->getWorker()->error((string) $e);
+    }
+}

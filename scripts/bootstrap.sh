@@ -11,7 +11,7 @@ packages=(
     nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libnghttp2-dev libssl-dev
     libprotobuf-dev protobuf-compiler zlib1g-dev
     # PHP side
-    php8.2-cli php8.2-opcache php-nyholm-psr7 php-psr-http-factory php-psr-http-message phpunit
+    php8.2-cli php8.2-opcache php-nyholm-psr7 php-psr-http-factory php-psr-http-message php-psr-log phpunit
     # test helpers
     curl procps
 )

@@ -33,6 +33,11 @@ std::string_view to_string(errc e) noexcept {
         case errc::kHttpTimeout: return "timeout";
         case errc::kHttpBadWorkerStatus: return "unknown status code from worker";
         case errc::kHttpBadWorkerResponse: return "invalid response from worker";
+        case errc::kFormBadContentType: return "invalid multipart content type";
+        case errc::kFormMalformed: return "malformed form body";
+        case errc::kFormTruncated: return "form body truncated";
+        case errc::kFormTooLarge: return "form over the size limit";
+        case errc::kFormInvalidTree: return "invalid multiple values to key in tree";
     }
     return "unknown error";
 }

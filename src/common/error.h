@@ -51,6 +51,13 @@ enum class errc {
     kHttpTimeout,              ///< header, body, idle or write timeout
     kHttpBadWorkerStatus,      ///< the worker answered a status outside 100..599
     kHttpBadWorkerResponse,    ///< the worker's response context could not be decoded
+
+    // --- forms and uploads (forms/) ---
+    kFormBadContentType = 400, ///< multipart Content-Type without a usable boundary parameter
+    kFormMalformed,            ///< bad urlencoded escape, or broken multipart framing/part headers
+    kFormTruncated,            ///< multipart body ended before the closing boundary
+    kFormTooLarge,             ///< a form limit was exceeded (field bytes, header bytes, parts)
+    kFormInvalidTree,          ///< a field name used both as a value and as a branch
 };
 
 /// The category that gives rr::errc values their text ("frame crc mismatch", ...).

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace rr::protocol {
@@ -95,5 +96,25 @@ std::size_t encode_header(std::span<std::byte, kMaxHeaderSize> out, std::uint8_t
 /// Convenience for tests and control frames: the whole frame as one string.
 std::string encode_frame(std::uint8_t flags, std::uint8_t byte10,
                          std::span<const std::uint32_t> options, std::string_view payload);
+
+// --- Data frames (PROTOCOL.md §1.4): one option word [context_length], payload = context ‖ body.
+
+/// The two parts of a data frame's payload; views into the frame's input buffer.
+struct DataPayload {
+    std::span<const std::byte> context;  ///< PHP calls it "header"
+    std::span<const std::byte> body;
+};
+
+/// Splits a decoded data frame at options[0].
+/// Errors: kFrameBadOptions when the frame has not exactly one option word or the context
+/// length exceeds the payload (the checks of the Go pool's receiveFrame).
+Result<DataPayload> split_data_payload(const FrameView& frame) noexcept;
+
+/// Writes the header of a data frame (one option word = context_size) for a payload of
+/// context_size + body_size bytes; returns the bytes written (16). Errors: kFrameTooLarge when
+/// context_size + body_size does not fit the 32-bit length field.
+Result<std::size_t> encode_data_header(std::span<std::byte, kMaxHeaderSize> out,
+                                       std::uint8_t flags, std::uint8_t byte10,
+                                       std::size_t context_size, std::size_t body_size) noexcept;
 
 }  // namespace rr::protocol

@@ -1,0 +1,9 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Spiral\Goridge\RPC\Exception;
+
+class CodecException extends \RuntimeException
+{
+}

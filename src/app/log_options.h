@@ -1,0 +1,14 @@
+#pragma once
+// Maps the typed `logs` section (config::LogsConfig) onto logging::LoggingOptions.
+// Thread safety: pure function.
+
+#include "config/config.h"
+#include "logging/logging.h"
+
+namespace rr::app {
+
+/// Channels in LogsConfig are already resolved against the root by the config loader, so each
+/// becomes a complete override. file_logger_options.max_age/compress are not implemented.
+logging::LoggingOptions to_logging_options(const config::LogsConfig& logs);
+
+}  // namespace rr::app

@@ -1,0 +1,90 @@
+#include "app/serve.h"
+
+#include "app/container.h"
+#include "common/version.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+namespace rr::app {
+namespace {
+
+void print_line(std::FILE* to, const std::string& line) {
+    std::fputs(line.c_str(), to);
+    std::fputc('\n', to);
+    std::fflush(to);
+}
+
+}  // namespace
+
+int serve(const config::Config& config, logging::Logging& logging,
+          std::vector<std::unique_ptr<Plugin>> plugins, const ServeOptions& options) {
+    std::signal(SIGPIPE, SIG_IGN);
+
+    boost::asio::io_context io(1);
+    // Installed before init so a signal during a slow start is not lost.
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGQUIT);
+
+    auto log = logging.get("rr");
+    for (const std::string& warning : config.warnings) log->warn("{}", warning);
+    if (options.debug) log->warn("-d: the pprof debug server is not available in this build");
+
+    Container container(io, logging, config, config.endure.grace_period);
+    for (auto& p : plugins) container.add(std::move(p));
+    container.init();
+
+    int exit_code = 0;
+    bool stopping = false;
+    auto begin_stop = [&](int code) {
+        if (stopping) return;
+        stopping = true;
+        exit_code = code;
+        container.stop([&](bool clean) {
+            if (!clean) exit_code = 1;
+            io.stop();
+        });
+    };
+
+    std::function<void(boost::system::error_code, int)> on_signal =
+        [&](boost::system::error_code ec, int /*signo*/) {
+            if (ec) return;
+            if (stopping) {
+                print_line(stdout, "exit forced");
+                logging.flush();
+                std::_Exit(1);
+            }
+            const auto grace = std::chrono::duration<double>(config.endure.grace_period);
+            print_line(stdout, fmt::format("stop signal received, grace timeout is: {:.0f} seconds",
+                                           grace.count()));
+            begin_stop(0);
+            signals.async_wait(on_signal);
+        };
+    signals.async_wait(on_signal);
+
+    bool failed_at_start = false;
+    container.serve([&](std::string_view plugin, std::string message) {
+        logging.get(plugin)->error("{}", message);
+        print_line(stderr, fmt::format("error: {}\nplugin: {}", message, plugin));
+        failed_at_start = true;
+        // Posted: the container may still be inside its serve loop.
+        boost::asio::post(io, [&] { begin_stop(1); });
+    });
+    if (!options.silent && !failed_at_start) {
+        print_line(stdout, fmt::format("[INFO] RoadRunner server started; version: {} "
+                                       "(compatible with RoadRunner {})",
+                                       kVersion, kCompatVersion));
+    }
+
+    io.run();
+    logging.flush();
+    return exit_code;
+}
+
+}  // namespace rr::app

@@ -1,0 +1,30 @@
+#pragma once
+// `rr serve` once config and logging exist: the container, the signals, the run loop.
+//
+// Signals (BEHAVIOUR.md §2.4): the first SIGINT/SIGTERM/SIGQUIT prints
+// "stop signal received, grace timeout is: N seconds" and stops the plugins in reverse order,
+// each within endure.grace_period; a second one prints "exit forced" and exits with code 1 at
+// once. SIGPIPE is ignored (peers closing sockets are handled as I/O errors).
+//
+// Thread safety: call once, from the main thread; returns when everything has stopped.
+
+#include "app/plugin.h"
+
+#include <memory>
+#include <vector>
+
+namespace rr::app {
+
+struct ServeOptions {
+    bool silent = false;  ///< -s: no "RoadRunner server started" line
+    bool debug = false;   ///< -d: pprof is not available; a warning is logged
+};
+
+/// Runs until a stop signal or a fatal plugin error. Returns the exit code: 0 after a clean
+/// stop; 1 after a fatal plugin error or a failed/timed-out stop.
+/// Throws config::ConfigError (a plugin's init) or ContainerError (broken plugin list) before
+/// anything is served; the caller prints it and exits with code 1.
+int serve(const config::Config& config, logging::Logging& logging,
+          std::vector<std::unique_ptr<Plugin>> plugins, const ServeOptions& options);
+
+}  // namespace rr::app

@@ -1,11 +1,210 @@
+// The loading pipeline (see config.h for the order of steps).
+
 #include "config/config.h"
+
+#include "config/internal.h"
+#include "config/tree.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 namespace rr::config {
 
 namespace {
+
+namespace fs = std::filesystem;
+using detail::Value;
+
+constexpr std::string_view kVersion = "3";
+constexpr std::string_view kPreviousVersion = "2.7";
+
+// Top-level sections of upstream plugins that this build does not implement: they get one
+// warning each and are ignored so that real-world configs still start.
+constexpr std::array<std::string_view, 28> kUnimplementedSections = {
+    "jobs",      "kv",          "grpc",     "temporal",  "service",   "reload",
+    "otel",      "centrifuge",  "tcp",      "fileserver", "lock",     "redis",
+    "boltdb",    "memcached",   "memory",   "amqp",      "sqs",       "nats",
+    "kafka",     "beanstalk",   "nsq",      "google_pub_sub", "googlepubsub", "informer",
+    "resetter",  "gzip",        "headers",  "static",
+};
+
 std::string join_what(const std::string& key_path, const std::string& reason) {
     return key_path.empty() ? reason : key_path + ": " + reason;
 }
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string read_file(const std::string& path, const std::string& what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ConfigError("", "cannot read " + what + " \"" + path + "\": " +
+                                  std::strerror(errno));
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool looks_non_string(const Value& v) {
+    static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    return !v.quoted && (std::regex_match(v.scalar, number) || v.scalar == "true" ||
+                         v.scalar == "false");
+}
+
+/// Returns the version string of a document; `source` names the file in messages.
+std::string check_version(const Value& root, const std::string& source) {
+    const std::string where = source.empty() ? "" : " (in " + source + ")";
+    const Value* v = root.find("version");
+    if (v == nullptr || v->is_null()) {
+        throw ConfigError("version", "required; add version: \"3\"" + where);
+    }
+    if (!v->is_scalar() || looks_non_string(*v)) {
+        detail::fail_expected("version",
+                              "the string \"3\" (quote it: version: \"3\")" + where, *v);
+    }
+    return v->scalar;
+}
+
+fs::path resolve_against(const std::string& base, const std::string& p) {
+    fs::path path(p);
+    if (path.is_relative() && !base.empty()) {
+        path = fs::path(base) / path;
+    }
+    return path;
+}
+
+/// `include`: a list of paths, or one string of whitespace-separated paths.
+std::vector<std::string> include_list(const Value& root) {
+    const Value* inc = root.find("include");
+    if (inc == nullptr || inc->is_null()) {
+        return {};
+    }
+    if (inc->is_scalar()) {
+        return detail::as_string_list(*inc, "include", " \t\r\n");
+    }
+    return detail::as_string_list(*inc, "include");
+}
+
+Config decode(const Value& root, const std::string& version, const std::string& base_dir,
+              std::vector<std::string> warnings) {
+    Config cfg;
+    cfg.version = version;
+    cfg.warnings = std::move(warnings);
+    detail::DecodeContext ctx{base_dir, &cfg.warnings};
+
+    const Value* http_node = nullptr;
+    for (const auto& [raw_key, node] : root.entries) {
+        const std::string key = lower(raw_key);
+        if (key == "version" || key == "include" || key == "envfile") {
+            continue;
+        }
+        if (node.is_null()) {
+            continue;  // `section:` without a body is the same as an absent section
+        }
+        if (key == "server") {
+            cfg.server = detail::decode_server(node, raw_key);
+        } else if (key == "http") {
+            http_node = &node;  // decoded after the loop: it needs the warnings order only
+        } else if (key == "rpc") {
+            cfg.rpc = detail::decode_rpc(node, raw_key);
+        } else if (key == "status") {
+            cfg.status = detail::decode_status(node, raw_key);
+        } else if (key == "metrics") {
+            cfg.metrics = detail::decode_metrics(node, raw_key);
+        } else if (key == "logs") {
+            cfg.logs = detail::decode_logs(node, raw_key);
+        } else if (key == "endure") {
+            cfg.endure = detail::decode_endure(node, raw_key);
+        } else if (std::find(kUnimplementedSections.begin(), kUnimplementedSections.end(),
+                             key) != kUnimplementedSections.end()) {
+            cfg.warnings.push_back(raw_key + ": section not supported by this build; ignored");
+        } else {
+            cfg.warnings.push_back(raw_key + ": unknown section; ignored");
+        }
+    }
+    if (http_node != nullptr) {
+        cfg.http = detail::decode_http(*http_node, "http", ctx);
+        if (!cfg.server) {
+            throw ConfigError("server", "section required by http (server.command starts the "
+                                        "PHP workers)");
+        }
+    }
+    return cfg;
+}
+
+Config run_pipeline(std::string_view text, const std::string& source,
+                    const std::string& config_dir, const LoadOptions& opts) {
+    if (!opts.dotenv.empty()) {
+        detail::load_dotenv(opts.dotenv);
+    }
+    // Relative `include`/`envfile` paths: the working dir when given, else the config's dir.
+    const std::string base = !opts.workdir.empty() ? opts.workdir : config_dir;
+
+    Value root = detail::parse_document(text, source);
+
+    // `envfile` (next to the config) must be loaded before anything is expanded.
+    if (const Value* envfile = root.find("envfile");
+        envfile != nullptr && envfile->is_scalar() && !envfile->scalar.empty()) {
+        const fs::path p = resolve_against(config_dir.empty() ? base : config_dir,
+                                           envfile->scalar);
+        try {
+            detail::load_dotenv(p.string());
+        } catch (const ConfigError& e) {
+            throw ConfigError("envfile", "cannot read \"" + p.string() + "\"");
+        }
+    }
+    detail::expand_tree(root);
+
+    Value overrides = Value::make_map();
+    for (const auto& o : opts.overrides) {
+        detail::apply_override(overrides, o);
+    }
+    detail::expand_tree(overrides);
+    detail::deep_merge(root, overrides);
+
+    const std::string version = check_version(root, "");
+    std::vector<std::string> warnings;
+    if (version == kPreviousVersion) {
+        warnings.emplace_back(
+            "version: \"2.7\" is deprecated; loaded as version \"3\" (update the file to "
+            "version: \"3\")");
+    } else if (version != kVersion) {
+        throw ConfigError("version", "unsupported configuration version \"" + version +
+                                         "\"; expected \"3\"");
+    }
+
+    for (const auto& inc : include_list(root)) {
+        const fs::path p = resolve_against(base, inc);
+        Value included = detail::parse_document(read_file(p.string(), "included file"),
+                                                p.string());
+        detail::expand_tree(included);
+        const std::string inc_version = check_version(included, p.string());
+        if (inc_version != version) {
+            throw ConfigError("include", "\"" + p.string() + "\" has version \"" + inc_version +
+                                             "\" but the root config has \"" + version + "\"");
+        }
+        included.erase("include");  // includes do not nest, as upstream
+        detail::deep_merge(root, included);
+    }
+    // `-o` wins over included files too.
+    detail::deep_merge(root, overrides);
+
+    Config cfg = decode(root, version, base, std::move(warnings));
+    cfg.raw_json = detail::to_json(root);
+    return cfg;
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::string key_path, std::string reason)
@@ -13,23 +212,21 @@ ConfigError::ConfigError(std::string key_path, std::string reason)
       key_path_(std::move(key_path)),
       reason_(std::move(reason)) {}
 
-bool Subnet::contains(const boost::asio::ip::address&) const noexcept { return false; }
-
 const LogSettings& LogsConfig::for_channel(std::string_view name) const {
     auto it = channels.find(std::string(name));
     return it == channels.end() ? static_cast<const LogSettings&>(*this) : it->second;
 }
 
-Config load(const LoadOptions&) { throw ConfigError("", "config loading not implemented yet"); }
-
-Config parse_string(std::string_view, const LoadOptions&) {
-    throw ConfigError("", "config loading not implemented yet");
+Config load(const LoadOptions& opts) {
+    const std::string text = read_file(opts.path, "config file");
+    std::error_code ec;
+    fs::path abs = fs::absolute(opts.path, ec);
+    const std::string dir = ec ? std::string() : abs.parent_path().string();
+    return run_pipeline(text, opts.path, dir, opts);
 }
 
-std::optional<Duration> parse_duration(std::string_view) { return std::nullopt; }
-
-std::string expand_env(std::string_view text) { return std::string(text); }
-
-std::optional<Endpoint> parse_endpoint(std::string_view) { return std::nullopt; }
+Config parse_string(std::string_view text, const LoadOptions& opts) {
+    return run_pipeline(text, "<string>", opts.workdir, opts);
+}
 
 }  // namespace rr::config

@@ -1,0 +1,398 @@
+// Decoder for the `http` section and its sub-sections.
+
+#include "config/internal.h"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+
+namespace rr::config::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Middleware names the upstream bundle (and schema) knows; others get a warning.
+constexpr std::array<std::string_view, 10> kKnownMiddleware = {
+    "headers", "gzip", "static", "sendfile", "http_metrics",
+    "proxy_ip_parser", "otel", "cache", "new_relic", "prometheus"};
+
+std::vector<std::string> lower_all(std::vector<std::string> in) {
+    for (auto& s : in) {
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    }
+    return in;
+}
+
+fs::path resolve(const DecodeContext& ctx, const std::string& p) {
+    fs::path path(p);
+    if (path.is_relative() && !ctx.base_dir.empty()) {
+        path = fs::path(ctx.base_dir) / path;
+    }
+    return path;
+}
+
+void require_file(const DecodeContext& ctx, const std::string& key_path, const std::string& p) {
+    std::error_code ec;
+    if (!fs::is_regular_file(resolve(ctx, p), ec)) {
+        fail(key_path, "file \"" + p + "\" does not exist or is not a regular file");
+    }
+}
+
+Subnet parse_subnet(const Value& v, const std::string& path) {
+    const std::string text = as_string(v, path);
+    auto bad = [&]() { fail_expected(path, "a CIDR such as \"10.0.0.0/8\" or \"::1/128\"", v); };
+    const auto slash = text.find('/');
+    if (slash == std::string::npos) {
+        bad();
+    }
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(text.substr(0, slash), ec);
+    unsigned prefix = 0;
+    const char* first = text.data() + slash + 1;
+    const char* last = text.data() + text.size();
+    auto [ptr, perr] = std::from_chars(first, last, prefix);
+    if (ec || first == last || perr != std::errc() || ptr != last ||
+        prefix > (addr.is_v4() ? 32U : 128U)) {
+        bad();
+    }
+    Subnet s;
+    s.prefix_length = prefix;
+    s.text = text;
+    // Clear the host bits so contains() can compare bytes directly.
+    auto clear = [prefix](auto bytes) {
+        for (std::size_t i = 0; i < bytes.size(); ++i) {
+            const unsigned bit0 = static_cast<unsigned>(i) * 8;
+            if (bit0 >= prefix) {
+                bytes[i] = 0;
+            } else if (prefix - bit0 < 8) {
+                bytes[i] &= static_cast<unsigned char>(0xFF << (8 - (prefix - bit0)));
+            }
+        }
+        return bytes;
+    };
+    if (addr.is_v4()) {
+        s.network = boost::asio::ip::address_v4(clear(addr.to_v4().to_bytes()));
+    } else {
+        s.network = boost::asio::ip::address_v6(clear(addr.to_v6().to_bytes()));
+    }
+    return s;
+}
+
+UploadsConfig decode_uploads(const Value& v, const std::string& path) {
+    UploadsConfig cfg;
+    MapReader r(v, path);
+    r.read("dir", cfg.dir);
+    r.read("forbid", cfg.forbid);
+    r.read("allow", cfg.allow);
+    r.finish();
+    cfg.forbid = lower_all(std::move(cfg.forbid));
+    cfg.allow = lower_all(std::move(cfg.allow));
+    return cfg;
+}
+
+HeadersConfig decode_headers(const Value& v, const std::string& path) {
+    HeadersConfig cfg;
+    MapReader r(v, path);
+    if (const Value* cv = r.take("cors")) {
+        CorsConfig cors;
+        MapReader cr(*cv, r.child("cors"));
+        cr.read("allowed_origin", cors.allowed_origin);
+        cr.read("allowed_origin_regex", cors.allowed_origin_regex);
+        cr.read("allowed_headers", cors.allowed_headers);
+        cr.read("allowed_methods", cors.allowed_methods);
+        cr.read("allow_credentials", cors.allow_credentials);
+        cr.read("exposed_headers", cors.exposed_headers);
+        cr.read_int("max_age", cors.max_age);
+        int status = 0;
+        if (cr.read_int("options_success_status", status, 0, 599) && status != 0) {
+            if (status < 100) {
+                fail_expected(cr.child("options_success_status"), "an integer between 100 and 599",
+                              Value::make_scalar(std::to_string(status), false));
+            }
+            cors.options_success_status = status;
+        }
+        cr.read("debug", cors.debug);
+        cr.finish();
+        cfg.cors = std::move(cors);
+    }
+    r.read("request", cfg.request);
+    r.read("response", cfg.response);
+    r.finish();
+    return cfg;
+}
+
+StaticConfig decode_static(const Value& v, const std::string& path, const DecodeContext& ctx) {
+    StaticConfig cfg;
+    MapReader r(v, path);
+    r.read("dir", cfg.dir);
+    if (cfg.dir.empty()) {
+        cfg.dir = ".";
+    }
+    r.read("forbid", cfg.forbid);
+    r.read("allow", cfg.allow);
+    r.read("calculate_etag", cfg.calculate_etag);
+    r.read("weak", cfg.weak);
+    r.read("request", cfg.request);
+    r.read("response", cfg.response);
+    r.finish();
+    // Upstream's `forbid: [""]` example: an empty extension matches nothing; drop it.
+    cfg.forbid.erase(std::remove(cfg.forbid.begin(), cfg.forbid.end(), ""), cfg.forbid.end());
+    cfg.forbid = lower_all(std::move(cfg.forbid));
+    cfg.allow = lower_all(std::move(cfg.allow));
+    std::error_code ec;
+    if (!fs::is_directory(resolve(ctx, cfg.dir), ec)) {
+        fail(r.child("dir"), "directory \"" + cfg.dir + "\" does not exist");
+    }
+    return cfg;
+}
+
+GzipConfig decode_gzip(const Value& v, const std::string& path) {
+    GzipConfig cfg;
+    MapReader r(v, path);
+    r.read_int("level", cfg.level, 1, 9);
+    r.read_int("min_size_bytes", cfg.min_size_bytes);
+    r.finish();
+    return cfg;
+}
+
+ClientAuthType parse_client_auth(const Value& v, const std::string& path) {
+    const std::string s = as_string(v, path);
+    if (s == "no_client_certs" || s.empty()) {
+        return ClientAuthType::kNoClientCerts;
+    }
+    if (s == "request_client_cert") {
+        return ClientAuthType::kRequestClientCert;
+    }
+    if (s == "require_any_client_cert") {
+        return ClientAuthType::kRequireAnyClientCert;
+    }
+    if (s == "verify_client_cert_if_given") {
+        return ClientAuthType::kVerifyClientCertIfGiven;
+    }
+    if (s == "require_and_verify_client_cert") {
+        return ClientAuthType::kRequireAndVerifyClientCert;
+    }
+    fail_expected(path,
+                  "one of no_client_certs, request_client_cert, require_any_client_cert, "
+                  "verify_client_cert_if_given, require_and_verify_client_cert",
+                  v);
+}
+
+SslConfig decode_ssl(const Value& v, const std::string& path, DecodeContext& ctx) {
+    SslConfig cfg;
+    cfg.address = *parse_endpoint("127.0.0.1:443");
+    MapReader r(v, path);
+    if (const Value* a = r.take("address")) {
+        cfg.address = as_endpoint(*a, r.child("address"));
+    }
+    r.read("redirect", cfg.redirect);
+    r.read("cert", cfg.cert);
+    r.read("key", cfg.key);
+    r.read("root_ca", cfg.root_ca);
+    if (cfg.root_ca.empty()) {
+        r.read("rootca", cfg.root_ca);  // pre-v3 spelling `rootCa`
+    } else {
+        r.ignore("rootca");
+    }
+    if (const Value* c = r.take("client_auth_type")) {
+        cfg.client_auth_type = parse_client_auth(*c, r.child("client_auth_type"));
+    }
+    if (const Value* av = r.take("acme")) {
+        AcmeConfig acme;
+        MapReader ar(*av, r.child("acme"));
+        ar.read("cache_dir", acme.cache_dir);
+        if (!ar.read("certs_dir", acme.cache_dir)) {  // the schema's name for the same key
+            ar.ignore("certs_dir");
+        }
+        ar.read("email", acme.email);
+        ar.read("domains", acme.domains);
+        ar.read("challenge_type", acme.challenge_type);
+        ar.read_int("alt_http_port", acme.alt_http_port);
+        ar.read_int("alt_tlsalpn_port", acme.alt_tlsalpn_port);
+        ar.read("use_production_endpoint", acme.use_production_endpoint);
+        ar.finish();
+        if (acme.email.empty()) {
+            fail(ar.child("email"), "required for ACME");
+        }
+        if (acme.domains.empty()) {
+            fail(ar.child("domains"), "at least one domain is required for ACME");
+        }
+        if (acme.challenge_type != "http-01" && acme.challenge_type != "tlsalpn-01") {
+            fail_expected(ar.child("challenge_type"), "\"http-01\" or \"tlsalpn-01\"",
+                          Value::make_scalar(acme.challenge_type, true));
+        }
+        cfg.acme = std::move(acme);
+    }
+    r.finish();
+
+    if (cfg.acme) {
+        if (cfg.cert.empty() || cfg.key.empty()) {
+            fail(r.child("acme"),
+                 "ACME certificates are not supported by this build; set ssl.cert and ssl.key");
+        }
+        ctx.warnings->push_back(r.child("acme") +
+                                ": not supported by this build; ignored (cert and key are used)");
+    }
+    if (cfg.cert.empty()) {
+        fail(r.child("cert"), "required (PEM certificate file)");
+    }
+    if (cfg.key.empty()) {
+        fail(r.child("key"), "required (PEM private key file)");
+    }
+    require_file(ctx, r.child("cert"), cfg.cert);
+    require_file(ctx, r.child("key"), cfg.key);
+    if (!cfg.root_ca.empty()) {
+        require_file(ctx, r.child("root_ca"), cfg.root_ca);
+    }
+    return cfg;
+}
+
+Http2Config decode_http2(const Value& v, const std::string& path) {
+    Http2Config cfg;
+    MapReader r(v, path);
+    r.read("h2c", cfg.h2c);
+    std::uint32_t streams = 0;
+    if (r.read_int("max_concurrent_streams", streams) && streams != 0) {
+        cfg.max_concurrent_streams = streams;  // 0 = default, as upstream
+    }
+    r.finish();
+    return cfg;
+}
+
+HttpLimitsConfig decode_limits(const Value& v, const std::string& path) {
+    HttpLimitsConfig cfg;
+    MapReader r(v, path);
+    r.read_int("max_header_bytes", cfg.max_header_bytes, 1024);
+    r.read("read_header_timeout", cfg.read_header_timeout);
+    r.read("read_timeout", cfg.read_timeout);
+    r.read("write_timeout", cfg.write_timeout);
+    r.read("idle_timeout", cfg.idle_timeout);
+    r.read_int("max_connections", cfg.max_connections);
+    r.finish();
+    if (cfg.read_header_timeout.count() == 0) {
+        fail(r.child("read_header_timeout"), "must be greater than 0");
+    }
+    return cfg;
+}
+
+}  // namespace
+
+HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& ctx) {
+    HttpConfig cfg;
+    MapReader r(v, path);
+
+    if (const Value* a = r.take("address"); a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
+        cfg.address = as_endpoint(*a, r.child("address"));
+    }
+    int code = 0;
+    if (r.read_int("internal_error_code", code, 0, 599) && code != 0) {
+        if (code < 100) {
+            fail_expected(r.child("internal_error_code"), "an integer between 100 and 599",
+                          Value::make_scalar(std::to_string(code), false));
+        }
+        cfg.internal_error_code = code;
+    }
+    r.read("access_logs", cfg.access_logs);
+    std::uint64_t mb = 0;
+    if (r.read_int("max_request_size", mb)) {
+        cfg.max_request_size_mb = mb == 0 ? 1000 : mb;  // upstream: 0 ⇒ 1000 MB, not "no limit"
+    }
+    r.read("raw_body", cfg.raw_body);
+    r.read("middleware", cfg.middleware);
+    for (const auto& name : cfg.middleware) {
+        if (std::find(kKnownMiddleware.begin(), kKnownMiddleware.end(), name) ==
+            kKnownMiddleware.end()) {
+            ctx.warnings->push_back(r.child("middleware") + ": unknown middleware \"" + name +
+                                    "\"; ignored");
+        }
+    }
+    if (const Value* ts = r.take("trusted_subnets")) {
+        const std::string p = r.child("trusted_subnets");
+        std::vector<Subnet> subnets;
+        if (ts->is_seq()) {
+            for (std::size_t i = 0; i < ts->items.size(); ++i) {
+                subnets.push_back(parse_subnet(ts->items[i], p + "[" + std::to_string(i) + "]"));
+            }
+        } else {
+            for (const auto& s : as_string_list(*ts, p)) {
+                subnets.push_back(parse_subnet(Value::make_scalar(s, true), p));
+            }
+        }
+        cfg.trusted_subnets = std::move(subnets);
+    }
+    cfg.trusted_headers = {"Forwarded", "X-Forwarded-For", "X-Real-IP", "True-Client-IP",
+                           "CF-Connecting-IP"};
+    r.read("trusted_headers", cfg.trusted_headers);
+
+    if (const Value* u = r.take("uploads")) {
+        cfg.uploads = decode_uploads(*u, r.child("uploads"));
+    }
+    if (const Value* h = r.take("headers")) {
+        cfg.headers = decode_headers(*h, r.child("headers"));
+    }
+    if (const Value* s = r.take("static")) {
+        cfg.static_files = decode_static(*s, r.child("static"), ctx);
+    }
+    if (const Value* g = r.take("gzip")) {
+        cfg.gzip = decode_gzip(*g, r.child("gzip"));
+    }
+    if (const Value* s = r.take("ssl")) {
+        cfg.ssl = decode_ssl(*s, r.child("ssl"), ctx);
+    }
+    if (const Value* h2 = r.take("http2")) {
+        cfg.http2 = decode_http2(*h2, r.child("http2"));
+    }
+    if (const Value* h3 = r.take("http3")) {
+        Http3Config h3cfg;
+        MapReader hr(*h3, r.child("http3"));
+        hr.read("address", h3cfg.address);
+        hr.read("cert", h3cfg.cert);
+        hr.read("key", h3cfg.key);
+        hr.finish();
+        cfg.http3 = std::move(h3cfg);
+        ctx.warnings->push_back(r.child("http3") + ": HTTP/3 is not supported by this build; "
+                                                   "ignored");
+    }
+    if (const Value* f = r.take("fcgi")) {
+        MapReader fr(*f, r.child("fcgi"));
+        std::string addr;
+        const Value* a = fr.take("address");
+        fr.finish();
+        if (a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
+            FcgiConfig fc;
+            fc.address = as_endpoint(*a, fr.child("address"));
+            cfg.fcgi = std::move(fc);
+            ctx.warnings->push_back(r.child("fcgi") + ": the FastCGI frontend is not supported "
+                                                      "by this build; ignored");
+        }
+    }
+    if (const Value* l = r.take("limits")) {
+        cfg.limits = decode_limits(*l, r.child("limits"));
+    }
+    if (const Value* p = r.take("pool")) {
+        cfg.pool = decode_pool(*p, r.child("pool"));
+    } else {
+        cfg.pool = decode_pool(Value{}, r.child("pool"));
+    }
+    // Configuration of middleware plugins this build does not have.
+    for (std::string_view key : {"cache", "new_relic", "otel", "sendfile"}) {
+        if (r.has(key)) {
+            ctx.warnings->push_back(r.child(key) + ": not supported by this build; ignored");
+        }
+        r.ignore(key);
+    }
+    r.finish();
+
+    if (!cfg.address && !cfg.ssl && !cfg.fcgi) {
+        fail(path, "at least one of address, ssl or fcgi.address is required");
+    }
+    return cfg;
+}
+
+}  // namespace rr::config::detail

@@ -1,0 +1,316 @@
+#include "config/tree.h"
+
+#include "config/config.h"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <regex>
+
+namespace rr::config::detail {
+
+namespace {
+
+Value from_yaml(const YAML::Node& node) {
+    Value v;
+    switch (node.Type()) {
+        case YAML::NodeType::Undefined:
+        case YAML::NodeType::Null:
+            v.kind = Value::Kind::kNull;
+            break;
+        case YAML::NodeType::Scalar:
+            // yaml-cpp tags quoted (non-plain) scalars "!" and plain ones "?".
+            v = Value::make_scalar(node.Scalar(), node.Tag() == "!");
+            break;
+        case YAML::NodeType::Sequence:
+            v.kind = Value::Kind::kSeq;
+            for (const auto& item : node) {
+                v.items.push_back(from_yaml(item));
+            }
+            break;
+        case YAML::NodeType::Map:
+            v.kind = Value::Kind::kMap;
+            for (const auto& kv : node) {
+                const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+                // A repeated key: the later one wins, as with most YAML loaders.
+                v.at_or_insert(key) = from_yaml(kv.second);
+            }
+            break;
+    }
+    return v;
+}
+
+std::string_view trim(std::string_view s, std::string_view chars = " \t\n\r") {
+    const auto b = s.find_first_not_of(chars);
+    if (b == std::string_view::npos) {
+        return {};
+    }
+    const auto e = s.find_last_not_of(chars);
+    return s.substr(b, e - b + 1);
+}
+
+bool looks_like_int(const std::string& s) {
+    static const std::regex re("[-+]?[0-9]+");
+    return std::regex_match(s, re);
+}
+
+bool looks_like_float(const std::string& s) {
+    static const std::regex re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    return std::regex_match(s, re);
+}
+
+nlohmann::ordered_json json_of(const Value& v) {
+    switch (v.kind) {
+        case Value::Kind::kNull:
+            return nullptr;
+        case Value::Kind::kScalar: {
+            if (v.quoted) {
+                return v.scalar;
+            }
+            const std::string& s = v.scalar;
+            if (s == "true" || s == "True" || s == "TRUE") {
+                return true;
+            }
+            if (s == "false" || s == "False" || s == "FALSE") {
+                return false;
+            }
+            if (looks_like_int(s)) {
+                errno = 0;
+                char* end = nullptr;
+                const long long n = std::strtoll(s.c_str(), &end, 10);
+                if (errno == 0 && end != nullptr && *end == '\0') {
+                    return n;
+                }
+            }
+            if (looks_like_float(s)) {
+                return std::strtod(s.c_str(), nullptr);
+            }
+            return s;
+        }
+        case Value::Kind::kSeq: {
+            auto arr = nlohmann::ordered_json::array();
+            for (const auto& item : v.items) {
+                arr.push_back(json_of(item));
+            }
+            return arr;
+        }
+        case Value::Kind::kMap: {
+            auto obj = nlohmann::ordered_json::object();
+            for (const auto& [key, value] : v.entries) {
+                obj[key] = json_of(value);
+            }
+            return obj;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Value Value::make_scalar(std::string text, bool is_quoted) {
+    Value v;
+    v.kind = Kind::kScalar;
+    v.scalar = std::move(text);
+    v.quoted = is_quoted;
+    return v;
+}
+
+Value Value::make_map() {
+    Value v;
+    v.kind = Kind::kMap;
+    return v;
+}
+
+const Value* Value::find(std::string_view key) const {
+    for (const auto& [k, v] : entries) {
+        if (k == key) {
+            return &v;
+        }
+    }
+    return nullptr;
+}
+
+Value* Value::find(std::string_view key) {
+    for (auto& [k, v] : entries) {
+        if (k == key) {
+            return &v;
+        }
+    }
+    return nullptr;
+}
+
+Value& Value::at_or_insert(std::string_view key) {
+    if (Value* existing = find(key)) {
+        return *existing;
+    }
+    entries.emplace_back(std::string(key), Value{});
+    return entries.back().second;
+}
+
+void Value::erase(std::string_view key) {
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->first == key) {
+            entries.erase(it);
+            return;
+        }
+    }
+}
+
+std::string Value::describe() const {
+    switch (kind) {
+        case Kind::kNull:
+            return "null";
+        case Kind::kScalar:
+            return scalar;
+        case Kind::kSeq:
+            return "a list";
+        case Kind::kMap:
+            return "a map";
+    }
+    return {};
+}
+
+Value parse_document(std::string_view text, const std::string& source) {
+    YAML::Node node;
+    try {
+        node = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        throw ConfigError("", source + ": invalid YAML/JSON: " + e.what());
+    }
+    Value v = from_yaml(node);
+    if (v.is_null()) {
+        return Value::make_map();  // an empty file is an empty document
+    }
+    if (!v.is_map()) {
+        throw ConfigError("", source + ": the document must be a map of sections");
+    }
+    return v;
+}
+
+std::pair<std::string, std::string> split_override(std::string_view argument) {
+    // Leading quotes/blanks are dropped (a quoted whole "key=value" argument), as upstream.
+    std::string_view arg = argument;
+    arg.remove_prefix(std::min(arg.size(), arg.find_first_not_of(" \t\n\r\"'`")));
+    const auto eq = arg.find('=');
+    if (eq == std::string_view::npos) {
+        throw ConfigError("-o", "invalid override \"" + std::string(argument) +
+                                    "\", expected key.path=value");
+    }
+    const std::string_view key = trim(arg.substr(0, eq));
+    std::string_view value = trim(arg.substr(eq + 1));
+    if (key.empty()) {
+        throw ConfigError("-o", "invalid override \"" + std::string(argument) +
+                                    "\": the key is empty");
+    }
+    std::string out;
+    if (!value.empty() && (value.front() == '"' || value.front() == '\'' || value.front() == '`')) {
+        const char q = value.front();
+        value = trim(value, std::string_view(&q, 1));
+        const std::string escaped = std::string("\\") + q;
+        out.reserve(value.size());
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (value.substr(i, 2) == escaped) {
+                out += q;
+                ++i;
+            } else {
+                out += value[i];
+            }
+        }
+    } else {
+        out = std::string(value);
+    }
+    if (out.empty()) {
+        throw ConfigError("-o", "invalid override \"" + std::string(argument) +
+                                    "\": the value is empty");
+    }
+    return {std::string(key), out};
+}
+
+void apply_override(Value& root, std::string_view argument) {
+    auto [key, text] = split_override(argument);
+
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = key.find('.', start);
+        parts.push_back(key.substr(start, dot - start));
+        if (parts.back().empty()) {
+            throw ConfigError("-o", "invalid override key \"" + key + "\": empty path segment");
+        }
+        if (dot == std::string::npos) {
+            break;
+        }
+        start = dot + 1;
+    }
+
+    Value value = Value::make_scalar(text, true);
+    if (text.front() == '[' || text.front() == '{') {
+        try {
+            value = from_yaml(YAML::Load(text));
+        } catch (const YAML::Exception&) {
+            // Not a valid flow collection: keep it as the literal string.
+        }
+    }
+
+    Value* cur = &root;
+    std::string walked;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        walked += (walked.empty() ? "" : ".") + parts[i];
+        Value& next = cur->at_or_insert(parts[i]);
+        if (next.is_null()) {
+            next = Value::make_map();
+        } else if (!next.is_map()) {
+            throw ConfigError("-o", "cannot set \"" + key + "\": \"" + walked +
+                                        "\" is not a map");
+        }
+        cur = &next;
+    }
+    cur->at_or_insert(parts.back()) = std::move(value);
+}
+
+void deep_merge(Value& dst, const Value& src) {
+    if (dst.is_map() && src.is_map()) {
+        for (const auto& [key, value] : src.entries) {
+            Value& slot = dst.at_or_insert(key);
+            if (slot.is_map() && value.is_map()) {
+                deep_merge(slot, value);
+            } else {
+                slot = value;
+            }
+        }
+        return;
+    }
+    dst = src;
+}
+
+void expand_tree(Value& root) {
+    switch (root.kind) {
+        case Value::Kind::kNull:
+            break;
+        case Value::Kind::kScalar:
+            if (root.scalar.find('$') != std::string::npos) {
+                root.scalar = expand_env(root.scalar);
+                // A substituted value is text, whatever it looks like (as upstream's viper).
+                root.quoted = true;
+            }
+            break;
+        case Value::Kind::kSeq:
+            for (auto& item : root.items) {
+                expand_tree(item);
+            }
+            break;
+        case Value::Kind::kMap:
+            for (auto& [key, value] : root.entries) {
+                expand_tree(value);
+            }
+            break;
+    }
+}
+
+std::string to_json(const Value& root) { return json_of(root).dump(); }
+
+}  // namespace rr::config::detail

@@ -1,0 +1,168 @@
+#include "cli/cli.h"
+
+#include "app/container.h"
+#include "app/log_options.h"
+#include "app/plugins.h"
+#include "app/serve.h"
+
+#include <fmt/format.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace rr::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kPidFile = ".pid";
+
+int fail(const std::string& message) {
+    std::fputs(("error: " + message + "\n").c_str(), stderr);
+    std::fflush(stderr);
+    return 1;
+}
+
+/// Makes -c absolute (against the directory rr was started in), then changes into -w or, without
+/// -w, into the config file's directory (upstream behaviour). Returns an error message or "".
+std::string prepare_paths(GlobalOptions& g) {
+    std::error_code ec;
+    const fs::path config = fs::absolute(g.config, ec).lexically_normal();
+    if (ec) return fmt::format("-c {}: {}", g.config, ec.message());
+    g.config = config.string();
+    const std::string dir = g.workdir.empty() ? config.parent_path().string() : g.workdir;
+    if (::chdir(dir.c_str()) != 0) {
+        return fmt::format("cannot change to the working directory \"{}\": {}", dir,
+                           std::strerror(errno));
+    }
+    return {};
+}
+
+/// `-p`: .pid with our process id in the working directory, removed when serve returns.
+class PidFile {
+public:
+    PidFile() = default;
+    PidFile(const PidFile&) = delete;
+    PidFile& operator=(const PidFile&) = delete;
+    ~PidFile() {
+        if (!path_.empty()) {
+            std::error_code ec;
+            fs::remove(path_, ec);
+        }
+    }
+    std::string write() {
+        path_ = (fs::current_path() / kPidFile).string();
+        std::ofstream out(path_, std::ios::trunc);
+        out << ::getpid();
+        out.close();
+        if (!out) {
+            const std::string err = fmt::format("cannot write {}", path_);
+            path_.clear();
+            return err;
+        }
+        return {};
+    }
+
+private:
+    std::string path_;
+};
+
+int run_serve(const Invocation& inv, const PluginFactory& make_plugins) {
+    const GlobalOptions& g = inv.global;
+    config::LoadOptions load;
+    load.path = g.config;
+    load.workdir = fs::current_path().string();
+    load.overrides = g.overrides;
+    load.dotenv = g.dotenv;
+
+    config::Config cfg;
+    try {
+        cfg = config::load(load);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+
+    std::unique_ptr<logging::Logging> logging;
+    try {
+        logging = std::make_unique<logging::Logging>(app::to_logging_options(cfg.logs));
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+
+    PidFile pid_file;
+    if (g.pid) {
+        if (std::string err = pid_file.write(); !err.empty()) return fail(err);
+    }
+
+    try {
+        return app::serve(cfg, *logging, make_plugins(), {.silent = g.silent, .debug = g.debug});
+    } catch (const std::exception& e) {
+        // config::ConfigError from a plugin's init, app::ContainerError, a failed listener...
+        logging->flush();
+        return fail(e.what());
+    }
+}
+
+int run_stop(const Invocation& inv) {
+    std::ifstream in(kPidFile);
+    std::string text;
+    if (!in || !std::getline(in, text)) {
+        return fail(fmt::format("cannot read {} in {} (was the server started with -p?)",
+                                kPidFile, fs::current_path().string()));
+    }
+    pid_t pid = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+    if (ec != std::errc{} || pid <= 0) return fail(fmt::format("{}: not a process id", kPidFile));
+
+    if (::kill(pid, SIGTERM) != 0) {
+        return fail(fmt::format("cannot signal process {}: {}", pid, std::strerror(errno)));
+    }
+    if (inv.force) {
+        // Upstream: a second SIGTERM one second later forces the exit.
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        if (::kill(pid, SIGTERM) != 0 && errno != ESRCH) {
+            return fail(fmt::format("cannot signal process {}: {}", pid, std::strerror(errno)));
+        }
+    }
+    return 0;
+}
+
+/// `rr reset` / `rr workers`: the RPC client plugs in here once the rpc plugin exists.
+int run_rpc_command(const Invocation& inv) {
+    const char* what = inv.command == Command::kReset ? "reset" : "workers";
+    return fail(fmt::format("{}: not available yet: needs the rpc plugin", what));
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, const PluginFactory& plugins) {
+    ParseResult parsed = parse(std::vector<std::string>(argv, argv + argc));
+    if (!parsed.invocation) {
+        std::fputs(parsed.out.c_str(), stdout);
+        std::fputs(parsed.err.c_str(), stderr);
+        return parsed.exit_code;
+    }
+    Invocation& inv = *parsed.invocation;
+    if (std::string err = prepare_paths(inv.global); !err.empty()) return fail(err);
+
+    switch (inv.command) {
+        case Command::kServe: return run_serve(inv, plugins);
+        case Command::kStop: return run_stop(inv);
+        case Command::kReset:
+        case Command::kWorkers: return run_rpc_command(inv);
+    }
+    return 1;
+}
+
+int run(int argc, const char* const* argv) { return run(argc, argv, app::default_plugins); }
+
+}  // namespace rr::cli

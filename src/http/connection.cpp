@@ -1,0 +1,665 @@
+#include "http/connection.h"
+
+#include "http/response_head.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <exception>
+
+namespace rr::http::detail {
+
+namespace {
+
+constexpr std::size_t kInitialBuffer = 4096;
+constexpr std::size_t kMinRead = 2048;
+constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::optional<std::uint64_t> parse_length(std::string_view s) {
+    if (s.empty() || s.size() > 19) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return v;
+}
+
+bool has_token(std::string_view list, std::string_view token) {
+    while (true) {
+        auto comma = list.find(',');
+        auto item = list.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (iequals(item, token)) return true;
+        if (comma == std::string_view::npos) return false;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+spdlog::logger& logger(const std::shared_ptr<spdlog::logger>& l) {
+    return l ? *l : *spdlog::default_logger();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// ServerState
+
+ServerState::ServerState(asio::io_context& io, ServerSettings s, Handler& h,
+                         std::shared_ptr<spdlog::logger> l)
+    : ioc(io), settings(std::move(s)), handler(h), log(std::move(l)) {}
+
+const std::string& ServerState::date() {
+    std::time_t now = std::time(nullptr);
+    if (now != date_second_ || date_.empty()) {
+        date_second_ = now;
+        date_ = http_date(static_cast<long long>(now));
+    }
+    return date_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection: lifetime and loop
+
+Connection::Connection(std::shared_ptr<ServerState> state, Socket socket)
+    : state_(std::move(state)), socket_(std::move(socket)) {
+    self_ = state_->connections.insert(state_->connections.end(), this);
+    buf_.resize(kInitialBuffer);
+    head_buf_.reserve(512);
+}
+
+Connection::~Connection() { state_->connections.erase(self_); }
+
+void Connection::set_deadline(Clock::duration d) noexcept {
+    deadline_ = d.count() > 0 ? Clock::now() + d : Clock::time_point::max();
+}
+
+void Connection::expire() noexcept {
+    timed_out_ = true;
+    deadline_ = Clock::time_point::max();
+    error_code ec;
+    socket_.cancel(ec);
+}
+
+void Connection::stop(bool hard) noexcept {
+    stop_requested_ = true;
+    if (hard || phase_ == Phase::kIdle) {
+        error_code ec;
+        socket_.cancel(ec);
+        if (hard) {
+            client_gone_ = true;
+            socket_.close(ec);
+        }
+    }
+}
+
+asio::awaitable<void> Connection::run() {
+    try {
+        co_await serve();
+    } catch (const std::exception& e) {
+        logger(state_->log).warn("http: connection from {} failed: {}", peer_.to_string(),
+                                 e.what());
+    } catch (...) {
+        logger(state_->log).warn("http: connection from {} failed", peer_.to_string());
+    }
+    error_code ec;
+    socket_.close(ec);
+}
+
+asio::awaitable<void> Connection::serve() {
+    error_code ec;
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    auto remote = socket_.remote_endpoint(ec);
+    if (ec) co_return;
+    peer_ = remote.address();
+    peer_port_ = remote.port();
+
+    const auto& s = state_->settings;
+    HeadLimits limits{s.max_header_bytes};
+    for (;;) {
+        // --- read the head of the next request ---
+        phase_ = Phase::kIdle;
+        set_deadline(s.idle_timeout);
+        RequestHead head;
+        std::size_t scanned = 0;
+        for (;;) {
+            if (begin_ != end_) {
+                if (phase_ == Phase::kIdle) {
+                    phase_ = Phase::kHead;
+                    set_deadline(s.header_timeout);
+                }
+                auto r = parse_request_head(buffered(), limits, head, scanned);
+                if (r.status == HeadStatus::kComplete) {
+                    begin_ += r.consumed;
+                    break;
+                }
+                if (r.status == HeadStatus::kError) {
+                    logger(state_->log).debug("http: {}: refused request: {}", peer_.to_string(),
+                                              r.reason);
+                    http11_ = true;
+                    co_await answer_error_and_close(r.http_status);
+                    co_return;
+                }
+                scanned = end_ - begin_;
+            }
+            if (stop_requested_ && phase_ == Phase::kIdle) co_return;
+            ec = co_await read_more();
+            if (ec) {
+                if (timed_out_ && phase_ == Phase::kHead && !stop_requested_) {
+                    timed_out_ = false;
+                    co_await answer_error_and_close(408);
+                }
+                co_return;
+            }
+        }
+        if (!co_await serve_one(std::move(head))) co_return;
+    }
+}
+
+asio::awaitable<bool> Connection::serve_one(RequestHead head) {
+    const auto& s = state_->settings;
+    request_start_ = Clock::now();
+    auto wall_start = std::chrono::system_clock::now();
+    http11_ = head.is_http11();
+    is_head_ = head.method == "HEAD";
+    close_after_ = !head.keep_alive || stop_requested_;
+    framing_ = head.framing;
+    body_remaining_ = head.framing == BodyFraming::kContentLength ? head.content_length : 0;
+    body_bytes_ = 0;
+    body_done_ = head.framing == BodyFraming::kNone;
+    body_error_status_ = 0;
+    body_error_ = {};
+    expect_continue_ = head.expect_continue && !body_done_;
+    continue_sent_ = false;
+    decoder_ = ChunkedDecoder(s.max_header_bytes);
+    head_sent_ = false;
+    response_done_ = false;
+    status_ = 0;
+    bytes_written_ = 0;
+    mode_ = BodyMode::kNone;
+    trailers_.clear();
+
+    // A declared body over the limit is refused before anything is read (and before 100).
+    if (head.framing == BodyFraming::kContentLength && head.content_length > s.max_request_size) {
+        co_await answer_error_and_close(413);
+        co_return false;
+    }
+
+    Request request(std::move(head), peer_, peer_port_, s.tls, *this, s.mapping);
+    phase_ = Phase::kHandler;
+    deadline_ = Clock::time_point::max();
+    try {
+        co_await state_->handler.handle(request, *this);
+    } catch (const std::exception& e) {
+        logger(state_->log).error("http: handler failed for {} {}: {}", request.method(),
+                                  request.target(), e.what());
+    } catch (...) {
+        logger(state_->log).error("http: handler failed for {} {}", request.method(),
+                                  request.target());
+    }
+    phase_ = Phase::kHandler;
+    deadline_ = Clock::time_point::max();
+
+    if (!response_done_ && !client_gone_) {
+        if (head_sent_) {
+            close_after_ = true;  // an unfinished stream: the client sees the body cut short
+        } else if (body_error_status_ != 0) {
+            close_after_ = true;
+            std::string resp = make_error_response(body_error_status_, http11_, state_->date());
+            status_ = body_error_status_;
+            co_await write(resp);  // on failure client_gone_ is set: no linger below
+        } else {
+            int code = s.internal_error_code;
+            if (code < 200 || code > 599) code = 500;
+            co_await send_response(code, Fields{}, {});
+        }
+    }
+
+    Completion done;
+    done.status = status_;
+    done.body_bytes_read = body_bytes_;
+    done.bytes_written = bytes_written_;
+    done.start = wall_start;
+    done.elapsed = Clock::now() - request_start_;
+    done.client_gone = client_gone_;
+    state_->handler.on_complete(request, done);
+
+    if (client_gone_) co_return false;
+    if (close_after_ || stop_requested_) {
+        co_await lingering_close();
+        co_return false;
+    }
+    if (!body_done_) {
+        if (expect_continue_ && !continue_sent_) {
+            co_await lingering_close();  // the client may never send the body
+            co_return false;
+        }
+        if (!co_await drain_body()) {
+            co_await lingering_close();
+            co_return false;
+        }
+    }
+    co_return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket I/O with deadlines (the sweep enforces them)
+
+asio::awaitable<Connection::error_code> Connection::read_more() {
+    if (begin_ == end_) {
+        begin_ = end_ = 0;
+    } else if (buf_.size() - end_ < kMinRead) {
+        if (begin_ > 0) {
+            std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        if (buf_.size() - end_ < kMinRead) {
+            buf_.resize(std::max(buf_.size() * 2, end_ + kMinRead));
+        }
+    }
+    error_code ec;
+    std::size_t n = co_await socket_.async_read_some(
+        asio::buffer(buf_.data() + end_, buf_.size() - end_),
+        asio::redirect_error(asio::use_awaitable, ec));
+    end_ += n;
+    if (timed_out_) {
+        co_return make_error_code(rr::errc::kHttpTimeout);
+    }
+    co_return ec;
+}
+
+asio::awaitable<Connection::error_code> Connection::write(std::string_view a, std::string_view b,
+                                                          std::string_view c) {
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    auto saved_phase = phase_;
+    auto saved_deadline = deadline_;
+    phase_ = Phase::kWrite;
+    set_deadline(state_->settings.write_timeout);
+    std::array<asio::const_buffer, 3> bufs{asio::buffer(a.data(), a.size()),
+                                           asio::buffer(b.data(), b.size()),
+                                           asio::buffer(c.data(), c.size())};
+    error_code ec;
+    std::size_t n = co_await asio::async_write(socket_, bufs,
+                                               asio::redirect_error(asio::use_awaitable, ec));
+    bytes_written_ += n;
+    phase_ = saved_phase;
+    deadline_ = saved_deadline;
+    if (timed_out_) {
+        ec = make_error_code(rr::errc::kHttpTimeout);
+    }
+    if (ec) {
+        client_gone_ = true;
+        close_after_ = true;
+    }
+    co_return ec;
+}
+
+asio::awaitable<void> Connection::answer_error_and_close(int status) {
+    status_ = status;
+    std::string resp = make_error_response(status, http11_, state_->date());
+    auto ec = co_await write(resp);
+    if (!ec) co_await lingering_close();
+}
+
+asio::awaitable<void> Connection::lingering_close() {
+    // Half-close, then read and discard what the client still sends for a short while, so our
+    // last response is not destroyed by a reset (unread data at close() makes the kernel RST).
+    error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    phase_ = Phase::kClosing;
+    set_deadline(state_->settings.linger_timeout);
+    std::uint64_t total = 0;
+    while (total < kMaxLingerBytes && !timed_out_) {
+        std::size_t n = co_await socket_.async_read_some(
+            asio::buffer(buf_.data(), buf_.size()), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        total += n;
+    }
+    begin_ = end_ = 0;
+    socket_.close(ec);
+}
+
+asio::awaitable<bool> Connection::drain_body() {
+    const auto limit = state_->settings.max_drain_bytes;
+    std::uint64_t start = body_bytes_;
+    if (framing_ == BodyFraming::kContentLength && body_remaining_ > limit) co_return false;
+    while (!body_done_) {
+        auto piece = co_await read_body_some();
+        if (!piece) co_return false;
+        if (body_bytes_ - start > limit) co_return false;
+    }
+    co_return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BodySource
+
+asio::awaitable<Result<std::string_view>> Connection::read_body_some() {
+    if (body_error_) co_return body_error_;
+    if (body_done_) co_return std::string_view{};
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    if (expect_continue_ && !continue_sent_ && !head_sent_) {
+        continue_sent_ = true;
+        if (auto ec = co_await write(kContinue)) co_return ec;
+    }
+    const auto& s = state_->settings;
+    auto saved_phase = phase_;
+    phase_ = Phase::kBody;
+    deadline_ = s.read_timeout.count() > 0 ? request_start_ + s.read_timeout
+                                           : Clock::time_point::max();
+    auto fail = [&](int status, error_code ec) {
+        body_error_status_ = status;
+        body_error_ = ec;
+        close_after_ = true;
+        phase_ = saved_phase;
+        deadline_ = Clock::time_point::max();
+        return ec;
+    };
+    for (;;) {
+        if (begin_ != end_) {
+            if (framing_ == BodyFraming::kContentLength) {
+                auto n = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(body_remaining_, end_ - begin_));
+                std::string_view piece(buf_.data() + begin_, n);
+                begin_ += n;
+                body_remaining_ -= n;
+                body_bytes_ += n;
+                body_done_ = body_remaining_ == 0;
+                phase_ = saved_phase;
+                deadline_ = Clock::time_point::max();
+                co_return piece;
+            }
+            auto step = decoder_.next(buffered());
+            begin_ += step.consumed;
+            if (step.error != rr::errc::kOk) {
+                co_return fail(400, make_error_code(rr::errc::kHttpBadRequest));
+            }
+            if (!step.data.empty()) {
+                body_bytes_ += step.data.size();
+                if (body_bytes_ > s.max_request_size) {
+                    co_return fail(413, make_error_code(rr::errc::kHttpBodyTooLarge));
+                }
+                phase_ = saved_phase;
+                deadline_ = Clock::time_point::max();
+                co_return step.data;
+            }
+            if (step.done) {
+                body_done_ = true;
+                phase_ = saved_phase;
+                deadline_ = Clock::time_point::max();
+                co_return std::string_view{};
+            }
+            if (body_bytes_ + decoder_.pending_chunk_bytes() > s.max_request_size) {
+                co_return fail(413, make_error_code(rr::errc::kHttpBodyTooLarge));
+            }
+        }
+        auto ec = co_await read_more();
+        if (ec) {
+            if (timed_out_) {
+                timed_out_ = false;
+                co_return fail(408, make_error_code(rr::errc::kHttpTimeout));
+            }
+            client_gone_ = ec == asio::error::eof || ec == asio::error::connection_reset;
+            co_return fail(400, client_gone_ ? ec : make_error_code(rr::errc::kHttpBadRequest));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ResponseWriter
+
+Connection::error_code Connection::check_final_status(int status) const {
+    if (status < 200 || status > 599) return make_error_code(rr::errc::kHttpBadWorkerStatus);
+    if (head_sent_ || response_done_) return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    return {};
+}
+
+void Connection::declare_trailers(const Fields& headers) {
+    trailers_.clear();
+    for (const auto& f : headers) {
+        if (!iequals(f.name, "trailer")) continue;
+        std::string_view list = f.value;
+        while (true) {
+            auto comma = list.find(',');
+            auto item = list.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            if (is_token(item) && !iequals(item, "content-length") &&
+                !iequals(item, "transfer-encoding") && !iequals(item, "trailer")) {
+                trailers_.push_back(Field{std::string(item), {}});
+            }
+            if (comma == std::string_view::npos) break;
+            list.remove_prefix(comma + 1);
+        }
+    }
+    update_trailers(headers);
+}
+
+void Connection::update_trailers(const Fields& headers) {
+    for (auto& t : trailers_) {
+        if (const std::string* v = headers.find(t.name)) t.value = *v;
+    }
+}
+
+void Connection::build_head(int status, const Fields& headers, BodyMode mode,
+                            std::uint64_t length) {
+    head_buf_.clear();
+    append_status_line(head_buf_, status, http11_);
+    bool has_date = false;
+    for (const auto& f : headers) {
+        if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
+            iequals(f.name, "trailer")) {
+            continue;
+        }
+        if (iequals(f.name, "connection")) {
+            if (has_token(f.value, "close")) close_after_ = true;
+            continue;
+        }
+        bool is_trailer = std::any_of(trailers_.begin(), trailers_.end(),
+                                      [&](const Field& t) { return iequals(t.name, f.name); });
+        if (is_trailer) continue;
+        has_date = has_date || iequals(f.name, "date");
+        append_field(head_buf_, f.name, f.value);
+    }
+    if (!has_date) {
+        head_buf_.append("Date: ").append(state_->date()).append("\r\n");
+    }
+    switch (mode) {
+        case BodyMode::kFixed:
+            head_buf_.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+            break;
+        case BodyMode::kChunked:
+            head_buf_.append("Transfer-Encoding: chunked\r\n");
+            if (!trailers_.empty()) {
+                head_buf_.append("Trailer: ");
+                for (std::size_t i = 0; i < trailers_.size(); ++i) {
+                    if (i > 0) head_buf_.append(", ");
+                    head_buf_.append(trailers_[i].name);
+                }
+                head_buf_.append("\r\n");
+            }
+            break;
+        case BodyMode::kUntilClose:
+            close_after_ = true;
+            break;
+        case BodyMode::kNone:
+            break;
+    }
+    if (close_after_ || stop_requested_) {
+        close_after_ = true;
+        head_buf_.append("Connection: close\r\n");
+    } else if (!http11_) {
+        head_buf_.append("Connection: keep-alive\r\n");
+    }
+    head_buf_.append("\r\n");
+}
+
+asio::awaitable<Connection::error_code> Connection::send_interim(int status,
+                                                                 const Fields& headers) {
+    if (status < 100 || status > 199 || status == 101) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerStatus);
+    }
+    if (head_sent_ || response_done_) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    }
+    if (!http11_) co_return error_code{};  // HTTP/1.0 clients do not understand 1xx
+    head_buf_.clear();
+    append_status_line(head_buf_, status, true);
+    for (const auto& f : headers) {
+        append_field(head_buf_, f.name, f.value);
+    }
+    head_buf_.append("\r\n");
+    co_return co_await write(head_buf_);
+}
+
+asio::awaitable<Connection::error_code> Connection::send_response(int status,
+                                                                  const Fields& headers,
+                                                                  std::string_view body) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
+        if (auto ec = co_await start_stream(status, headers, body)) co_return ec;
+        co_return co_await finish_stream(headers);
+    }
+    trailers_.clear();
+    status_ = status;
+    std::uint64_t length = body.size();
+    BodyMode mode = BodyMode::kFixed;
+    if (status_has_no_body(status)) {
+        mode = BodyMode::kNone;
+        body = {};
+    } else if (is_head_) {
+        if (const std::string* cl = headers.find("content-length")) {
+            if (auto v = parse_length(*cl)) length = *v;
+        }
+        body = {};
+    }
+    build_head(status, headers, mode, length);
+    head_sent_ = true;
+    auto ec = co_await write(head_buf_, body);
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+asio::awaitable<Connection::error_code> Connection::start_stream(int status,
+                                                                 const Fields& headers,
+                                                                 std::string_view first_chunk) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    status_ = status;
+    declare_trailers(headers);
+    std::uint64_t length = 0;
+    if (is_head_ || status_has_no_body(status)) {
+        mode_ = BodyMode::kNone;
+        if (is_head_ && !status_has_no_body(status)) {
+            if (const std::string* cl = headers.find("content-length")) {
+                if (auto v = parse_length(*cl)) {
+                    mode_ = BodyMode::kFixed;  // announce it; no bytes follow for HEAD
+                    length = *v;
+                }
+            }
+        }
+        build_head(status, headers, mode_, length);
+        mode_ = BodyMode::kNone;
+        head_sent_ = true;
+        co_return co_await write(head_buf_);
+    }
+    const std::string* cl = headers.find("content-length");
+    std::optional<std::uint64_t> declared = cl ? parse_length(*cl) : std::nullopt;
+    if (declared && trailers_.empty()) {
+        mode_ = BodyMode::kFixed;
+        length = *declared;
+        fixed_remaining_ = *declared;
+    } else if (http11_) {
+        mode_ = BodyMode::kChunked;
+    } else {
+        mode_ = BodyMode::kUntilClose;
+        trailers_.clear();
+    }
+    build_head(status, headers, mode_, length);
+    head_sent_ = true;
+    if (first_chunk.empty()) co_return co_await write(head_buf_);
+    if (mode_ == BodyMode::kChunked) {
+        char size_line[24];
+        int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", first_chunk.size());
+        head_buf_.append(size_line, static_cast<std::size_t>(n));
+        co_return co_await write(head_buf_, first_chunk, "\r\n");
+    }
+    if (mode_ == BodyMode::kFixed) {
+        if (first_chunk.size() > fixed_remaining_) {
+            first_chunk = first_chunk.substr(0, static_cast<std::size_t>(fixed_remaining_));
+            close_after_ = true;
+        }
+        fixed_remaining_ -= first_chunk.size();
+    }
+    co_return co_await write(head_buf_, first_chunk);
+}
+
+asio::awaitable<Connection::error_code> Connection::send_chunk(std::string_view data) {
+    if (!head_sent_ || response_done_) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    }
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    if (data.empty()) co_return error_code{};  // an empty chunk would end a chunked body
+    switch (mode_) {
+        case BodyMode::kNone:
+            co_return error_code{};
+        case BodyMode::kChunked: {
+            char size_line[24];
+            int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+            co_return co_await write(std::string_view(size_line, static_cast<std::size_t>(n)),
+                                     data, "\r\n");
+        }
+        case BodyMode::kFixed:
+            if (data.size() > fixed_remaining_) {
+                data = data.substr(0, static_cast<std::size_t>(fixed_remaining_));
+                close_after_ = true;
+            }
+            fixed_remaining_ -= data.size();
+            if (data.empty()) co_return error_code{};
+            co_return co_await write(data);
+        case BodyMode::kUntilClose:
+            co_return co_await write(data);
+    }
+    co_return error_code{};
+}
+
+asio::awaitable<Connection::error_code> Connection::finish_stream(const Fields& headers) {
+    if (!head_sent_ || response_done_) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    }
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    error_code ec;
+    switch (mode_) {
+        case BodyMode::kChunked: {
+            update_trailers(headers);
+            head_buf_.assign("0\r\n");
+            for (const auto& t : trailers_) {
+                if (!t.value.empty()) append_field(head_buf_, t.name, t.value);
+            }
+            head_buf_.append("\r\n");
+            ec = co_await write(head_buf_);
+            break;
+        }
+        case BodyMode::kFixed:
+            if (fixed_remaining_ != 0) close_after_ = true;  // the client sees a short body
+            break;
+        case BodyMode::kUntilClose:
+            close_after_ = true;
+            break;
+        case BodyMode::kNone:
+            break;
+    }
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+}  // namespace rr::http::detail

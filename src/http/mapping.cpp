@@ -1,0 +1,307 @@
+#include "http/mapping.h"
+
+#include <boost/asio/ip/address_v6.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+namespace rr::http {
+
+namespace ip = boost::asio::ip;
+
+namespace {
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string strip_crlf(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        if (c != '\r' && c != '\n') out.push_back(c);
+    }
+    return out;
+}
+
+/// Go's validCookieValueByte.
+bool valid_cookie_value_byte(unsigned char b) noexcept {
+    return b >= 0x20 && b < 0x7f && b != '"' && b != ';' && b != '\\';
+}
+
+std::optional<ip::address> parse_ip(std::string_view s) {
+    boost::system::error_code ec;
+    auto a = ip::make_address(std::string(s), ec);
+    if (ec) return std::nullopt;
+    return a;
+}
+
+/// A node from Forwarded `for=` or a header value: "1.2.3.4", "1.2.3.4:80", "[::1]:80", "::1".
+std::optional<std::string> normalise_node(std::string_view v) {
+    v = trim(v);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+        v = v.substr(1, v.size() - 2);
+    }
+    if (!v.empty() && v.front() == '[') {
+        auto close = v.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        v = v.substr(1, close - 1);
+    } else if (v.find(':') != std::string_view::npos && v.find(':') == v.rfind(':')) {
+        v = v.substr(0, v.find(':'));  // IPv4 with a port
+    }
+    auto a = parse_ip(v);
+    if (!a) return std::nullopt;
+    return ip_to_string(*a);
+}
+
+std::optional<std::string> from_forwarded(std::string_view v) {
+    // First element (before ','), first pair named "for" (case-insensitive).
+    v = v.substr(0, v.find(','));
+    while (!v.empty()) {
+        auto semi = v.find(';');
+        auto pair = trim(v.substr(0, semi));
+        auto eq = pair.find('=');
+        if (eq != std::string_view::npos && iequals(trim(pair.substr(0, eq)), "for")) {
+            return normalise_node(pair.substr(eq + 1));
+        }
+        if (semi == std::string_view::npos) break;
+        v.remove_prefix(semi + 1);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string canonical_header_key(std::string_view name) {
+    for (char c : name) {
+        if (!is_token_char(static_cast<unsigned char>(c))) {
+            return std::string(name);
+        }
+    }
+    std::string out(name);
+    bool upper = true;
+    for (auto& c : out) {
+        if (upper && c >= 'a' && c <= 'z') {
+            c = static_cast<char>(c - ('a' - 'A'));
+        } else if (!upper && c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c + ('a' - 'A'));
+        }
+        upper = c == '-';
+    }
+    return out;
+}
+
+std::optional<std::string> query_unescape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= s.size()) return std::nullopt;
+            int hi = hex_value(s[i + 1]);
+            int lo = hex_value(s[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out.push_back(static_cast<char>((hi << 4) | lo));
+            i += 2;
+        } else if (c == '+') {
+            out.push_back(' ');
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> parse_cookies(const std::vector<std::string_view>& headers) {
+    std::map<std::string, std::string> out;
+    for (std::string_view line : headers) {
+        line = trim(line);
+        while (!line.empty()) {
+            auto semi = line.find(';');
+            auto part = trim(line.substr(0, semi));
+            line = semi == std::string_view::npos ? std::string_view{} : line.substr(semi + 1);
+            if (part.empty()) continue;
+            auto eq = part.find('=');
+            auto name = trim(part.substr(0, eq));
+            std::string_view value =
+                eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+            if (!is_token(name)) continue;
+            if (value.size() > 1 && value.front() == '"' && value.back() == '"') {
+                value = value.substr(1, value.size() - 2);
+            }
+            bool ok = true;
+            for (char c : value) {
+                if (!valid_cookie_value_byte(static_cast<unsigned char>(c))) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (!ok) continue;
+            auto unescaped = query_unescape(value);
+            if (!unescaped) continue;
+            out[std::string(name)] = std::move(*unescaped);
+        }
+    }
+    return out;
+}
+
+ip::address unmap(const ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        return ip::make_address_v4(ip::v4_mapped, a.to_v6());
+    }
+    return a;
+}
+
+std::string ip_to_string(const ip::address& a) { return unmap(a).to_string(); }
+
+std::string raw_query(std::string_view target) {
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return {};
+    return strip_crlf(target.substr(q + 1));
+}
+
+std::string build_uri(std::string_view scheme, std::string_view host, std::string_view target) {
+    auto sep = target.find("://");
+    bool absolute = sep != std::string_view::npos && !target.empty() && target.front() != '/';
+    if (absolute) {
+        return strip_crlf(target);
+    }
+    std::string out;
+    out.reserve(scheme.size() + 3 + host.size() + target.size());
+    out.append(scheme);
+    out.append("://");
+    out.append(strip_crlf(host));
+    out.append(strip_crlf(target));
+    return out;
+}
+
+bool Cidr::contains(const ip::address& addr) const noexcept {
+    ip::address a = unmap(addr);
+    if (a.is_v4() != network.is_v4()) return false;
+    if (a.is_v4()) {
+        std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
+        return (a.to_v4().to_uint() & mask) == (network.to_v4().to_uint() & mask);
+    }
+    auto x = a.to_v6().to_bytes();
+    auto n = network.to_v6().to_bytes();
+    unsigned bits = prefix;
+    for (std::size_t i = 0; i < 16 && bits > 0; ++i) {
+        unsigned take = bits >= 8 ? 8 : bits;
+        auto mask = static_cast<unsigned char>(0xff << (8 - take));
+        if ((x[i] & mask) != (n[i] & mask)) return false;
+        bits -= take;
+    }
+    return true;
+}
+
+Result<Cidr> parse_cidr(std::string_view text) {
+    text = trim(text);
+    auto slash = text.find('/');
+    if (slash == std::string_view::npos) return rr::errc::kHttpBadRequest;
+    auto addr = parse_ip(text.substr(0, slash));
+    if (!addr) return rr::errc::kHttpBadRequest;
+    auto bits_text = text.substr(slash + 1);
+    unsigned bits = 0;
+    auto [p, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
+    if (ec != std::errc{} || p != bits_text.data() + bits_text.size() || bits_text.empty()) {
+        return rr::errc::kHttpBadRequest;
+    }
+    unsigned max = addr->is_v4() ? 32 : 128;
+    if (bits > max) return rr::errc::kHttpBadRequest;
+    Cidr c;
+    c.prefix = bits;
+    // Clear host bits.
+    if (addr->is_v4()) {
+        std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+        c.network = ip::address_v4(addr->to_v4().to_uint() & mask);
+    } else {
+        auto b = addr->to_v6().to_bytes();
+        unsigned left = bits;
+        for (auto& byte : b) {
+            unsigned take = left >= 8 ? 8 : left;
+            byte = static_cast<unsigned char>(byte & (take == 0 ? 0 : (0xff << (8 - take))));
+            left -= take;
+        }
+        c.network = ip::address_v6(b);
+    }
+    return c;
+}
+
+bool in_subnets(const std::vector<Cidr>& subnets, const ip::address& a) noexcept {
+    for (const auto& s : subnets) {
+        if (s.contains(a)) return true;
+    }
+    return false;
+}
+
+std::vector<std::string> default_trusted_headers() {
+    return {"Forwarded", "X-Forwarded-For", "X-Real-Ip", "True-Client-Ip", "Cf-Connecting-Ip"};
+}
+
+std::optional<std::string> forwarded_client_ip(const Fields& fields,
+                                               const std::vector<std::string>& trusted_headers) {
+    for (const auto& name : trusted_headers) {
+        const std::string* v = fields.find(name);
+        if (v == nullptr || trim(*v).empty()) continue;
+        std::optional<std::string> ip;
+        if (iequals(name, "forwarded")) {
+            ip = from_forwarded(*v);
+        } else if (iequals(name, "x-forwarded-for")) {
+            ip = normalise_node(std::string_view(*v).substr(0, v->find(',')));
+        } else {
+            ip = normalise_node(*v);
+        }
+        if (ip) return ip;
+    }
+    return std::nullopt;
+}
+
+bool forwarded_https(const Fields& fields) {
+    const std::string* v = fields.find("x-forwarded-proto");
+    if (v == nullptr) return false;
+    return iequals(trim(std::string_view(*v).substr(0, v->find(','))), "https");
+}
+
+MappedRequest map_request(const RequestHead& head, const ip::address& peer,
+                          const MappingOptions& options) {
+    MappedRequest m;
+    m.remote_addr = ip_to_string(peer);
+    m.protocol = head.protocol();
+    m.method = head.method;
+    bool https = options.tls;
+    if (!options.trusted_subnets.empty() && in_subnets(options.trusted_subnets, peer)) {
+        if (auto client = forwarded_client_ip(head.fields, options.trusted_headers)) {
+            m.remote_addr = std::move(*client);
+        }
+        https = https || forwarded_https(head.fields);
+    }
+    m.uri = build_uri(https ? "https" : "http", head.host, head.target);
+    m.raw_query = raw_query(head.target);
+
+    m.headers.reserve(head.fields.size());
+    for (const auto& f : head.fields) {
+        if (iequals(f.name, "host")) continue;
+        std::string key = canonical_header_key(f.name);
+        auto it = std::find_if(m.headers.begin(), m.headers.end(),
+                               [&](const auto& e) { return e.first == key; });
+        if (it == m.headers.end()) {
+            m.headers.emplace_back(std::move(key), std::vector<std::string>{f.value});
+        } else {
+            it->second.push_back(f.value);
+        }
+    }
+    m.cookies = parse_cookies(head.fields.all("cookie"));
+    return m;
+}
+
+}  // namespace rr::http

@@ -1,0 +1,95 @@
+#pragma once
+// Pure helpers that turn a parsed request into the fields RoadRunner hands to PHP
+// (PROTOCOL.md §4.5, BEHAVIOUR.md §3.1, §3.5). Shared by the JSON and protobuf codecs: the
+// codecs take a MappedRequest and only encode it.
+//
+// Thread safety: stateless functions; Cidr is a value type.
+
+#include "common/result.h"
+#include "http/request_parser.h"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rr::http {
+
+/// Go's textproto.CanonicalMIMEHeaderKey: first letter and letters after '-' upper-cased, the
+/// rest lower-cased ("x-foo-bar" → "X-Foo-Bar"). A name holding any byte that is not a token
+/// character (space, ':', non-ASCII, ...) is returned unchanged, as Go does.
+std::string canonical_header_key(std::string_view name);
+
+/// url.QueryUnescape: "%XX" → byte, '+' → space. nullopt for a bad escape.
+std::optional<std::string> query_unescape(std::string_view s);
+
+/// Cookies of every `Cookie` header value, Go's readCookies rules: ';'-separated pairs, names
+/// must be tokens, values may be double-quoted and must be valid cookie-value bytes; then each
+/// value is URL-unescaped (RoadRunner) and a cookie whose value fails to unescape is dropped.
+/// Duplicate names: the last one wins.
+std::map<std::string, std::string> parse_cookies(const std::vector<std::string_view>& headers);
+
+/// The peer IP as Go prints it without the port: IPv4 dotted, IPv6 without brackets, an
+/// IPv4-mapped IPv6 address as IPv4.
+std::string ip_to_string(const boost::asio::ip::address& ip);
+/// IPv4-mapped IPv6 → IPv4; other addresses unchanged.
+boost::asio::ip::address unmap(const boost::asio::ip::address& ip);
+
+/// The query of a request-target: everything after the first '?', CR/LF removed ("" if none).
+std::string raw_query(std::string_view target);
+
+/// The absolute URI PHP sees: an absolute-form target is kept; otherwise scheme + "://" +
+/// host + target. CR and LF are removed.
+std::string build_uri(std::string_view scheme, std::string_view host, std::string_view target);
+
+/// One trusted subnet. IPv4-mapped IPv6 peers match IPv4 subnets.
+struct Cidr {
+    boost::asio::ip::address network;  ///< host bits cleared
+    unsigned prefix = 0;
+    bool contains(const boost::asio::ip::address& ip) const noexcept;
+};
+/// "10.0.0.0/8", "::1/128". A bare address or a bad prefix gives kHttpBadRequest (callers turn
+/// that into a config error).
+Result<Cidr> parse_cidr(std::string_view text);
+bool in_subnets(const std::vector<Cidr>& subnets, const boost::asio::ip::address& ip) noexcept;
+
+/// Default order of the headers that carry the client IP (BEHAVIOUR.md §1.2 trusted_headers).
+std::vector<std::string> default_trusted_headers();
+
+/// The client IP a trusted proxy reports, from the first of `trusted_headers` (in order) that
+/// yields a valid IP: Forwarded (first `for=`, quotes, brackets and port removed),
+/// X-Forwarded-For (left-most entry), others (whole value, trimmed). nullopt if none.
+/// The caller checks that the peer is trusted first.
+std::optional<std::string> forwarded_client_ip(const Fields& fields,
+                                               const std::vector<std::string>& trusted_headers);
+
+/// True when the first value of X-Forwarded-Proto is "https" (case-insensitive).
+bool forwarded_https(const Fields& fields);
+
+struct MappingOptions {
+    bool tls = false;                           ///< RR terminated TLS → https scheme
+    std::vector<Cidr> trusted_subnets;          ///< empty = proxy_ip_parser disabled
+    std::vector<std::string> trusted_headers = default_trusted_headers();
+};
+
+/// The request as RoadRunner hands it to PHP, independent of the codec.
+struct MappedRequest {
+    std::string remote_addr;  ///< IP without port (client IP if the peer is a trusted proxy)
+    std::string protocol;     ///< "HTTP/1.1"
+    std::string method;
+    std::string uri;          ///< absolute
+    /// Canonical names in first-seen order, values in order; no Host entry.
+    std::vector<std::pair<std::string, std::vector<std::string>>> headers;
+    std::map<std::string, std::string> cookies;
+    std::string raw_query;
+    std::map<std::string, std::vector<std::string>> attributes;  ///< empty here; middleware adds
+};
+
+MappedRequest map_request(const RequestHead& head, const boost::asio::ip::address& peer,
+                          const MappingOptions& options);
+
+}  // namespace rr::http

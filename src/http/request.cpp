@@ -1,0 +1,26 @@
+#include "http/request.h"
+
+namespace rr::http {
+
+boost::asio::awaitable<boost::system::error_code> Request::read_body(std::string& out) {
+    if (auto len = content_length()) {
+        out.reserve(out.size() + static_cast<std::size_t>(*len));
+    }
+    for (;;) {
+        auto piece = co_await body_->read_body_some();
+        if (!piece) co_return piece.error();
+        if (piece.value().empty()) co_return boost::system::error_code{};
+        out.append(piece.value());
+    }
+}
+
+boost::asio::awaitable<boost::system::error_code> Request::read_body(BodySink& sink) {
+    for (;;) {
+        auto piece = co_await body_->read_body_some();
+        if (!piece) co_return piece.error();
+        if (piece.value().empty()) co_return boost::system::error_code{};
+        if (auto ec = sink.on_body_data(piece.value())) co_return ec;
+    }
+}
+
+}  // namespace rr::http

@@ -1,0 +1,79 @@
+#pragma once
+// The request head parser: request line + header fields, with the framing rules that stop
+// request smuggling. Pure code over bytes, no I/O (fuzzed by fuzz/http/).
+//
+// Strictness (each violation is a 400 unless noted; the connection then closes):
+//   - every line ends in CRLF; a bare CR or bare LF anywhere in the head is refused;
+//   - obs-fold (a field line starting with SP/HTAB) is refused;
+//   - field names are tokens, no whitespace before ':'; values contain no CTL except HTAB;
+//   - Content-Length: digits only; repeats (separate fields or a comma list) must be identical;
+//   - Transfer-Encoding together with Content-Length, on HTTP/1.0, repeated, or with
+//     "chunked" not the only coding is refused; a single unknown coding gives 501;
+//   - HTTP/1.1 without Host, or more than one Host, is refused (as Go does);
+//   - a version other than HTTP/1.x gives 505; an Expect other than 100-continue gives 417;
+//   - request line + fields longer than max_head_bytes gives 431.
+// Up to 8 empty lines before the request line are skipped (RFC 9112 §2.2).
+//
+// Thread safety: stateless functions.
+
+#include "common/error.h"
+#include "http/fields.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace rr::http {
+
+enum class BodyFraming {
+    kNone,           ///< no body
+    kContentLength,  ///< `content_length` bytes follow
+    kChunked,        ///< Transfer-Encoding: chunked
+};
+
+/// A parsed request line + header fields.
+struct RequestHead {
+    std::string method;   ///< as sent (case-sensitive token)
+    std::string target;   ///< request-target as sent (origin, absolute, authority or "*")
+    int version_major = 1;
+    int version_minor = 1;
+    Fields fields;        ///< names as sent; values with surrounding whitespace removed
+
+    BodyFraming framing = BodyFraming::kNone;
+    std::uint64_t content_length = 0;  ///< valid when framing == kContentLength
+    bool keep_alive = true;            ///< from the version and Connection
+    bool expect_continue = false;      ///< Expect: 100-continue (HTTP/1.1 only)
+    std::string host;                  ///< Host field value ("" when absent)
+
+    /// "HTTP/1.1", "HTTP/1.0" (Go's r.Proto).
+    std::string protocol() const;
+    bool is_http11() const noexcept { return version_major == 1 && version_minor >= 1; }
+};
+
+struct HeadLimits {
+    std::size_t max_head_bytes = 1024 * 1024;  ///< request line + fields + final CRLF
+};
+
+enum class HeadStatus { kNeedMore, kComplete, kError };
+
+struct HeadParseResult {
+    HeadStatus status = HeadStatus::kNeedMore;
+    std::size_t consumed = 0;      ///< kComplete: bytes of the head, incl. skipped empty lines
+    int http_status = 0;           ///< kError: 400, 417, 431, 501 or 505
+    rr::errc error = rr::errc::kOk;  ///< kError: kHttpBadRequest or kHttpHeadersTooLarge
+    std::string_view reason;       ///< kError: short static text for logs
+};
+
+/// Parses the head at the start of `data`. Returns kNeedMore while the blank line that ends
+/// the head has not arrived yet (and the limit is not exceeded). `scan_from` is a hint: bytes
+/// before it are known not to contain the end of the head (pass the previous data size; 0 is
+/// always correct). On kComplete `out` holds the head; on other results `out` is unspecified.
+HeadParseResult parse_request_head(std::string_view data, const HeadLimits& limits,
+                                   RequestHead& out, std::size_t scan_from = 0);
+
+/// tchar per RFC 9110 §5.6.2.
+bool is_token_char(unsigned char c) noexcept;
+bool is_token(std::string_view s) noexcept;
+
+}  // namespace rr::http

@@ -1,0 +1,52 @@
+#pragma once
+// ServerSettings: everything the HTTP/1.1 listener needs, as a plain struct. The lead maps
+// config::HttpConfig (http.address, http.limits, max_request_size, trusted_subnets, ...) here.
+// Defaults equal upstream's hard-coded plain-HTTP values (BEHAVIOUR.md §1.2).
+//
+// Thread safety: a value type, copied into the Server at construction.
+
+#include "http/mapping.h"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace rr::http {
+
+struct ServerSettings {
+    using Duration = std::chrono::steady_clock::duration;
+
+    /// Listen host: "" = all IPv4 interfaces (upstream's ":8080"), "::" or "[::]" = all
+    /// interfaces, dual-stack; an IPv4/IPv6 literal; "localhost" → 127.0.0.1; other names are
+    /// resolved once at start().
+    std::string host;
+    std::uint16_t port = 0;  ///< 0 = any free port (tests)
+    bool reuse_port = true;  ///< SO_REUSEPORT, as upstream's tcplisten
+
+    std::size_t max_header_bytes = 1024 * 1024;            ///< request line + fields → 431
+    std::uint64_t max_request_size = 1000ull * 1024 * 1024;  ///< body bytes → 413
+
+    /// Zero means no limit. The header timeout runs from the first byte of a request to the end
+    /// of its head; the read timeout from the end of the head to the end of the body; each
+    /// write must finish within the write timeout; the idle timeout covers a keep-alive
+    /// connection with no request in progress.
+    Duration header_timeout = std::chrono::minutes(5);
+    Duration read_timeout = std::chrono::minutes(5);
+    Duration write_timeout = std::chrono::minutes(5);
+    Duration idle_timeout = std::chrono::hours(1);
+    /// How long a closing connection keeps reading (and discarding) after an error response,
+    /// so the client sees the response instead of a reset.
+    Duration linger_timeout = std::chrono::seconds(1);
+
+    std::size_t max_connections = 10000;  ///< 0 = unlimited; beyond it: 503 + close
+    /// Unread body bytes discarded to keep a connection alive after a response; more → close.
+    std::uint64_t max_drain_bytes = 256 * 1024;
+
+    int internal_error_code = 500;  ///< answer when the handler gives none (100..599)
+    bool tls = false;               ///< scheme of the uri given to PHP
+
+    MappingOptions mapping;  ///< trusted subnets/headers for remoteAddr and the uri scheme
+};
+
+}  // namespace rr::http

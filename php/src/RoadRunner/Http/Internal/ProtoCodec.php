@@ -77,24 +77,44 @@ final class ProtoCodec
                     $uri = \substr($buf, $pos, $len);
                     break;
                 case 0x2A:
-                    [$key, $values] = self::readMapEntry($buf, $pos, $next);
-                    if ($key !== '' && !\is_numeric($key)) {
-                        $headers[$key] = $values;
-                    }
-                    break;
                 case 0x32:
-                    [$key, $values] = self::readMapEntry($buf, $pos, $next);
-                    $cookies[$key] = \count($values) === 1 ? $values[0] : \implode(',', $values);
+                case 0x52:
+                    // Fast path for the canonical layout {0x0A key 0x12 {0x0A value}*} with
+                    // one-byte lengths; anything else goes through readMapEntry().
+                    $key = null;
+                    $p = $pos;
+                    if ($len >= 4 && $buf[$p] === "\x0A" && ($kl = \ord($buf[$p + 1])) < 0x80
+                        && $p + 2 + $kl + 2 <= $next && $buf[$p + 2 + $kl] === "\x12"
+                        && \ord($buf[$p + 3 + $kl]) === $next - $p - 4 - $kl
+                    ) {
+                        $values = [];
+                        $q = $p + 4 + $kl;
+                        while ($q + 1 < $next && $buf[$q] === "\x0A" && ($vl = \ord($buf[$q + 1])) < 0x80) {
+                            $values[] = \substr($buf, $q + 2, $vl);
+                            $q += 2 + $vl;
+                        }
+                        if ($q === $next) {
+                            $key = \substr($buf, $p + 2, $kl);
+                        }
+                    }
+                    if ($key === null) {
+                        [$key, $values] = self::readMapEntry($buf, $pos, $next);
+                    }
+                    if ($tag === 0x2A) {
+                        if ($key !== '' && !\is_numeric($key)) {
+                            $headers[$key] = $values;
+                        }
+                    } elseif ($tag === 0x32) {
+                        $cookies[$key] = \count($values) === 1 ? $values[0] : \implode(',', $values);
+                    } else {
+                        $attributes[$key] = $values[0] ?? '';
+                    }
                     break;
                 case 0x3A:
                     $rawQuery = \substr($buf, $pos, $len);
                     break;
                 case 0x4A:
                     $uploads = \substr($buf, $pos, $len);
-                    break;
-                case 0x52:
-                    [$key, $values] = self::readMapEntry($buf, $pos, $next);
-                    $attributes[$key] = $values[0] ?? '';
                     break;
             }
             $pos = $next;
@@ -129,8 +149,17 @@ final class ProtoCodec
      */
     public static function encodeResponse(int $status, array $headers): string
     {
-        $out = $status === 0 ? '' : "\x08" . self::varint($status);
+        $out = $status === 0 ? '' : "\x08" . ($status < 0x80 && $status > 0 ? \chr($status) : self::varint($status));
         foreach ($headers as $name => $values) {
+            if (\is_array($values) && \count($values) === 1 && \is_string($v = \reset($values))
+                && ($vl = \strlen($v)) < 0x7E && ($kl = \strlen((string) $name)) < 0x7C
+                && $vl + $kl < 0x7A
+            ) {
+                // One short value: every length fits in one byte.
+                $out .= "\x12" . \chr($kl + $vl + 6) . "\x0A" . \chr($kl) . $name
+                    . "\x12" . \chr($vl + 2) . "\x0A" . \chr($vl) . $v;
+                continue;
+            }
             $entry = self::mapEntry((string) $name, \is_array($values) ? $values : [$values]);
             if ($entry !== '') {
                 $out .= "\x12" . self::varint(\strlen($entry)) . $entry;

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <optional>
 
 namespace rr::config::detail {
 
@@ -184,7 +185,9 @@ ClientAuthType parse_client_auth(const Value& v, const std::string& path) {
                   v);
 }
 
-SslConfig decode_ssl(const Value& v, const std::string& path, DecodeContext& ctx) {
+/// nullopt when the section sets neither cert, key nor acme: upstream then runs no HTTPS.
+std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path,
+                                    DecodeContext& ctx) {
     SslConfig cfg;
     cfg.address = *parse_endpoint("127.0.0.1:443");
     MapReader r(v, path);
@@ -238,6 +241,10 @@ SslConfig decode_ssl(const Value& v, const std::string& path, DecodeContext& ctx
         }
         ctx.warnings->push_back(r.child("acme") +
                                 ": not supported by this build; ignored (cert and key are used)");
+    }
+    if (cfg.cert.empty() && cfg.key.empty() && !cfg.acme) {
+        ctx.warnings->push_back(path + ": neither cert nor key is set; HTTPS disabled");
+        return std::nullopt;
     }
     if (cfg.cert.empty()) {
         fail(r.child("cert"), "required (PEM certificate file)");

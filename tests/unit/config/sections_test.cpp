@@ -421,6 +421,13 @@ TEST(Http, Ssl) {
     EXPECT_EQ(cfg.http->ssl->root_ca, "c.pem");
     EXPECT_EQ(cfg.http->ssl->client_auth_type, ClientAuthType::kRequireAndVerifyClientCert);
 
+    cfg = parse_string(base + "    address: ':8443'\n    redirect: false\n" +
+                           "  address: 127.0.0.1:80\n", opts);
+    EXPECT_FALSE(cfg.http->ssl);
+    EXPECT_EQ(cfg.warnings,
+              (std::vector<std::string>{"http.ssl: neither cert nor key is set; HTTPS disabled"}));
+    EXPECT_EQ(error_of(base + "    address: ':8443'\n", opts),
+              "http: at least one of address, ssl or fcgi.address is required");
     EXPECT_EQ(error_of(base + "    key: k.pem\n", opts),
               "http.ssl.cert: required (PEM certificate file)");
     EXPECT_EQ(error_of(base + "    cert: c.pem\n", opts),
@@ -432,6 +439,50 @@ TEST(Http, Ssl) {
               "http.ssl.client_auth_type: expected one of no_client_certs, request_client_cert, "
               "require_any_client_cert, verify_client_cert_if_given, "
               "require_and_verify_client_cert, got \"maybe\"");
+}
+
+TEST(RealWorld, TypicalAppConfigLoads) {
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "public");
+    LoadOptions opts;
+    opts.workdir = dir.path().string();
+    const Config cfg = parse_string(R"(
+version: '3'
+rpc:
+  listen: tcp://127.0.0.1:6001
+server:
+  command: "php app.php"
+  relay: pipes
+http:
+  address: 0.0.0.0:8080
+  middleware: [ "gzip", "static" ]
+  static:
+    dir: "public"
+    forbid: [ ".php", ".htaccess" ]
+  pool:
+    num_workers: 1
+    supervisor:
+      max_worker_memory: 100
+jobs:
+  pool:
+    num_workers: 2
+    max_worker_memory: 100
+  consume: { }
+kv:
+  local:
+    driver: memory
+    config:
+      interval: 60
+metrics:
+  address: localhost:2112
+logs:
+  level: debug
+  mode: development
+)",
+                                    opts);
+    ASSERT_TRUE(cfg.http);
+    EXPECT_EQ(cfg.http->pool.supervisor->max_worker_memory_mb, 100U);
+    EXPECT_EQ(cfg.warnings.size(), 2U);
 }
 
 TEST(Http, AcmeIsAcceptedButNeedsCertificates) {

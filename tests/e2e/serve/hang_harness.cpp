@@ -1,0 +1,31 @@
+// `rr` with one extra plugin whose stop never completes, for the forced-exit and grace-period
+// e2e tests. Same CLI and plugin list as the real binary otherwise.
+#include "app/plugins.h"
+#include "cli/cli.h"
+
+namespace {
+
+class HangOnStopPlugin final : public rr::app::Plugin {
+public:
+    static constexpr std::string_view kName = "hang_on_stop";
+    std::string_view name() const noexcept override { return kName; }
+    rr::app::InitStatus init(rr::app::InitContext&) override {
+        return rr::app::InitStatus::kEnabled;
+    }
+    void stop(rr::app::Deadline, rr::app::StopDone done) override {
+        held_ = std::move(done);  // never called: simulates a worker pool that will not drain
+    }
+
+private:
+    rr::app::StopDone held_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return rr::cli::run(argc, argv, [] {
+        auto plugins = rr::app::default_plugins();
+        plugins.push_back(std::make_unique<HangOnStopPlugin>());
+        return plugins;
+    });
+}

@@ -20,7 +20,9 @@ namespace {
 // Small writes are gathered up to this size before write(2).
 constexpr std::size_t kWriteBuffer = 64 * 1024;
 
-bool write_all(int fd, std::string_view data) {
+// Writes all of `data`; returns false on an error. `written` counts the bytes that made it.
+bool write_all(int fd, std::string_view data, std::size_t& written) {
+    written = 0;
     while (!data.empty()) {
         const ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0) {
@@ -29,6 +31,7 @@ bool write_all(int fd, std::string_view data) {
             }
             return false;
         }
+        written += static_cast<std::size_t>(n);
         data.remove_prefix(static_cast<std::size_t>(n));
     }
     return true;
@@ -162,8 +165,10 @@ private:
 
     void write_through(std::string_view data) {
         UploadedFile& file = files_.back();
-        if (write_all(fd_, data)) {
-            file.size += static_cast<std::int64_t>(data.size());
+        std::size_t written = 0;
+        const bool ok = write_all(fd_, data, written);
+        file.size += static_cast<std::int64_t>(written);
+        if (ok) {
             return;
         }
         // Go keeps the partial temp file and reports UPLOAD_ERR_CANT_WRITE.

@@ -1,11 +1,13 @@
 #include "app/serve.h"
 
 #include "app/container.h"
+#include "app/sd_notify.h"
 #include "common/version.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <fmt/format.h>
 
@@ -46,6 +48,7 @@ int serve(const config::Config& config, logging::Logging& logging,
         if (stopping) return;
         stopping = true;
         exit_code = code;
+        sd_notify("STOPPING=1");
         container.stop([&](bool clean) {
             if (!clean) exit_code = 1;
             io.stop();
@@ -71,7 +74,7 @@ int serve(const config::Config& config, logging::Logging& logging,
     bool failed_at_start = false;
     container.serve([&](std::string_view plugin, std::string message) {
         logging.get(plugin)->error("{}", message);
-        print_line(stderr, fmt::format("error: {}\nplugin: {}", message, plugin));
+        print_line(stderr, fmt::format("error: plugin {}: {}", plugin, message));
         failed_at_start = true;
         // Posted: the container may still be inside its serve loop.
         boost::asio::post(io, [&] { begin_stop(1); });
@@ -82,7 +85,24 @@ int serve(const config::Config& config, logging::Logging& logging,
                                        kVersion, kCompatVersion));
     }
 
+    // systemd: READY=1 now, then a watchdog ping every half period while running.
+    boost::asio::steady_timer watchdog(io);
+    std::function<void()> arm_watchdog;
+    if (!failed_at_start && sd_notify("READY=1") && config.endure.watchdog_sec > 0) {
+        const auto period = std::chrono::milliseconds(config.endure.watchdog_sec * 500);
+        arm_watchdog = [&, period] {
+            watchdog.expires_after(period);
+            watchdog.async_wait([&](boost::system::error_code ec) {
+                if (ec || stopping) return;
+                sd_notify("WATCHDOG=1");
+                arm_watchdog();
+            });
+        };
+        arm_watchdog();
+    }
+
     io.run();
+    watchdog.cancel();
     logging.flush();
     return exit_code;
 }

@@ -5,6 +5,7 @@
 // "stop signal received, grace timeout is: N seconds" and stops the plugins in reverse order,
 // each within endure.grace_period; a second one prints "exit forced" and exits with code 1 at
 // once. SIGPIPE is ignored (peers closing sockets are handled as I/O errors).
+// With $NOTIFY_SOCKET set, systemd gets READY=1, STOPPING=1 and watchdog pings (sd_notify.h).
 //
 // Thread safety: call once, from the main thread; returns when everything has stopped.
 

@@ -8,7 +8,10 @@
  * The relay is in memory (hands out the same request frame, packs and drops answers), so the
  * numbers are the library's own cost without the pipe syscalls.
  *
- * Usage: php http_codec_bench.php [iterations]   (see run.sh for the opcache/JIT variants)
+ * Usage: php http_codec_bench.php [iterations-per-run=2000] [runs=30]
+ * (run.sh runs it without opcache, with opcache, and with opcache + JIT). Codecs are
+ * interleaved run by run and the best run of each is kept, so that load from other processes
+ * on the machine hits both codecs alike.
  */
 
 declare(strict_types=1);
@@ -75,7 +78,8 @@ $contexts = [
 ];
 $responseHeaders = ['Content-Type' => ['text/html; charset=utf-8'], 'Cache-Control' => ['no-store'], 'X-Powered-By' => ['rr']];
 
-$iterations = (int) ($argv[1] ?? 20000);
+$iterations = (int) ($argv[1] ?? 2000);
+$runs = (int) ($argv[2] ?? 30);
 $factory = new Psr17Factory();
 
 /** µs per iteration of one timed run, after a short warm-up (which also lets the JIT trace). */
@@ -115,10 +119,8 @@ foreach ($contexts as $codec => $frame) {
     ];
 }
 
-// Codecs are interleaved run by run and the best run is kept, so that load from other
-// processes on the machine hits both codecs alike.
 $results = [];
-for ($run = 0; $run < 5; ++$run) {
+for ($run = 0; $run < $runs; ++$run) {
     foreach ($cases as $codec => $phases) {
         foreach ($phases as $phase => $fn) {
             $t = measure($fn, $iterations);
@@ -127,8 +129,8 @@ for ($run = 0; $run < 5; ++$run) {
     }
 }
 
-\printf("%-12s %-6s %10s %10s %10s   (context bytes: json %d, proto %d; %d iterations, PHP %s)\n",
-    'mode', 'codec', 'decode_us', 'encode_us', 'psr7_us', \strlen($jsonContext), \strlen($protoContext), $iterations, \PHP_VERSION);
+\printf("%-12s %-6s %10s %10s %10s   (context bytes: json %d, proto %d; best of %d runs x %d; PHP %s)\n",
+    'mode', 'codec', 'decode_us', 'encode_us', 'psr7_us', \strlen($jsonContext), \strlen($protoContext), $runs, $iterations, \PHP_VERSION);
 foreach ($results as $codec => $r) {
     \printf("%-12s %-6s %10.2f %10.2f %10.2f\n", $mode, $codec, $r['decode'], $r['encode'], $r['psr7']);
 }

@@ -453,6 +453,12 @@ void Connection::update_trailers(const Fields& headers) {
 
 void Connection::build_head(int status, const Fields& headers, BodyMode mode,
                             std::uint64_t length) {
+    // Announce the close when the unread rest of the body will not be drained (see serve_one).
+    if (!body_done_ && ((expect_continue_ && !continue_sent_) ||
+                        (framing_ == BodyFraming::kContentLength &&
+                         body_remaining_ > state_->settings.max_drain_bytes))) {
+        close_after_ = true;
+    }
     head_buf_.clear();
     append_status_line(head_buf_, status, http11_);
     bool has_date = false;

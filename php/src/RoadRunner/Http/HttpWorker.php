@@ -176,7 +176,9 @@ class HttpWorker implements HttpWorkerInterface
                 $headers[$name] = [(string) $values];
             }
         }
-        return \json_encode(['status' => $status, 'headers' => $headers], self::JSON_ENCODE_FLAGS);
+        // A list (numeric names only) would encode as a JSON array; the server wants an object.
+        $map = \array_is_list($headers) ? (object) $headers : $headers;
+        return \json_encode(['status' => $status, 'headers' => $map], self::JSON_ENCODE_FLAGS);
     }
 
     private static function requestFromJson(string $header, string $body): Request

@@ -139,6 +139,9 @@ final class ProtoCodecTest extends TestCase
         yield 'broken varint' => ["\x40\x80"];
         yield 'map entry past the end' => ["\x2A\x05\x0A\x09abc"];
         yield 'wire type 3' => ["\x0B"];
+        yield 'negative length' => ["\x0A\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01abc"];
+        yield 'negative length in a map entry' => ["\x2A\x0D\x0A\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01ab"];
+        yield 'negative length of an unknown field' => ["\x62\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01"];
     }
 
     /** @dataProvider truncated */
@@ -146,6 +149,38 @@ final class ProtoCodecTest extends TestCase
     {
         $this->expectException(\UnexpectedValueException::class);
         ProtoCodec::decodeRequest($bytes, '');
+    }
+
+    public function testEveryPrefixAndRandomMutationDecodesOrFailsCleanly(): void
+    {
+        $full = ProtoCodec::encodeRequest([
+            'remoteAddr' => '127.0.0.1', 'protocol' => 'HTTP/1.1', 'method' => 'POST', 'uri' => 'http://h/?q=1',
+            'headers' => ['A' => ['1', '22'], 'Long' => [\str_repeat('x', 200)]], 'cookies' => ['c' => 'v'],
+            'rawQuery' => 'q=1', 'parsed' => true, 'attributes' => ['k' => 'v'],
+        ]);
+        \mt_srand(20261127);
+        $inputs = [];
+        for ($i = 0; $i <= \strlen($full); ++$i) {
+            $inputs[] = \substr($full, 0, $i);
+        }
+        for ($i = 0; $i < 2000; ++$i) {
+            $bytes = $full;
+            for ($flips = \mt_rand(1, 3); $flips > 0; --$flips) {
+                $bytes[\mt_rand(0, \strlen($bytes) - 1)] = \chr(\mt_rand(0, 255));
+            }
+            $inputs[] = $bytes;
+        }
+
+        $decoded = 0;
+        foreach ($inputs as $bytes) {
+            try {
+                ProtoCodec::decodeRequest($bytes, '');
+                ++$decoded;
+            } catch (\UnexpectedValueException | \JsonException) {
+                // a clean refusal; warnings or other errors would fail the test
+            }
+        }
+        self::assertGreaterThan(0, $decoded);
     }
 
     public function testVarints(): void

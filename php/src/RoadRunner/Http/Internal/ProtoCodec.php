@@ -60,7 +60,7 @@ final class ProtoCodec
                 $len = self::varintTail($buf, $pos, $end, $len);
             }
             $next = $pos + $len;
-            if ($next > $end) {
+            if ($len < 0 || $next > $end) {
                 throw new \UnexpectedValueException('truncated http.v1.Request');
             }
             switch ($tag) {
@@ -186,7 +186,7 @@ final class ProtoCodec
                 $status = self::readVarint($buf, $pos, $end);
             } elseif ($tag === 0x12) {
                 $len = self::readVarint($buf, $pos, $end);
-                if ($pos + $len > $end) {
+                if ($len < 0 || $pos + $len > $end) {
                     throw new \UnexpectedValueException('truncated http.v1.Response');
                 }
                 [$key, $values] = self::readMapEntry($buf, $pos, $pos + $len);
@@ -303,7 +303,7 @@ final class ProtoCodec
                 $len = self::varintTail($buf, $pos, $end, $len);
             }
             $next = $pos + $len;
-            if ($next > $end) {
+            if ($len < 0 || $next > $end) {
                 throw new \UnexpectedValueException('truncated map entry');
             }
             if ($tag === 0x0A) {
@@ -325,7 +325,7 @@ final class ProtoCodec
                 if ($vlen > 0x7F) {
                     $vlen = self::varintTail($buf, $pos, $next, $vlen);
                 }
-                if ($pos + $vlen > $next) {
+                if ($vlen < 0 || $pos + $vlen > $next) {
                     throw new \UnexpectedValueException('truncated header value');
                 }
                 $values[] = \substr($buf, $pos, $vlen);
@@ -376,7 +376,11 @@ final class ProtoCodec
                 $pos += 8;
                 break;
             case 2:
-                $pos += self::readVarint($buf, $pos, $end);
+                $len = self::readVarint($buf, $pos, $end);
+                if ($len < 0) {
+                    throw new \UnexpectedValueException('negative length');
+                }
+                $pos += $len;
                 break;
             case 5:
                 $pos += 4;

@@ -32,14 +32,37 @@ Value from_yaml(const YAML::Node& node) {
                 v.items.push_back(from_yaml(item));
             }
             break;
-        case YAML::NodeType::Map:
+        case YAML::NodeType::Map: {
             v.kind = Value::Kind::kMap;
+            std::vector<Value> merged;  // `<<: *anchor` sources, applied after explicit keys
             for (const auto& kv : node) {
                 const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+                if (key == "<<" && kv.first.Tag() != "!") {
+                    // YAML merge key (yaml-cpp 0.7 does not resolve it): a map or a list of maps.
+                    if (kv.second.IsSequence()) {
+                        for (const auto& item : kv.second) {
+                            merged.push_back(from_yaml(item));
+                        }
+                    } else {
+                        merged.push_back(from_yaml(kv.second));
+                    }
+                    continue;
+                }
                 // A repeated key: the later one wins, as with most YAML loaders.
                 v.at_or_insert(key) = from_yaml(kv.second);
             }
+            for (const auto& source : merged) {
+                if (!source.is_map()) {
+                    throw ConfigError("", "a YAML merge key (<<) must refer to a map");
+                }
+                for (const auto& [key, value] : source.entries) {
+                    if (v.find(key) == nullptr) {  // explicit keys win over merged ones
+                        v.entries.emplace_back(key, value);
+                    }
+                }
+            }
             break;
+        }
     }
     return v;
 }

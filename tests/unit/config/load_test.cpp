@@ -93,6 +93,25 @@ TEST(Document, JsonIntegerVersionIsRejected) {
               "version: expected the string \"3\" (quote it: version: \"3\"), got \"3\"");
 }
 
+TEST(Document, YamlAnchorsAndMergeKeys) {
+    const Config cfg = parse_string(R"(
+version: "3"
+x-pool: &pool
+  num_workers: 3
+  max_jobs: 50
+server:
+  command: php w.php
+http:
+  address: 127.0.0.1:8080
+  pool:
+    <<: *pool
+    max_jobs: 7
+)");
+    EXPECT_EQ(cfg.http->pool.num_workers, 3U);
+    EXPECT_EQ(cfg.http->pool.max_jobs, 7U);
+    EXPECT_EQ(cfg.warnings, (std::vector<std::string>{"x-pool: unknown section; ignored"}));
+}
+
 TEST(Include, MergedOverRootInOrder) {
     TempDir dir;
     dir.write("a.yaml",

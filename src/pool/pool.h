@@ -1,0 +1,235 @@
+#pragma once
+// The worker pool (PROTOCOL.md §3, §6; BEHAVIOUR.md §1.8, §3.13, §3.14). See docs/pool.md.
+//
+// Threads: the pool, its workers and their relays live on ONE io_context thread, the same one
+// that runs the HTTP connections. exec() runs inside the caller's coroutine: it takes an idle
+// worker, writes the request to the worker's pipe and reads the answer itself, so a request
+// costs no queue hop and no cross-thread wake-up. Only when every worker is busy does the
+// caller park in a FIFO wait list (up to allocate_timeout); a released worker is handed to the
+// first waiter directly.
+//
+// Thread safety / executor: io_context thread only — every member function, and the
+// ResponseStream objects, must be used from the coroutines/handlers of that io_context.
+//
+// Errors (error_code with rr::errc) returned by exec()/exec_stream():
+//   kPoolStopped       destroy() started (or the pool is being destroyed)
+//   kEmptyPayload      neither context nor body
+//   kQueueFull         max_queue_size jobs are already waiting
+//   kNoFreeWorkers     no worker became free within allocate_timeout (HTTP: No-Workers: true)
+//   kWorkerSoftError   the worker answered an ERROR frame; the text goes to *worker_error; the
+//                      worker is kept
+//   kExecTtl           the job ran past supervisor.exec_ttl; the worker was killed
+//   kWorkerExited      the worker died or closed its relay mid-job; it was replaced
+//   kFrameCrcMismatch, kFrameBadOptions, kFrameTooLarge, kFrameBadHeaderLength
+//                      the worker sent a broken frame (stray stdout output); it was killed and
+//                      replaced, and what it printed is in the pool log
+//   kSpawnFailed, kHandshakeTimeout, kHandshakeFailed   debug mode: the per-job worker failed
+
+#include "common/result.h"
+#include "pool/supervisor.h"
+#include "process/spawn.h"
+#include "protocol/frame.h"
+#include "transport/async_event.h"
+#include "transport/socket_listener.h"
+#include "transport/types.h"
+#include "worker/worker.h"
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rr::pool {
+
+using transport::Awaitable;
+using transport::Clock;
+using transport::Executor;
+using worker::Worker;
+using worker::WorkerInfo;
+using worker::WorkerState;
+
+/// Plain options; the server/http plugins map their config onto this (STYLE §11.5 rule 2).
+struct PoolOptions {
+    /// Command, environment (see process::worker_env: RR_RPC, RR_MODE, RR_VERSION, server.env),
+    /// cwd, user/group. RR_RELAY is set by the pool from `relay` (actual bound address).
+    process::SpawnOptions spawn;
+    std::string relay = "pipes";  ///< "pipes", "tcp://host:port" (port 0 ok), "unix://path"
+    std::size_t num_workers = 0;  ///< 0 = number of CPUs
+    std::uint64_t max_jobs = 0;   ///< 0 = unlimited
+    bool max_jobs_jitter = false; ///< RR 2024.1+ jitter (+0..14 %); off keeps it exact
+    std::chrono::steady_clock::duration allocate_timeout = std::chrono::seconds(60);
+    std::chrono::steady_clock::duration reset_timeout = std::chrono::seconds(60);
+    std::chrono::steady_clock::duration destroy_timeout = std::chrono::seconds(60);
+    std::chrono::steady_clock::duration stream_timeout = std::chrono::seconds(60);
+    /// Grace between the stop command and SIGKILL when a single worker is retired
+    /// (upstream hard-codes 10 s).
+    std::chrono::steady_clock::duration stop_grace = std::chrono::seconds(10);
+    std::size_t max_queue_size = 0;  ///< 0 = unlimited
+    bool debug = false;              ///< a fresh worker per job, stopped after it
+    /// Present ⇒ supervised (watch_tick is used only when some limit is set).
+    SupervisorOptions supervisor;
+    std::size_t max_payload = 0xFFFFFFFFu;  ///< largest worker frame accepted
+    std::shared_ptr<spdlog::logger> logger;         ///< pool events; null = spdlog default
+    std::shared_ptr<spdlog::logger> server_logger;  ///< worker stderr lines (info); null = drop
+};
+
+/// A job. Views only: the bytes must stay valid until exec()/exec_stream() completes (a retried
+/// job is re-sent from them). Requests with 1 GB bodies are never copied.
+struct Payload {
+    std::string_view context;
+    std::string_view body;
+    std::uint8_t codec = protocol::flag::kCodecJson;  ///< frame flags (HTTP: JSON or PROTO)
+};
+
+/// One frame of a worker's answer.
+struct Response {
+    std::string payload;           ///< context ‖ body
+    std::size_t context_size = 0;
+    std::uint8_t flags = 0;        ///< the worker's codec flags
+    std::uint8_t byte10 = 0;
+
+    std::string_view context() const noexcept {
+        return std::string_view(payload).substr(0, context_size);
+    }
+    std::string_view body() const noexcept {
+        return std::string_view(payload).substr(context_size);
+    }
+    /// More frames of this response follow (STREAM bit).
+    bool more() const noexcept { return (byte10 & protocol::stream_bit::kStream) != 0; }
+};
+
+class Pool;
+
+/// The frames of one answer, in order, as they arrive (PROTOCOL.md §3.6). Move-only.
+/// The first frame was already read by exec_stream(). While frames remain, the stream holds its
+/// worker; stop() (or destroying the stream early) sends STOP and drains the rest within
+/// stream_timeout, answering PINGs, then returns the worker — or kills it if the drain fails.
+class ResponseStream {
+public:
+    ResponseStream() = default;
+    ResponseStream(ResponseStream&&) noexcept = default;
+    ResponseStream& operator=(ResponseStream&& other) noexcept;
+    ResponseStream(const ResponseStream&) = delete;
+    ResponseStream& operator=(const ResponseStream&) = delete;
+    ~ResponseStream();
+
+    /// True when every frame has been returned (or the stream failed/stopped).
+    bool finished() const noexcept { return !has_first_ && !worker_; }
+
+    /// The next frame. PINGs are answered with PONG before the frame is returned. Errors:
+    /// kStreamStopped (already finished), kWorkerSoftError (ERROR frame mid-stream: text in
+    /// worker_error(), the worker is retired), kExecTtl, kWorkerExited, frame errors.
+    Awaitable<Result<Response>> next();
+
+    /// The consumer went away: STOP + drain (see class comment). Idempotent.
+    Awaitable<void> stop();
+
+    const std::string& worker_error() const noexcept { return worker_error_; }
+
+private:
+    friend class Pool;
+    ResponseStream(std::shared_ptr<Pool> pool, std::shared_ptr<Worker> worker, Response first);
+
+    std::shared_ptr<Pool> pool_;
+    std::shared_ptr<Worker> worker_;  ///< set while the worker still owes frames
+    Response first_;
+    bool has_first_ = false;
+    std::string worker_error_;
+};
+
+/// Counters for status/metrics.
+struct PoolStats {
+    std::size_t workers = 0;  ///< live workers (ready + busy)
+    std::size_t ready = 0;    ///< idle, can take a job now
+    std::size_t busy = 0;
+    std::size_t queued = 0;   ///< jobs waiting for a worker
+    std::size_t starting = 0; ///< spawns in flight
+    std::uint64_t no_free_workers = 0;  ///< allocate_timeout expiries so far
+};
+
+class Pool : public std::enable_shared_from_this<Pool> {
+public:
+    /// Starts `num_workers` workers (in parallel) and returns once all are ready.
+    /// Errors: the first worker's start error (kSpawnFailed, kHandshakeTimeout, ...), or the
+    /// relay listener's bind error. On error every started process is stopped.
+    static Awaitable<Result<std::shared_ptr<Pool>>> create(Executor ex, PoolOptions options);
+
+    /// Runs one job and returns the whole answer; a streamed answer is collected (context of
+    /// the first frame, bodies concatenated). Errors: see the file comment.
+    Awaitable<Result<Response>> exec(const Payload& payload, std::string* worker_error = nullptr);
+
+    /// Runs one job and returns its frames as they arrive. Errors: see the file comment.
+    Awaitable<Result<ResponseStream>> exec_stream(const Payload& payload,
+                                                  std::string* worker_error = nullptr);
+
+    /// Replaces every worker (rr reset). Idle workers are stopped and replaced at once; busy
+    /// ones finish their job first. Queued jobs keep waiting and get new workers. Workers still
+    /// alive after reset_timeout are killed. Errors: kPoolStopped.
+    Awaitable<Result<void>> reset();
+
+    /// Graceful shutdown: no new jobs (waiters fail with kPoolStopped), idle workers get the
+    /// stop command, busy ones finish within destroy_timeout, then everything left is
+    /// SIGKILLed. Completes when every worker process is reaped.
+    Awaitable<void> destroy();
+
+    /// informer.Workers: one entry per live worker (RSS sampled now).
+    std::vector<WorkerInfo> workers();
+    PoolStats stats() const;
+    /// The relay address workers were given (RR_RELAY).
+    const std::string& relay_address() const noexcept { return relay_address_; }
+    const PoolOptions& options() const noexcept { return options_; }
+
+    Pool(Executor ex, PoolOptions options);
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+    ~Pool();
+
+private:
+    friend class ResponseStream;
+    struct Waiter;
+
+    // Worker pointers are taken by value on purpose: several of these erase the pool's own
+    // reference, and the caller's argument may be that very reference.
+    Awaitable<Result<std::shared_ptr<Worker>>> take_worker(TimePoint deadline);
+    Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
+    void add_worker(std::shared_ptr<Worker> w, bool busy);
+    void offer(std::shared_ptr<Worker> w);
+    void start_replacement();
+    Awaitable<void> replacement_loop();
+    void release(std::shared_ptr<Worker> w);
+    void retire(std::shared_ptr<Worker> w, bool replace);
+    boost::system::error_code fail_worker(std::shared_ptr<Worker> w,
+                                          boost::system::error_code ec, bool exec_ttl_fired);
+    void remove_and_track(std::shared_ptr<Worker> w, bool replace, bool graceful);
+    void on_worker_exit(std::shared_ptr<Worker> w);
+    Awaitable<boost::system::error_code> send_pong(Worker& w);
+    Awaitable<void> drain_stream(std::shared_ptr<Worker> w);
+    Awaitable<void> supervisor_loop();
+    void supervise_once(TimePoint now);
+
+    Executor ex_;
+    PoolOptions options_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<transport::SocketListener> listener_;
+    std::string relay_address_;
+    worker::WorkerOptions worker_options_;
+    std::size_t target_ = 0;
+    std::vector<std::shared_ptr<Worker>> workers_;   ///< live, in the pool
+    std::vector<std::shared_ptr<Worker>> idle_;       ///< ready, LIFO (hot worker first)
+    std::deque<Waiter*> waiters_;                     ///< jobs waiting, FIFO
+    std::vector<std::shared_ptr<Worker>> retiring_;   ///< out of the pool, not yet reaped
+    std::size_t starting_ = 0;
+    std::uint64_t generation_ = 0;
+    std::uint64_t no_free_workers_ = 0;
+    bool stopping_ = false;
+    std::uint32_t jitter_seed_ = 12345;
+    transport::AsyncEvent changed_;  ///< a worker was added, removed or reaped
+    transport::Timer supervisor_timer_;
+};
+
+}  // namespace rr::pool

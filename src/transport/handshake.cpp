@@ -1,0 +1,57 @@
+#include "transport/handshake.h"
+
+#include "transport/async_event.h"
+
+#include "protocol/control.h"
+
+#include <unistd.h>
+
+namespace rr::transport {
+
+std::string pid_request_payload(int pid) {
+    return "{\"pid\":" + std::to_string(pid) + "}";
+}
+
+Result<int> parse_pid_reply(const Frame& frame) {
+    if (!frame.header.has_flag(protocol::flag::kControl)) {
+        return make_error_code(errc::kFrameNotControl);
+    }
+    auto reply = protocol::parse_pid_reply_json(frame.payload);
+    if (!reply) {
+        return reply.error();
+    }
+    if (reply.value().pid > 0x7fffffff) {
+        return make_error_code(errc::kFrameBadControl);
+    }
+    return static_cast<int>(reply.value().pid);
+}
+
+Awaitable<Result<int>> handshake(Relay& relay, TimePoint deadline) {
+    Watchdog watchdog(relay.executor());
+    watchdog.arm(deadline, [&relay] { relay.cancel(); });
+    const std::string payload = pid_request_payload(static_cast<int>(::getpid()));
+    const std::string_view parts[] = {payload};
+    auto ec = co_await relay.write_frame(protocol::flag::kControl | protocol::flag::kCodecJson, 0,
+                                         {}, parts);
+    if (ec) {
+        co_return watchdog.fired() ? make_error_code(errc::kHandshakeTimeout) : ec;
+    }
+    auto frame = co_await relay.read_frame(64 * 1024);
+    watchdog.disarm();
+    if (!frame) {
+        co_return watchdog.fired() ? make_error_code(errc::kHandshakeTimeout) : frame.error();
+    }
+    auto pid = parse_pid_reply(frame.value());
+    if (!pid) {
+        co_return make_error_code(errc::kHandshakeFailed);
+    }
+    co_return pid.value();
+}
+
+Awaitable<boost::system::error_code> send_stop_command(Relay& relay) {
+    const std::string_view parts[] = {kStopCommand};
+    co_return co_await relay.write_frame(protocol::flag::kControl | protocol::flag::kCodecJson, 0,
+                                         {}, parts);
+}
+
+}  // namespace rr::transport

@@ -1,0 +1,31 @@
+#pragma once
+// Control messages on a relay: the PID handshake (PROTOCOL.md §3.2) and the stop command (§3.5).
+// Private helpers until protocol/control.h is available; byte-identical to tests/vectors.
+//
+// Thread safety / executor: io_context thread only (they drive a Relay).
+
+#include "common/result.h"
+#include "transport/relay.h"
+#include "transport/types.h"
+
+#include <string>
+
+namespace rr::transport {
+
+/// `{"pid":<pid>}`
+std::string pid_request_payload(int pid);
+inline constexpr std::string_view kStopCommand = R"({"stop":true})";
+
+/// Validates a worker's answer to the PID request: CONTROL flag set and a JSON object with an
+/// integer "pid" > 0. Errors: kFrameNotControl, kFrameBadControl.
+Result<int> parse_pid_reply(const Frame& frame);
+
+/// Sends our PID request and reads the worker's reply, both before `deadline`.
+/// Returns the worker's pid. Errors: kHandshakeTimeout, kHandshakeFailed (bad reply),
+/// kWorkerExited (EOF), or the relay's errors.
+Awaitable<Result<int>> handshake(Relay& relay, TimePoint deadline);
+
+/// Sends the stop command (CONTROL|JSON `{"stop":true}`).
+Awaitable<boost::system::error_code> send_stop_command(Relay& relay);
+
+}  // namespace rr::transport

@@ -1,0 +1,237 @@
+#include "transport/relay.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace rr::transport {
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kGarbageMax = 512;
+
+void set_nonblocking(int fd) noexcept {
+    int fl = ::fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK) == 0) {
+        ::fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    }
+}
+
+boost::system::error_code errno_code(int e) noexcept {
+    return {e, boost::system::system_category()};
+}
+
+}  // namespace
+
+Relay::Relay(Executor ex, UniqueFd read_fd, UniqueFd write_fd) : in_(ex), out_(ex) {
+    set_nonblocking(read_fd.get());
+    set_nonblocking(write_fd.get());
+    in_.assign(read_fd.release());
+    out_.assign(write_fd.release());
+}
+
+std::unique_ptr<Relay> Relay::from_socket(Executor ex, UniqueFd socket) {
+    UniqueFd dup_fd(::fcntl(socket.get(), F_DUPFD_CLOEXEC, 0));
+    return std::make_unique<Relay>(ex, std::move(socket), std::move(dup_fd));
+}
+
+Awaitable<boost::system::error_code> Relay::write_frame(std::uint8_t flags, std::uint8_t byte10,
+                                                        std::span<const std::uint32_t> options,
+                                                        std::span<const std::string_view> parts) {
+    std::array<std::byte, protocol::kMaxHeaderSize> header{};
+    std::size_t payload_size = 0;
+    for (auto p : parts) {
+        payload_size += p.size();
+    }
+    if (payload_size > 0xFFFFFFFFu || options.size() > protocol::kMaxWriteOptions) {
+        co_return make_error_code(errc::kFrameTooLarge);
+    }
+    std::size_t header_size = protocol::encode_header(header, flags, byte10, options,
+                                                      static_cast<std::uint32_t>(payload_size));
+
+    constexpr std::size_t kMaxIov = 8;
+    std::array<iovec, kMaxIov> iov{};
+    std::size_t n = 0;
+    iov[n++] = {header.data(), header_size};
+    for (auto p : parts) {
+        if (!p.empty() && n < kMaxIov) {
+            iov[n++] = {const_cast<char*>(p.data()), p.size()};
+        }
+    }
+    std::size_t first = 0;
+    const int fd = out_.native_handle();
+    for (;;) {
+        ssize_t w = ::writev(fd, iov.data() + first, static_cast<int>(n - first));
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                co_return errno_code(errno);
+            }
+            boost::system::error_code ec;
+            co_await out_.async_wait(Descriptor::wait_write,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                co_return ec;
+            }
+            continue;
+        }
+        auto written = static_cast<std::size_t>(w);
+        while (first < n && written >= iov[first].iov_len) {
+            written -= iov[first].iov_len;
+            ++first;
+        }
+        if (first == n) {
+            co_return boost::system::error_code{};
+        }
+        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + written;
+        iov[first].iov_len -= written;
+    }
+}
+
+Awaitable<boost::system::error_code> Relay::fill(std::size_t want) {
+    // Ensures at least `want` bytes are buffered in [begin_, end_).
+    if (end_ - begin_ >= want) {
+        co_return boost::system::error_code{};
+    }
+    if (begin_ > 0) {
+        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (buf_.size() < std::max(want, kReadChunk)) {
+        buf_.resize(std::max(want, kReadChunk));
+    }
+    const int fd = in_.native_handle();
+    while (end_ < want) {
+        ssize_t r = ::read(fd, buf_.data() + end_, buf_.size() - end_);
+        if (r > 0) {
+            end_ += static_cast<std::size_t>(r);
+            continue;
+        }
+        if (r == 0) {
+            co_return make_error_code(errc::kWorkerExited);
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            co_return errno_code(errno);
+        }
+        boost::system::error_code ec;
+        co_await in_.async_wait(Descriptor::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            co_return ec;
+        }
+    }
+    co_return boost::system::error_code{};
+}
+
+Awaitable<boost::system::error_code> Relay::read_exact(char* dst, std::size_t n) {
+    const int fd = in_.native_handle();
+    std::size_t got = 0;
+    while (got < n) {
+        ssize_t r = ::read(fd, dst + got, n - got);
+        if (r > 0) {
+            got += static_cast<std::size_t>(r);
+            continue;
+        }
+        if (r == 0) {
+            co_return make_error_code(errc::kWorkerExited);
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            co_return errno_code(errno);
+        }
+        boost::system::error_code ec;
+        co_await in_.async_wait(Descriptor::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            co_return ec;
+        }
+    }
+    co_return boost::system::error_code{};
+}
+
+Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload) {
+    if (auto ec = co_await fill(protocol::kHeaderSize); ec) {
+        co_return ec;
+    }
+    auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
+    auto hdr = protocol::decode_header(head, max_payload);
+    if (!hdr) {
+        garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
+        begin_ = end_ = 0;
+        co_return hdr.error();
+    }
+    Frame frame;
+    frame.header = hdr.value();
+    const std::size_t opt_bytes = 4u * frame.header.option_count;
+    if (auto ec = co_await fill(protocol::kHeaderSize + opt_bytes); ec) {
+        co_return ec;
+    }
+    for (std::size_t i = 0; i < frame.header.option_count; ++i) {
+        const auto* p = reinterpret_cast<const unsigned char*>(buf_.data() + begin_ +
+                                                               protocol::kHeaderSize + 4 * i);
+        frame.options[i] = static_cast<std::uint32_t>(p[0]) |
+                           static_cast<std::uint32_t>(p[1]) << 8 |
+                           static_cast<std::uint32_t>(p[2]) << 16 |
+                           static_cast<std::uint32_t>(p[3]) << 24;
+    }
+    begin_ += protocol::kHeaderSize + opt_bytes;
+    const std::size_t size = frame.header.payload_size;
+    frame.payload.resize(size);
+    const std::size_t buffered = std::min(size, end_ - begin_);
+    std::memcpy(frame.payload.data(), buf_.data() + begin_, buffered);
+    begin_ += buffered;
+    if (begin_ == end_) {
+        begin_ = end_ = 0;
+    }
+    if (buffered < size) {
+        // Large payloads go straight into the frame, not through the buffer.
+        if (auto ec = co_await read_exact(frame.payload.data() + buffered, size - buffered); ec) {
+            co_return ec;
+        }
+    }
+    co_return frame;
+}
+
+void Relay::cancel() noexcept {
+    boost::system::error_code ignored;
+    in_.cancel(ignored);
+    out_.cancel(ignored);
+}
+
+void Relay::close() noexcept {
+    boost::system::error_code ignored;
+    in_.close(ignored);
+    out_.close(ignored);
+}
+
+void Relay::drain_garbage() noexcept {
+    if (!in_.is_open()) {
+        return;
+    }
+    char tmp[kGarbageMax];
+    while (garbage_.size() < kGarbageMax) {
+        ssize_t r = ::read(in_.native_handle(), tmp, kGarbageMax - garbage_.size());
+        if (r <= 0) {
+            break;
+        }
+        garbage_.append(tmp, static_cast<std::size_t>(r));
+    }
+}
+
+}  // namespace rr::transport

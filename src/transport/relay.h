@@ -1,0 +1,95 @@
+#pragma once
+// Relay: whole goridge frames to and from one worker, over a pipe pair (worker stdin/stdout) or
+// one connected socket (tcp:// or unix://). ../shared/spec/PROTOCOL.md §1.5, §2.1.
+//
+// Writes: every frame goes out with ONE writev() (header + options + payload), tried directly on
+// the non-blocking fd; only when the kernel buffer is full does the rest wait for writability.
+// PHP's StreamRelay does fread(12) once and fails on a short header, so a header is never split
+// from its options/payload by us. Reads: direct non-blocking read() first, async wait only on
+// EAGAIN, so a request/answer round trip costs no trip through the scheduler when the answer is
+// already there.
+//
+// Thread safety / executor: io_context thread only. At most one read and one write in flight.
+// Errors (error_code with rr::errc or errno):
+//   kWorkerExited      EOF (the worker closed its end or died), also mid-frame
+//   kFrameCrcMismatch, kFrameBadHeaderLength, kFrameTooLarge  (protocol/frame.h decode_header)
+//   asio::error::operation_aborted  cancel() was called (timeouts use this)
+//   EPIPE / other errno from write()/read()
+
+#include "common/result.h"
+#include "protocol/frame.h"
+#include "transport/types.h"
+#include "transport/unique_fd.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rr::transport {
+
+/// One received frame; owns its bytes.
+struct Frame {
+    protocol::FrameHeader header;
+    std::array<std::uint32_t, protocol::kMaxReadOptions> options{};
+    std::string payload;  ///< bytes after the options
+
+    std::span<const std::uint32_t> option_span() const noexcept {
+        return {options.data(), header.option_count};
+    }
+};
+
+class Relay {
+public:
+    /// Pipes: `read_fd` is the worker's stdout (our read end), `write_fd` its stdin (our write
+    /// end). Sockets: pass the same connected fd as both (it is dup()ed internally).
+    /// Both fds are switched to O_NONBLOCK; ownership moves in.
+    Relay(Executor ex, UniqueFd read_fd, UniqueFd write_fd);
+    Relay(const Relay&) = delete;
+    Relay& operator=(const Relay&) = delete;
+    // Not movable: Boost 1.74's stream_descriptor move constructor does not compile for a
+    // non-default executor. Hold relays by unique_ptr.
+    ~Relay() = default;
+
+    Executor executor() noexcept { return in_.get_executor(); }
+
+    /// Creates a relay over one connected socket.
+    static std::unique_ptr<Relay> from_socket(Executor ex, UniqueFd socket);
+
+    /// Sends one frame: header(flags, byte10, options) + concatenation of `parts`.
+    /// Completes when every byte is in the kernel.
+    Awaitable<boost::system::error_code> write_frame(std::uint8_t flags, std::uint8_t byte10,
+                                                     std::span<const std::uint32_t> options,
+                                                     std::span<const std::string_view> parts);
+
+    /// Reads the next frame (payload up to `max_payload` bytes).
+    Awaitable<Result<Frame>> read_frame(std::size_t max_payload);
+
+    /// Aborts pending reads/writes (they complete with operation_aborted).
+    void cancel() noexcept;
+    /// Closes both directions.
+    void close() noexcept;
+
+    /// Bytes read that failed to decode (for "possible echo" diagnostics), at most 512.
+    const std::string& garbage() const noexcept { return garbage_; }
+    /// After a decode error: reads whatever more is immediately available (non-blocking) into
+    /// garbage(), up to 512 bytes, to show in the log what the worker printed.
+    void drain_garbage() noexcept;
+
+private:
+    Awaitable<boost::system::error_code> fill(std::size_t want);
+    Awaitable<boost::system::error_code> read_exact(char* dst, std::size_t n);
+
+    Descriptor in_;
+    Descriptor out_;
+    std::vector<char> buf_;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
+    std::string garbage_;
+};
+
+}  // namespace rr::transport

@@ -1,0 +1,198 @@
+#include "transport/socket_listener.h"
+
+#include "transport/handshake.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace rr::transport {
+
+namespace {
+
+constexpr auto kAlivePoll = std::chrono::milliseconds(10);
+
+}  // namespace
+
+SocketListener::SocketListener(Executor ex, Duration handshake_timeout)
+    : ex_(ex), handshake_timeout_(handshake_timeout), arrived_(ex) {}
+
+Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
+                                                               std::string_view address,
+                                                               Duration handshake_timeout) {
+    auto self = std::make_shared<SocketListener>(ex, handshake_timeout);
+    boost::system::error_code ec;
+    if (address.starts_with("tcp://")) {
+        std::string_view hp = address.substr(6);
+        auto colon = hp.rfind(':');
+        if (colon == std::string_view::npos) {
+            return make_error_code(errc::kHandshakeFailed);
+        }
+        std::string host(hp.substr(0, colon));
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+            host = host.substr(1, host.size() - 2);
+        }
+        if (host.empty()) {
+            host = "0.0.0.0";
+        }
+        unsigned port = 0;
+        auto portsv = hp.substr(colon + 1);
+        auto [p, perr] = std::from_chars(portsv.data(), portsv.data() + portsv.size(), port);
+        if (perr != std::errc{} || p != portsv.data() + portsv.size() || port > 65535) {
+            return make_error_code(errc::kHandshakeFailed);
+        }
+        auto ip = asio::ip::make_address(host, ec);
+        if (ec) {
+            return ec;
+        }
+        Tcp::endpoint ep(ip, static_cast<unsigned short>(port));
+        auto& acc = self->tcp_.emplace(ex);
+        acc.open(ep.protocol(), ec);
+        if (!ec) {
+            acc.set_option(asio::socket_base::reuse_address(true), ec);
+        }
+        if (!ec) {
+            acc.bind(ep, ec);
+        }
+        if (!ec) {
+            acc.listen(asio::socket_base::max_listen_connections, ec);
+        }
+        if (ec) {
+            return ec;
+        }
+        auto local = acc.local_endpoint(ec);
+        if (ec) {
+            return ec;
+        }
+        std::string h = local.address().to_string();
+        if (local.address().is_v6()) {
+            h = "[" + h + "]";
+        }
+        self->address_ = "tcp://" + h + ":" + std::to_string(local.port());
+        asio::co_spawn(ex, [self]() { return self->accept_loop_tcp(); }, asio::detached);
+        return self;
+    }
+    if (address.starts_with("unix://")) {
+        std::string path(address.substr(7));
+        if (path.empty()) {
+            return make_error_code(errc::kHandshakeFailed);
+        }
+        ::unlink(path.c_str());
+        auto& acc = self->unix_.emplace(ex);
+        Local::endpoint ep(path);
+        acc.open(ep.protocol(), ec);
+        if (!ec) {
+            acc.bind(ep, ec);
+        }
+        if (!ec) {
+            acc.listen(asio::socket_base::max_listen_connections, ec);
+        }
+        if (ec) {
+            return ec;
+        }
+        self->unix_path_ = path;
+        self->address_ = "unix://" + path;
+        asio::co_spawn(ex, [self]() { return self->accept_loop_unix(); }, asio::detached);
+        return self;
+    }
+    return make_error_code(errc::kHandshakeFailed);
+}
+
+Awaitable<void> SocketListener::accept_loop_tcp() {
+    auto self = shared_from_this();
+    while (!closed_) {
+        boost::system::error_code ec;
+        asio::basic_stream_socket<Tcp, Executor> sock(ex_);
+        co_await tcp_->async_accept(sock, asio::redirect_error(asio::use_awaitable, ec));
+        if (closed_ || ec == asio::error::operation_aborted) {
+            break;
+        }
+        if (ec) {
+            continue;  // e.g. EMFILE; keep accepting
+        }
+        sock.set_option(Tcp::no_delay(true), ec);
+        UniqueFd fd(sock.release(ec));
+        asio::co_spawn(ex_, handshake_one(std::move(fd)), asio::detached);
+    }
+}
+
+Awaitable<void> SocketListener::accept_loop_unix() {
+    auto self = shared_from_this();
+    while (!closed_) {
+        boost::system::error_code ec;
+        asio::basic_stream_socket<Local, Executor> sock(ex_);
+        co_await unix_->async_accept(sock, asio::redirect_error(asio::use_awaitable, ec));
+        if (closed_ || ec == asio::error::operation_aborted) {
+            break;
+        }
+        if (ec) {
+            continue;
+        }
+        UniqueFd fd(sock.release(ec));
+        asio::co_spawn(ex_, handshake_one(std::move(fd)), asio::detached);
+    }
+}
+
+Awaitable<void> SocketListener::handshake_one(UniqueFd fd) {
+    auto self = shared_from_this();
+    if (!fd) {
+        co_return;
+    }
+    auto relay = Relay::from_socket(ex_, std::move(fd));
+    auto pid = co_await handshake(*relay, Clock::now() + handshake_timeout_);
+    if (!pid || closed_) {
+        co_return;  // dropped; the spawner of that worker times out or sees it exit
+    }
+    parked_[pid.value()] = std::move(relay);
+    arrived_.notify_all();
+}
+
+Awaitable<Result<std::unique_ptr<Relay>>> SocketListener::take(int pid, TimePoint deadline,
+                                                               std::function<bool()> alive) {
+    auto self = shared_from_this();
+    for (;;) {
+        if (closed_) {
+            co_return make_error_code(errc::kPoolStopped);
+        }
+        if (auto it = parked_.find(pid); it != parked_.end()) {
+            auto relay = std::move(it->second);
+            parked_.erase(it);
+            co_return relay;
+        }
+        if (alive && !alive()) {
+            co_return make_error_code(errc::kWorkerExited);
+        }
+        auto now = Clock::now();
+        if (now >= deadline) {
+            co_return make_error_code(errc::kHandshakeTimeout);
+        }
+        co_await arrived_.wait_until(std::min(deadline, now + kAlivePoll));
+    }
+}
+
+void SocketListener::close() noexcept {
+    if (closed_) {
+        return;
+    }
+    closed_ = true;
+    boost::system::error_code ignored;
+    if (tcp_) {
+        tcp_->close(ignored);
+    }
+    if (unix_) {
+        unix_->close(ignored);
+    }
+    if (!unix_path_.empty()) {
+        ::unlink(unix_path_.c_str());
+    }
+    parked_.clear();
+    arrived_.notify_all();
+}
+
+}  // namespace rr::transport

@@ -1,0 +1,133 @@
+// libFuzzer target for the HTTP payload codecs (protocol/http_payload.h).
+//
+// 1. Both response decoders accept or reject any input without crashing; every decoded view
+//    lies inside the input or the head's own storage.
+// 2. Request encoders on fields cut from the input: the JSON output is always valid JSON whose
+//    strings decode back to the (UTF-8-repaired) inputs, and the protobuf output is well-formed
+//    wire data of exactly the announced size.
+
+#include "protocol/http_payload.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace rr::protocol;
+
+void check(bool ok) {
+    if (!ok) std::abort();
+}
+
+bool inside(std::string_view part, std::string_view whole) {
+    return part.empty() ||
+           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+}
+
+void check_head(const HttpResponseHead& head, std::string_view input) {
+    for (const auto& f : head.headers) {
+        // Views point into the input or into storage (which is at most input-sized).
+        const std::string_view storage(head.storage.get(), head.storage ? input.size() : 0);
+        check(inside(f.name, input) || inside(f.name, storage));
+        check(inside(f.value, input) || inside(f.value, storage));
+    }
+}
+
+// Walks protobuf wire data; returns false if malformed. Depth-limited recursion into
+// length-delimited fields is not attempted (they may be strings).
+bool wire_ok(std::string_view s) {
+    std::size_t i = 0;
+    auto varint = [&](std::uint64_t& v) {
+        v = 0;
+        for (int k = 0; k < 10 && i < s.size(); ++k) {
+            const auto b = static_cast<unsigned char>(s[i++]);
+            v |= static_cast<std::uint64_t>(b & 0x7F) << (7 * k);
+            if ((b & 0x80) == 0) return true;
+        }
+        return false;
+    };
+    while (i < s.size()) {
+        std::uint64_t tag = 0;
+        if (!varint(tag)) return false;
+        const auto wt = tag & 7;
+        if (wt == 0) {
+            std::uint64_t v = 0;
+            if (!varint(v)) return false;
+        } else if (wt == 2) {
+            std::uint64_t len = 0;
+            if (!varint(len) || len > s.size() - i) return false;
+            i += len;
+        } else {
+            return false;  // the encoder only emits varints and length-delimited fields
+        }
+    }
+    return true;
+}
+
+std::string repaired(std::string_view s) {
+    // Expected JSON round trip of a string: ill-formed bytes become U+FFFD.
+    HttpRequestContext ctx;
+    ctx.method = s;
+    std::string out;
+    encode_request_json(ctx, out);
+    return nlohmann::json::parse(out)["method"].get<std::string>();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+    // 1. Decoders.
+    if (auto r = decode_response_json(input)) {
+        check(r.value().present == !input.empty());
+        check_head(r.value(), input);
+    }
+    if (auto r = decode_response_proto(input)) {
+        check(r.value().present == !input.empty());
+        check_head(r.value(), input);
+    }
+
+    // 2. Encoders: split the input at 0x00 bytes into up to 12 strings.
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= input.size() && parts.size() < 12; ++i) {
+        if (i == input.size() || input[i] == '\0') {
+            parts.push_back(input.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    while (parts.size() < 12) parts.emplace_back();
+    const std::vector<HttpField> headers{{parts[5], parts[6]}, {parts[7], parts[8]},
+                                         {parts[5], parts[9]}};
+    const std::vector<HttpField> cookies{{parts[10], parts[11]}};
+    const std::vector<HttpField> attributes{{parts[6], parts[0]}};
+    HttpRequestContext ctx;
+    ctx.remote_addr = parts[0];
+    ctx.protocol = parts[1];
+    ctx.method = parts[2];
+    ctx.uri = parts[3];
+    ctx.raw_query = parts[4];
+    ctx.headers = headers;
+    ctx.cookies = cookies;
+    ctx.attributes = attributes;
+    ctx.parsed = size % 2 == 1;
+
+    std::string json;
+    encode_request_json(ctx, json);
+    const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+    check(!doc.is_discarded());
+    check(doc["method"].get<std::string>() == repaired(parts[2]));
+    check(doc["uri"].get<std::string>() == repaired(parts[3]));
+    check(doc["parsed"].get<bool>() == ctx.parsed);
+    check(doc["uploads"].is_null());
+
+    std::string proto = "xy";
+    const std::size_t n = encode_request(HttpCodec::kProto, ctx, proto);
+    check(proto.size() == n + 2);
+    check(wire_ok(std::string_view(proto).substr(2)));
+    return 0;
+}

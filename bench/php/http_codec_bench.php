@@ -76,7 +76,11 @@ $contexts = [
     'json' => new Frame($jsonContext, [\strlen($jsonContext)], Frame::CODEC_JSON),
     'proto' => new Frame($protoContext, [\strlen($protoContext)], Frame::CODEC_PROTO),
 ];
-$responseHeaders = ['Content-Type' => ['text/html; charset=utf-8'], 'Cache-Control' => ['no-store'], 'X-Powered-By' => ['rr']];
+$responseHeaders = [
+    'Content-Type' => ['text/html; charset=utf-8'],
+    'Cache-Control' => ['no-store'],
+    'X-Powered-By' => ['rr'],
+];
 
 $iterations = (int) ($argv[1] ?? 2000);
 $runs = (int) ($argv[2] ?? 30);
@@ -129,8 +133,27 @@ for ($run = 0; $run < $runs; ++$run) {
     }
 }
 
-\printf("%-12s %-6s %10s %10s %10s   (context bytes: json %d, proto %d; best of %d runs x %d; PHP %s)\n",
-    'mode', 'codec', 'decode_us', 'encode_us', 'psr7_us', \strlen($jsonContext), \strlen($protoContext), $runs, $iterations, \PHP_VERSION);
+\printf(
+    "%-12s %-6s %10s %10s %10s   "
+        . "(context bytes: json %d, proto %d; best of %d runs x %d; PHP %s)\n",
+    'mode',
+    'codec',
+    'decode_us',
+    'encode_us',
+    'psr7_us',
+    \strlen($jsonContext),
+    \strlen($protoContext),
+    $runs,
+    $iterations,
+    \PHP_VERSION,
+);
 foreach ($results as $codec => $r) {
-    \printf("%-12s %-6s %10.2f %10.2f %10.2f\n", $mode, $codec, $r['decode'], $r['encode'], $r['psr7']);
+    \printf(
+        "%-12s %-6s %10.2f %10.2f %10.2f\n",
+        $mode,
+        $codec,
+        $r['decode'],
+        $r['encode'],
+        $r['psr7'],
+    );
 }

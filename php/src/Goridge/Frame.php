@@ -84,7 +84,8 @@ final class Frame
     {
         $payload = $frame->payload ?? '';
         $optionCount = \count($frame->options);
-        $head = \pack('CCV', (self::VERSION << 4) | (3 + $optionCount), $frame->flags, \strlen($payload));
+        $byte0 = (self::VERSION << 4) | (3 + $optionCount);
+        $head = \pack('CCV', $byte0, $frame->flags, \strlen($payload));
         $head .= \pack('VCC', \crc32($head), $frame->byte10, $frame->byte11);
         if ($optionCount === 0) {
             return $head . $payload;

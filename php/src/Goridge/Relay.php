@@ -16,7 +16,8 @@ abstract class Relay implements RelayInterface
     public const PIPES = 'pipes';
 
     /** `protocol://arg1[:arg2]`; neither argument may contain a colon. */
-    private const CONNECTION_EXP = '/^(?P<protocol>[a-z]+):\/\/(?P<arg1>[^:]+)(?::(?P<arg2>[^:]+))?$/i';
+    private const CONNECTION_EXP =
+        '/^(?P<protocol>[a-z]+):\/\/(?P<arg1>[^:]+)(?::(?P<arg2>[^:]+))?$/i';
 
     public function hasFrame(): bool
     {
@@ -46,7 +47,7 @@ abstract class Relay implements RelayInterface
         switch ($protocol) {
             case self::PIPES:
                 if ($arg2 === '') {
-                    throw new RelayFactoryException('unsupported connection format: ' . $connection);
+                    throw self::unsupported($connection);
                 }
                 $in = @\fopen('php://' . $arg1, 'rb');
                 $out = @\fopen('php://' . $arg2, 'wb');
@@ -57,18 +58,23 @@ abstract class Relay implements RelayInterface
 
             case self::TCP_SOCKET:
                 if ($arg2 === '' || !\ctype_digit($arg2)) {
-                    throw new RelayFactoryException('unsupported connection format: ' . $connection);
+                    throw self::unsupported($connection);
                 }
                 return new SocketRelay($arg1, (int) $arg2, SocketType::TCP);
 
             case self::UNIX_SOCKET:
                 if ($arg2 !== '') {
-                    throw new RelayFactoryException('unsupported connection format: ' . $connection);
+                    throw self::unsupported($connection);
                 }
                 return new SocketRelay($arg1, null, SocketType::UNIX);
         }
 
         throw new RelayFactoryException('unknown relay provider: ' . $connection);
+    }
+
+    private static function unsupported(string $connection): RelayFactoryException
+    {
+        return new RelayFactoryException('unsupported connection format: ' . $connection);
     }
 
     /** @return resource */

@@ -35,7 +35,7 @@ class SocketRelay extends Relay implements Stringable, ConnectedRelayInterface
         private readonly SocketType $type = SocketType::TCP,
     ) {
         if (!\extension_loaded('sockets')) {
-            throw new InvalidArgumentException("Goridge SocketRelay requires the 'sockets' extension");
+            throw new InvalidArgumentException("SocketRelay requires the 'sockets' extension");
         }
         if ($type === SocketType::TCP) {
             if ($port === null || $port < 0 || $port > 65535) {
@@ -88,7 +88,10 @@ class SocketRelay extends Relay implements Stringable, ConnectedRelayInterface
     /**
      * @throws RelayException when every try failed
      */
-    public function connect(int $retries = self::RECONNECT_RETRIES, int $timeout = self::RECONNECT_TIMEOUT): bool
+    public function connect(
+        int $retries = self::RECONNECT_RETRIES,
+        int $timeout = self::RECONNECT_TIMEOUT,
+    ): bool
     {
         if ($this->isConnected()) {
             return true;
@@ -153,7 +156,8 @@ class SocketRelay extends Relay implements Stringable, ConnectedRelayInterface
         $total = \strlen($data);
         $done = 0;
         while ($done < $total) {
-            $sent = @\socket_send($this->socket, $done === 0 ? $data : \substr($data, $done), $total - $done, 0);
+            $chunk = $done === 0 ? $data : \substr($data, $done);
+            $sent = @\socket_send($this->socket, $chunk, $total - $done, 0);
             if ($sent === false || $sent === 0) {
                 throw new TransportException('Unable to write payload to the stream');
             }
@@ -185,7 +189,7 @@ class SocketRelay extends Relay implements Stringable, ConnectedRelayInterface
             $got = @\socket_recv($this->socket, $buf, $length - \strlen($data), \MSG_WAITALL);
             if ($got === false || $got === 0 || $buf === null) {
                 $this->close();
-                throw new TransportException('Unable to read frame from the socket: connection closed');
+                throw new TransportException('Unable to read from the socket: connection closed');
             }
             $data .= $buf;
         }

@@ -49,7 +49,7 @@ class StreamRelay extends Relay implements BlockingRelayInterface
     {
         $header = \fread($this->in, Frame::HEADER_SIZE);
         if ($header === false || \strlen($header) !== Frame::HEADER_SIZE) {
-            if ($header !== false && \strlen($header) > 0 && \strlen($header) < Frame::HEADER_SIZE) {
+            if ($header !== false && $header !== '') {
                 $header .= $this->readExactly(Frame::HEADER_SIZE - \strlen($header));
             } else {
                 throw new HeaderException('Unable to read frame header: Incorrect header size');
@@ -108,7 +108,7 @@ class StreamRelay extends Relay implements BlockingRelayInterface
         while (\strlen($data) < $length) {
             $chunk = \fread($this->in, $length - \strlen($data));
             if ($chunk === false || ($chunk === '' && \feof($this->in))) {
-                throw new TransportException('Unable to read payload from the stream: end of stream');
+                throw new TransportException('Unable to read from the stream: end of stream');
             }
             $data .= $chunk;
         }

@@ -14,7 +14,11 @@ class Payload
     public readonly string $body;
     public readonly string $header;
 
-    public function __construct(?string $body, ?string $header = null, public readonly bool $eos = true)
+    public function __construct(
+        ?string $body,
+        ?string $header = null,
+        public readonly bool $eos = true,
+    )
     {
         $this->body = $body ?? '';
         $this->header = $header ?? '';

@@ -46,7 +46,9 @@ final class PayloadFactory
         try {
             $command = \json_decode($json, true, 512, \JSON_THROW_ON_ERROR);
         } catch (\JsonException $e) {
-            throw new RoadRunnerException('Invalid task header, JSON payload is expected: ' . $e->getMessage());
+            throw new RoadRunnerException(
+                'Invalid task header, JSON payload is expected: ' . $e->getMessage(),
+            );
         }
         if (!\is_array($command)) {
             throw new RoadRunnerException('Invalid task header, JSON payload is expected');

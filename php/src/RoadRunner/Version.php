@@ -17,7 +17,8 @@ final class Version
         if (\class_exists(\Composer\InstalledVersions::class)) {
             foreach (self::PACKAGE_NAMES as $name) {
                 if (\Composer\InstalledVersions::isInstalled($name)) {
-                    return \ltrim((string) \Composer\InstalledVersions::getPrettyVersion($name), 'v');
+                    $version = (string) \Composer\InstalledVersions::getPrettyVersion($name);
+                    return \ltrim($version, 'v');
                 }
             }
         }

@@ -63,9 +63,16 @@ class Worker implements StreamWorkerInterface
     /**
      * A worker on the relay named by the process environment (`RR_RELAY`, default pipes).
      */
-    public static function create(bool $interceptSideEffects = true, LoggerInterface $logger = new Logger()): self
+    public static function create(
+        bool $interceptSideEffects = true,
+        LoggerInterface $logger = new Logger(),
+    ): self
     {
-        return static::createFromEnvironment(Environment::fromGlobals(), $interceptSideEffects, $logger);
+        return static::createFromEnvironment(
+            Environment::fromGlobals(),
+            $interceptSideEffects,
+            $logger,
+        );
     }
 
     /**
@@ -211,7 +218,9 @@ class Worker implements StreamWorkerInterface
     private function pullPayload(): ?Payload
     {
         if (!$this->waitingPong && $this->relay instanceof BlockingRelayInterface) {
-            if ($this->streamMode && $this->framesSent > 0 && $this->framesSent % self::PING_EVERY === 0) {
+            if ($this->streamMode && $this->framesSent > 0
+                && $this->framesSent % self::PING_EVERY === 0
+            ) {
                 $this->shouldPing = true;
             }
             return null;
@@ -235,7 +244,8 @@ class Worker implements StreamWorkerInterface
         if ($this->codecs !== []) {
             $reply['codecs'] = $this->codecs;
         }
-        $this->sendFrame(new Frame(\json_encode($reply, self::JSON_ENCODE_FLAGS), [], Frame::CONTROL));
+        $json = \json_encode($reply, self::JSON_ENCODE_FLAGS);
+        $this->sendFrame(new Frame($json, [], Frame::CONTROL));
     }
 
     private function sendFrame(Frame $frame): void

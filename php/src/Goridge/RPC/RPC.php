@@ -18,7 +18,10 @@ use Spiral\Goridge\RPC\Codec\JsonCodec;
  */
 class RPC extends AbstractRPC
 {
-    public function __construct(private readonly RelayInterface $relay, CodecInterface $codec = new JsonCodec())
+    public function __construct(
+        private readonly RelayInterface $relay,
+        CodecInterface $codec = new JsonCodec(),
+    )
     {
         parent::__construct($codec);
     }
@@ -32,7 +35,10 @@ class RPC extends AbstractRPC
         return $this->decodeResponse($frame, $this->relayName(), $options);
     }
 
-    public static function create(string $connection, CodecInterface $codec = new JsonCodec()): RPCInterface
+    public static function create(
+        string $connection,
+        CodecInterface $codec = new JsonCodec(),
+    ): RPCInterface
     {
         return new self(Relay::create($connection), $codec);
     }

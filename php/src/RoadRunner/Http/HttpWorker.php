@@ -81,10 +81,17 @@ class HttpWorker implements HttpWorkerInterface
      *        (e.g. 103 Early Hints before the final answer)
      * @throws \InvalidArgumentException for a 1xx status with a body
      */
-    public function respond(int $status, string|Generator $body = '', array $headers = [], bool $endOfStream = true): void
+    public function respond(
+        int $status,
+        string|Generator $body = '',
+        array $headers = [],
+        bool $endOfStream = true,
+    ): void
     {
         if ($status >= 100 && $status < 200 && $body !== '') {
-            throw new \InvalidArgumentException('Unable to send a body with informational status code.');
+            throw new \InvalidArgumentException(
+                'Unable to send a body with informational status code.',
+            );
         }
 
         $codec = static::$codec ?? Frame::CODEC_JSON;
@@ -105,7 +112,12 @@ class HttpWorker implements HttpWorkerInterface
      * rethrown: the server is waiting for the end of the stream); one that throws before
      * anything was sent propagates, so the application can still send an error response.
      */
-    private function respondStream(string $head, int $codec, Generator $body, bool $endOfStream): void
+    private function respondStream(
+        string $head,
+        int $codec,
+        Generator $body,
+        bool $endOfStream,
+    ): void
     {
         $worker = $this->worker instanceof StreamWorkerInterface
             ? $this->worker->withStreamMode()

@@ -41,7 +41,12 @@ class PSR7Worker implements PSR7WorkerInterface
     private readonly array $originalServer;
 
     /** @var array<string, string> protocol string → PSR-7 protocol version */
-    private const PROTOCOLS = ['HTTP/1.1' => '1.1', 'HTTP/1.0' => '1.0', 'HTTP/2.0' => '2', 'HTTP/2' => '2'];
+    private const PROTOCOLS = [
+        'HTTP/1.1' => '1.1',
+        'HTTP/1.0' => '1.0',
+        'HTTP/2.0' => '2',
+        'HTTP/2' => '2',
+    ];
 
     public function __construct(
         WorkerInterface $worker,
@@ -130,7 +135,11 @@ class PSR7Worker implements PSR7WorkerInterface
      */
     protected function mapRequest(Request $httpRequest, array $server): ServerRequestInterface
     {
-        $request = $this->requestFactory->createServerRequest($httpRequest->method, $httpRequest->uri, $server);
+        $request = $this->requestFactory->createServerRequest(
+            $httpRequest->method,
+            $httpRequest->uri,
+            $server,
+        );
 
         $version = self::PROTOCOLS[$httpRequest->protocol] ?? '1.1';
         if ($request->getProtocolVersion() !== $version) {

@@ -7,7 +7,9 @@ namespace Spiral\RoadRunner\Http;
 /**
  * One HTTP request as the server describes it (PROTOCOL.md §4.2–4.3). Immutable.
  *
- * @psalm-type UploadedFile = array{name: string, error: int, tmpName: string, size: int, mime: string}
+ * @psalm-type UploadedFile = array{
+ *     name: string, error: int, tmpName: string, size: int, mime: string
+ * }
  */
 final class Request
 {

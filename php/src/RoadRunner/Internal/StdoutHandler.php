@@ -38,8 +38,11 @@ final class StdoutHandler
         if (\function_exists('header_register_callback')) {
             \header_register_callback(static function (): void {
                 if (self::$stderr !== null && \headers_list() !== []) {
-                    \fwrite(self::$stderr, "Warning: header() has no effect in a RoadRunner worker; "
-                        . "return headers in the response instead\n");
+                    \fwrite(
+                        self::$stderr,
+                        "Warning: header() has no effect in a RoadRunner worker; "
+                        . "return headers in the response instead\n",
+                    );
                 }
             });
         }

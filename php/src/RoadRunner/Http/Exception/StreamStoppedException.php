@@ -9,7 +9,11 @@ namespace Spiral\RoadRunner\Http\Exception;
  */
 final class StreamStoppedException extends \RuntimeException
 {
-    public function __construct(string $message = 'Stream has been stopped by the client.', int $code = 0, ?\Throwable $previous = null)
+    public function __construct(
+        string $message = 'Stream has been stopped by the client.',
+        int $code = 0,
+        ?\Throwable $previous = null,
+    )
     {
         parent::__construct($message, $code, $previous);
     }

@@ -89,7 +89,9 @@ final class ProtoCodec
                     ) {
                         $values = [];
                         $q = $p + 4 + $kl;
-                        while ($q + 1 < $next && $buf[$q] === "\x0A" && ($vl = \ord($buf[$q + 1])) < 0x80) {
+                        while ($q + 1 < $next && $buf[$q] === "\x0A"
+                            && ($vl = \ord($buf[$q + 1])) < 0x80
+                        ) {
                             $values[] = \substr($buf, $q + 2, $vl);
                             $q += 2 + $vl;
                         }
@@ -105,7 +107,9 @@ final class ProtoCodec
                             $headers[$key] = $values;
                         }
                     } elseif ($tag === 0x32) {
-                        $cookies[$key] = \count($values) === 1 ? $values[0] : \implode(',', $values);
+                        $cookies[$key] = \count($values) === 1
+                            ? $values[0]
+                            : \implode(',', $values);
                     } else {
                         $attributes[$key] = $values[0] ?? '';
                     }
@@ -133,7 +137,9 @@ final class ProtoCodec
             uri: $uri,
             headers: $headers,
             cookies: $cookies,
-            uploads: $uploads === '' ? [] : (array) \json_decode($uploads, true, 512, \JSON_THROW_ON_ERROR),
+            uploads: $uploads === ''
+                ? []
+                : (array) \json_decode($uploads, true, 512, \JSON_THROW_ON_ERROR),
             attributes: $attributes,
             query: $query,
             body: $parsed && $body === '' ? '{}' : $body,
@@ -149,7 +155,11 @@ final class ProtoCodec
      */
     public static function encodeResponse(int $status, array $headers): string
     {
-        $out = $status === 0 ? '' : "\x08" . ($status < 0x80 && $status > 0 ? \chr($status) : self::varint($status));
+        if ($status === 0) {
+            $out = '';
+        } else {
+            $out = "\x08" . ($status > 0 && $status < 0x80 ? \chr($status) : self::varint($status));
+        }
         foreach ($headers as $name => $values) {
             if (\is_array($values) && \count($values) === 1 && \is_string($v = \reset($values))
                 && ($vl = \strlen($v)) < 0x7E && ($kl = \strlen((string) $name)) < 0x7C
@@ -229,7 +239,8 @@ final class ProtoCodec
             $out .= self::stringField(0x4A, \json_encode($ctx['uploads'], \JSON_THROW_ON_ERROR));
         }
         foreach ($ctx['attributes'] ?? [] as $name => $values) {
-            $entry = self::mapEntry((string) $name, \is_array($values) ? $values : [(string) $values]);
+            $list = \is_array($values) ? $values : [(string) $values];
+            $entry = self::mapEntry((string) $name, $list);
             $out .= "\x52" . self::varint(\strlen($entry)) . $entry;
         }
         return $out;
@@ -277,7 +288,8 @@ final class ProtoCodec
         if ($hv === '') {
             return '';
         }
-        return "\x0A" . self::varint(\strlen($key)) . $key . "\x12" . self::varint(\strlen($hv)) . $hv;
+        return "\x0A" . self::varint(\strlen($key)) . $key
+            . "\x12" . self::varint(\strlen($hv)) . $hv;
     }
 
     /**

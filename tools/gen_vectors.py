@@ -26,6 +26,10 @@ proto_ctx = bytes.fromhex("08c801121c0a0c") + b"Content-Type" + bytes.fromhex("1
 proto_req = (b"\x0a\x09127.0.0.1" b"\x12\x08HTTP/1.1" b"\x1a\x03GET" b"\x22\x1ahttp://localhost:8080/?a=1"
              b"\x2a\x0f\x0a\x06Accept\x12\x05\x0a\x03*/*" b"\x3a\x03a=1")
 rpc_method = b"informer.Workers"
+# PROTOCOL.md §4.2 example: the JSON twin of proto_req (RR 2.x - 2023.3 servers send this).
+json_req = (b'{"remoteAddr":"127.0.0.1","protocol":"HTTP/1.1","method":"GET",'
+            b'"uri":"http://localhost:8080/?a=1","headers":{"Accept":["*/*"]},"cookies":{},'
+            b'"rawQuery":"a=1","parsed":false,"uploads":null,"attributes":{}}')
 
 VECTORS = [
     ("pid_request", 0x09, b'{"pid":12345}', [], 0, "server->worker PID request"),
@@ -41,6 +45,7 @@ VECTORS = [
     ("worker_stop_request", 0x00, b'{"stop":true}', [13], 0, "worker->server please restart me"),
     ("proto_request", 0x80, proto_req, [len(proto_req)], 0, "server->worker protobuf HTTP request"),
     ("rpc_request", 0x08, rpc_method + b'"http"', [1, len(rpc_method)], 0, "RPC request seq=1"),
+    ("json_request", 0x08, json_req, [len(json_req)], 0, "server->worker JSON HTTP request"),
 ]
 
 

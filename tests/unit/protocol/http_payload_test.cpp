@@ -72,6 +72,17 @@ TEST(RequestJson, MatchesTheSpecExampleByteForByte) {
               R"("rawQuery":"a=1","parsed":false,"uploads":null,"attributes":{}})");
 }
 
+TEST(RequestJson, ReproducesTheGoldenJsonRequestFrame) {
+    const Fields headers{{"Accept", "*/*"}};
+    std::string frame(16, '\0');
+    const std::size_t context_size = encode_request(HttpCodec::kJson, example_context(headers), frame);
+    std::array<std::byte, kMaxHeaderSize> head{};
+    auto n = encode_data_header(head, codec_flag(HttpCodec::kJson), 0, context_size, 0);
+    ASSERT_TRUE(n);
+    std::memcpy(frame.data(), head.data(), n.value());
+    EXPECT_EQ(frame, test::golden("json_request").bin_file);
+}
+
 TEST(RequestJson, AppendsToExistingOutput) {
     std::string out = "prefix";
     const Fields none;

@@ -46,7 +46,8 @@ final class FrameTest extends TestCase
         foreach (Vectors::all() as $name => $vector) {
             $file = __DIR__ . '/../../../tests/vectors/' . $name . '.bin';
             self::assertFileExists($file);
-            self::assertSame($vector['frame_hex'], \bin2hex((string) \file_get_contents($file)), $name);
+            $bytes = (string) \file_get_contents($file);
+            self::assertSame($vector['frame_hex'], \bin2hex($bytes), $name);
         }
     }
 
@@ -54,7 +55,8 @@ final class FrameTest extends TestCase
     {
         $bytes = Vectors::frame('proto_response_stream_chunk');
 
-        self::assertSame([Frame::CODEC_PROTO, 1, 0x26, Frame::BYTE10_STREAM, 0], Frame::readHeader($bytes));
+        $expected = [Frame::CODEC_PROTO, 1, 0x26, Frame::BYTE10_STREAM, 0];
+        self::assertSame($expected, Frame::readHeader($bytes));
     }
 
     public function testReadHeaderRejectsShortHeaders(): void
@@ -78,7 +80,8 @@ final class FrameTest extends TestCase
         self::assertSame(0x16, \ord($bytes[0]));
         self::assertSame("\x03\x02\x01\x00", \substr($bytes, 2, 4));
         self::assertSame(\pack('V', \crc32(\substr($bytes, 0, 6))), \substr($bytes, 6, 4));
-        self::assertSame("\x01\x00\x00\x00\xFF\xFF\xFF\xFF\x07\x00\x00\x00", \substr($bytes, 12, 12));
+        $options = "\x01\x00\x00\x00" . "\xFF\xFF\xFF\xFF" . "\x07\x00\x00\x00";
+        self::assertSame($options, \substr($bytes, 12, 12));
         self::assertSame(12 + 12 + \strlen($payload), \strlen($bytes));
 
         $back = Frame::initFrame(Frame::readHeader($bytes), \substr($bytes, 12));

@@ -29,10 +29,12 @@ final class RPCTest extends TestCase
     private static function echoingRelay(string $reply, int $flags = Frame::CODEC_JSON): TestRelay
     {
         $relay = new TestRelay();
-        return $relay->onSend(static function (Frame $req, TestRelay $relay) use ($reply, $flags): void {
+        $answer = static function (Frame $req, TestRelay $relay) use ($reply, $flags): void {
             $method = \substr((string) $req->payload, 0, $req->options[1]);
-            $relay->addFrames(new Frame($method . $reply, [$req->options[0], \strlen($method)], $flags));
-        });
+            $options = [$req->options[0], \strlen($method)];
+            $relay->addFrames(new Frame($method . $reply, $options, $flags));
+        };
+        return $relay->onSend($answer);
     }
 
     public function testRequestFrameMatchesTheGoldenVector(): void

@@ -40,7 +40,8 @@ final class SocketRelayTest extends TestCase
         $server = \stream_socket_server('tcp://127.0.0.1:0', $errno, $errstr);
         self::assertIsResource($server, $errstr);
         $this->server = $server;
-        $port = (int) \substr((string) \strrchr((string) \stream_socket_get_name($server, false), ':'), 1);
+        $name = (string) \stream_socket_get_name($server, false);
+        $port = (int) \substr((string) \strrchr($name, ':'), 1);
 
         $relay = Relay::create('tcp://127.0.0.1:' . $port);
         self::assertInstanceOf(SocketRelay::class, $relay);

@@ -21,7 +21,10 @@ final class HttpWorkerTest extends TestCase
         . '"uri":"http://localhost:8080/?a=1","headers":{"Accept":["*/*"]},"cookies":{},'
         . '"rawQuery":"a=1","parsed":false,"uploads":null,"attributes":{}}';
 
-    public static function jsonRequest(string $context = self::JSON_CONTEXT, string $body = ''): Frame
+    public static function jsonRequest(
+        string $context = self::JSON_CONTEXT,
+        string $body = '',
+    ): Frame
     {
         return new Frame($context . $body, [\strlen($context)], Frame::CODEC_JSON);
     }
@@ -64,7 +67,10 @@ final class HttpWorkerTest extends TestCase
         $ctx['attributes'] = ['ipAddress' => '10.1.1.1'];
         $ctx['parsed'] = true;
         $json = \json_encode($ctx);
-        $relay = (new TestRelay())->addFrames(self::jsonRequest($json, '{"a":"b"}'), self::protoRequest($ctx, '{"a":"b"}'));
+        $relay = (new TestRelay())->addFrames(
+            self::jsonRequest($json, '{"a":"b"}'),
+            self::protoRequest($ctx, '{"a":"b"}'),
+        );
         $http = new HttpWorker(new Worker($relay, false));
 
         $fromJson = $http->waitRequest();
@@ -77,14 +83,18 @@ final class HttpWorkerTest extends TestCase
 
     public function testJsonHeadersWithEmptyOrNumericNamesAreDropped(): void
     {
-        $relay = (new TestRelay())->addFrames(self::jsonRequest('{"headers":{"":["x"],"0":["y"],"Ok":["z"]},"rawQuery":""}'));
+        $context = '{"headers":{"":["x"],"0":["y"],"Ok":["z"]},"rawQuery":""}';
+        $relay = (new TestRelay())->addFrames(self::jsonRequest($context));
 
-        self::assertSame(['Ok' => ['z']], (new HttpWorker(new Worker($relay, false)))->waitRequest()?->headers);
+        $request = (new HttpWorker(new Worker($relay, false)))->waitRequest();
+        self::assertSame(['Ok' => ['z']], $request?->headers);
     }
 
     public function testEmptyPayloadOrStopEndsTheLoop(): void
     {
-        $relay = (new TestRelay())->addFrames(new Frame('', [0]))->addBytes(Vectors::frame('stop_command'));
+        $relay = (new TestRelay())
+            ->addFrames(new Frame('', [0]))
+            ->addBytes(Vectors::frame('stop_command'));
         $http = new HttpWorker(new Worker($relay, false));
 
         self::assertNull($http->waitRequest());
@@ -103,23 +113,30 @@ final class HttpWorkerTest extends TestCase
         self::assertSame(Vectors::frame('json_response'), $relay->getReceivedBytes()[0]);
         $second = $relay->getReceived()[1];
         self::assertSame(Frame::CODEC_JSON, $second->flags);
-        self::assertSame('{"status":201,"headers":{"Content-Type":["text/plain"],"X-Path":["/a/b","ü"]}}x', $second->payload);
+        self::assertSame(
+            '{"status":201,"headers":{"Content-Type":["text/plain"],"X-Path":["/a/b","ü"]}}x',
+            $second->payload,
+        );
     }
 
     public function testRespondsInProtoToAProtoRequest(): void
     {
-        $relay = (new TestRelay())->addFrames(self::protoRequest(\json_decode(self::JSON_CONTEXT, true)));
+        $context = \json_decode(self::JSON_CONTEXT, true);
+        $relay = (new TestRelay())->addFrames(self::protoRequest($context));
         $http = new HttpWorker(new Worker($relay, false));
         $http->waitRequest();
 
         $http->respond(200, 'hello', ['Content-Type' => ['text/plain']], false);
 
-        self::assertSame(Vectors::frame('proto_response_stream_chunk'), $relay->getReceivedBytes()[0]);
+        $expected = Vectors::frame('proto_response_stream_chunk');
+        self::assertSame($expected, $relay->getReceivedBytes()[0]);
     }
 
     public function testHandshakeAdvertisesCodecs(): void
     {
-        $relay = (new TestRelay())->addBytes(Vectors::frame('pid_request'))->addBytes(Vectors::frame('stop_command'));
+        $relay = (new TestRelay())
+            ->addBytes(Vectors::frame('pid_request'))
+            ->addBytes(Vectors::frame('stop_command'));
         $http = new HttpWorker(new Worker($relay, false));
 
         self::assertNull($http->waitRequest());
@@ -138,7 +155,10 @@ final class HttpWorkerTest extends TestCase
 
         [$hints, $final] = $relay->getReceived();
         self::assertSame(Frame::BYTE10_STREAM, $hints->byte10);
-        self::assertSame('{"status":103,"headers":{"Link":["</style.css>; rel=preload; as=style"]}}', $hints->payload);
+        self::assertSame(
+            '{"status":103,"headers":{"Link":["</style.css>; rel=preload; as=style"]}}',
+            $hints->payload,
+        );
         self::assertSame(0, $final->byte10);
         self::assertSame('{"status":200,"headers":{}}done', $final->payload);
     }
@@ -166,9 +186,11 @@ final class HttpWorkerTest extends TestCase
         $frames = $relay->getReceived();
         self::assertCount(3, $frames);
         $head = '{"status":200,"headers":{"X":["1"]}}';
-        self::assertSame([$head . 'a', $head . 'b', $head . 'end'], \array_map(static fn (Frame $f) => $f->payload, $frames));
+        $payloads = \array_map(static fn (Frame $f) => $f->payload, $frames);
+        self::assertSame([$head . 'a', $head . 'b', $head . 'end'], $payloads);
         self::assertSame([1, 1, 0], \array_map(static fn (Frame $f) => $f->byte10, $frames));
-        self::assertSame([Frame::CODEC_JSON, Frame::CODEC_JSON, Frame::CODEC_JSON], \array_map(static fn (Frame $f) => $f->flags, $frames));
+        $flags = \array_map(static fn (Frame $f) => $f->flags, $frames);
+        self::assertSame([Frame::CODEC_JSON, Frame::CODEC_JSON, Frame::CODEC_JSON], $flags);
     }
 
     public function testOpenEndedGeneratorWithEmptyReturnSendsNothingMore(): void
@@ -234,7 +256,7 @@ final class HttpWorkerTest extends TestCase
         })());
 
         $frames = $relay->getReceived();
-        self::assertSame(7, \count($frames), '6 chunks (the 6th with PING), then the acknowledgement');
+        self::assertCount(7, $frames, '6 chunks (the 6th with PING), then the acknowledgement');
         self::assertSame(Frame::BYTE10_STREAM | Frame::BYTE10_PING, $frames[5]->byte10);
         self::assertSame(Vectors::frame('stream_ack'), $relay->getReceivedBytes()[6]);
     }

@@ -14,6 +14,7 @@ use Rr\Tests\Stub\TestRelay;
 use Rr\Tests\Stub\Vectors;
 use Spiral\Goridge\Frame;
 use Spiral\RoadRunner\Http\HttpWorker;
+use Spiral\RoadRunner\Http\Internal\ProtoCodec;
 use Spiral\RoadRunner\Http\PSR7Worker;
 use Spiral\RoadRunner\Worker;
 
@@ -59,7 +60,9 @@ final class PSR7WorkerTest extends TestCase
 
     private static function frame(bool $proto, array $ctx, string $body = ''): Frame
     {
-        return $proto ? HttpWorkerTest::protoRequest($ctx, $body) : HttpWorkerTest::jsonRequest(\json_encode($ctx), $body);
+        return $proto
+            ? HttpWorkerTest::protoRequest($ctx, $body)
+            : HttpWorkerTest::jsonRequest(\json_encode($ctx), $body);
     }
 
     /** @dataProvider codecs */
@@ -70,7 +73,12 @@ final class PSR7WorkerTest extends TestCase
             'protocol' => 'HTTP/2.0',
             'uri' => 'https://example.com:8443/path/x?a=1&b[]=2&b[]=3',
             'rawQuery' => 'a=1&b[]=2&b[]=3',
-            'headers' => ['Content-Type' => ['text/plain'], 'Content-Length' => ['4'], 'X-Multi' => ['1', '2'], 'User-Agent' => ['test/1']],
+            'headers' => [
+                'Content-Type' => ['text/plain'],
+                'Content-Length' => ['4'],
+                'X-Multi' => ['1', '2'],
+                'User-Agent' => ['test/1'],
+            ],
             'cookies' => ['sid' => 'abc'],
             'attributes' => ['ipAddress' => '10.0.0.9'],
         ]);
@@ -84,7 +92,8 @@ final class PSR7WorkerTest extends TestCase
         self::assertNotNull($request);
         self::assertSame('POST', $request->getMethod());
         self::assertSame('2', $request->getProtocolVersion());
-        self::assertSame('https://example.com:8443/path/x?a=1&b%5B%5D=2&b%5B%5D=3', (string) $request->getUri());
+        $uri = (string) $request->getUri();
+        self::assertSame('https://example.com:8443/path/x?a=1&b%5B%5D=2&b%5B%5D=3', $uri);
         self::assertSame('example.com:8443', $request->getHeaderLine('Host'));
         self::assertSame(['a' => '1', 'b' => ['2', '3']], $request->getQueryParams());
         self::assertSame(['sid' => 'abc'], $request->getCookieParams());
@@ -123,7 +132,8 @@ final class PSR7WorkerTest extends TestCase
     /** @dataProvider protocols */
     public function testMapsProtocolVersions(string $protocol, string $version): void
     {
-        $relay = (new TestRelay())->addFrames(self::frame(false, self::context(['protocol' => $protocol])));
+        $ctx = self::context(['protocol' => $protocol]);
+        $relay = (new TestRelay())->addFrames(self::frame(false, $ctx));
 
         self::assertSame($version, self::psr7($relay)->waitRequest()?->getProtocolVersion());
     }
@@ -131,8 +141,15 @@ final class PSR7WorkerTest extends TestCase
     /** @dataProvider codecs */
     public function testParsedBodyIsTheFormTree(bool $proto): void
     {
-        $ctx = self::context(['method' => 'POST', 'parsed' => true, 'headers' => ['Content-Type' => ['application/x-www-form-urlencoded']]]);
-        $relay = (new TestRelay())->addFrames(self::frame($proto, $ctx, '{"name":"rr","tags":["a","b"]}'), self::frame($proto, $ctx, ''));
+        $ctx = self::context([
+            'method' => 'POST',
+            'parsed' => true,
+            'headers' => ['Content-Type' => ['application/x-www-form-urlencoded']],
+        ]);
+        $relay = (new TestRelay())->addFrames(
+            self::frame($proto, $ctx, '{"name":"rr","tags":["a","b"]}'),
+            self::frame($proto, $ctx, ''),
+        );
         $psr7 = self::psr7($relay);
 
         $request = $psr7->waitRequest();
@@ -152,6 +169,23 @@ final class PSR7WorkerTest extends TestCase
         return $file;
     }
 
+    /** One file as the server describes it (PROTOCOL.md §4.4). */
+    private static function upload(
+        string $name,
+        string $mime,
+        int $size,
+        int $error,
+        string $tmp,
+    ): array {
+        return [
+            'name' => $name,
+            'mime' => $mime,
+            'size' => $size,
+            'error' => $error,
+            'tmpName' => $tmp,
+        ];
+    }
+
     /** @dataProvider codecs */
     public function testUploadsBecomeUploadedFilesInTheSameTree(bool $proto): void
     {
@@ -159,12 +193,12 @@ final class PSR7WorkerTest extends TestCase
         $two = $this->tmpFile('second!');
         $deep = $this->tmpFile('deep');
         $uploads = [
-            'avatar' => ['name' => 'me.png', 'mime' => 'image/png', 'size' => 5, 'error' => 0, 'tmpName' => $one],
+            'avatar' => self::upload('me.png', 'image/png', 5, 0, $one),
             'files' => [
-                ['name' => 'a.txt', 'mime' => 'text/plain', 'size' => 7, 'error' => 0, 'tmpName' => $two],
-                ['name' => 'b.php', 'mime' => 'text/plain', 'size' => 0, 'error' => 8, 'tmpName' => ''],
+                self::upload('a.txt', 'text/plain', 7, 0, $two),
+                self::upload('b.php', 'text/plain', 0, 8, ''),
             ],
-            'doc' => ['a' => ['b' => ['name' => 'd.txt', 'mime' => 'text/plain', 'size' => 4, 'error' => 0, 'tmpName' => $deep]]],
+            'doc' => ['a' => ['b' => self::upload('d.txt', 'text/plain', 4, 0, $deep)]],
         ];
         $ctx = self::context(['method' => 'POST', 'parsed' => true, 'uploads' => $uploads]);
         $relay = (new TestRelay())->addFrames(self::frame($proto, $ctx, '{}'));
@@ -195,7 +229,8 @@ final class PSR7WorkerTest extends TestCase
         $psr7 = self::psr7($relay);
         $psr7->waitRequest();
 
-        $psr7->respond(new Response(404, ['Content-Type' => 'text/plain', 'X-A' => ['1', '2']], 'missing'));
+        $headers = ['Content-Type' => 'text/plain', 'X-A' => ['1', '2']];
+        $psr7->respond(new Response(404, $headers, 'missing'));
 
         $frame = $relay->getReceived()[0];
         self::assertSame(0, $frame->byte10);
@@ -203,10 +238,13 @@ final class PSR7WorkerTest extends TestCase
         self::assertSame('missing', \substr((string) $frame->payload, $frame->options[0]));
         if ($proto) {
             self::assertSame(Frame::CODEC_PROTO, $frame->flags);
-            self::assertSame([404, ['Content-Type' => ['text/plain'], 'X-A' => ['1', '2']]], \Spiral\RoadRunner\Http\Internal\ProtoCodec::decodeResponse($header));
+            $decoded = ProtoCodec::decodeResponse($header);
+            $headers = ['Content-Type' => ['text/plain'], 'X-A' => ['1', '2']];
+            self::assertSame([404, $headers], $decoded);
         } else {
             self::assertSame(Frame::CODEC_JSON, $frame->flags);
-            self::assertSame('{"status":404,"headers":{"Content-Type":["text/plain"],"X-A":["1","2"]}}', $header);
+            $json = '{"status":404,"headers":{"Content-Type":["text/plain"],"X-A":["1","2"]}}';
+            self::assertSame($json, $header);
         }
     }
 
@@ -215,7 +253,10 @@ final class PSR7WorkerTest extends TestCase
     {
         $frames = $relay->getReceived();
         return [
-            \array_map(static fn (Frame $f) => \substr((string) $f->payload, $f->options[0]), $frames),
+            \array_map(
+                static fn (Frame $f) => \substr((string) $f->payload, $f->options[0]),
+                $frames,
+            ),
             \array_map(static fn (Frame $f) => $f->byte10, $frames),
         ];
     }
@@ -272,7 +313,10 @@ final class PSR7WorkerTest extends TestCase
             public function tell(): int { return $this->s->tell(); }
             public function eof(): bool { return $this->s->eof(); }
             public function isSeekable(): bool { return true; }
-            public function seek($offset, $whence = \SEEK_SET): void { $this->s->seek($offset, $whence); }
+            public function seek($offset, $whence = \SEEK_SET): void
+            {
+                $this->s->seek($offset, $whence);
+            }
             public function rewind(): void { $this->s->rewind(); }
             public function isWritable(): bool { return false; }
             public function write($string): int { throw new \RuntimeException('read-only'); }
@@ -304,7 +348,9 @@ final class PSR7WorkerTest extends TestCase
 
     public function testStopEndsTheLoop(): void
     {
-        $relay = (new TestRelay())->addBytes(Vectors::frame('pid_request'))->addBytes(Vectors::frame('stop_command'));
+        $relay = (new TestRelay())
+            ->addBytes(Vectors::frame('pid_request'))
+            ->addBytes(Vectors::frame('stop_command'));
 
         self::assertNull(self::psr7($relay)->waitRequest());
     }

@@ -33,7 +33,9 @@ final class ProtoCodecTest extends TestCase
         . '2a0f' . '0a06' . '416363657074' . '1205' . '0a03' . '2a2f2a' // header Accept: */*
         . '3a03' . '613d31';                                            // raw_query
 
-    private const GOLDEN_RESPONSE = '08c801121c0a0c436f6e74656e742d54797065120c0a0a746578742f706c61696e';
+    private const GOLDEN_RESPONSE = '08c801'              // status 200
+        . '121c' . '0a0c' . '436f6e74656e742d54797065'      // entry, key Content-Type
+        . '120c' . '0a0a' . '746578742f706c61696e';         // HeaderValue [text/plain]
 
     public function testEncodesTheGoldenRequestOfTheSpec(): void
     {
@@ -63,14 +65,18 @@ final class ProtoCodecTest extends TestCase
 
     public function testEncodesTheGoldenResponseOfTheSpec(): void
     {
-        self::assertSame(self::GOLDEN_RESPONSE, \bin2hex(ProtoCodec::encodeResponse(200, ['Content-Type' => ['text/plain']])));
-        self::assertSame(self::GOLDEN_RESPONSE, \bin2hex(ProtoCodec::encodeResponse(200, ['Content-Type' => 'text/plain'])));
-        self::assertSame([200, ['Content-Type' => ['text/plain']]], ProtoCodec::decodeResponse((string) \hex2bin(self::GOLDEN_RESPONSE)));
+        $list = ProtoCodec::encodeResponse(200, ['Content-Type' => ['text/plain']]);
+        $single = ProtoCodec::encodeResponse(200, ['Content-Type' => 'text/plain']);
+        self::assertSame(self::GOLDEN_RESPONSE, \bin2hex($list));
+        self::assertSame(self::GOLDEN_RESPONSE, \bin2hex($single));
+        $decoded = ProtoCodec::decodeResponse((string) \hex2bin(self::GOLDEN_RESPONSE));
+        self::assertSame([200, ['Content-Type' => ['text/plain']]], $decoded);
     }
 
     public function testResponseSkipsEmptyAndNonScalarValues(): void
     {
-        $bytes = ProtoCodec::encodeResponse(404, ['X-Empty' => [], 'X-Obj' => [new \stdClass()], 'X-Int' => [5]]);
+        $headers = ['X-Empty' => [], 'X-Obj' => [new \stdClass()], 'X-Int' => [5]];
+        $bytes = ProtoCodec::encodeResponse(404, $headers);
 
         self::assertSame([404, ['X-Int' => ['5']]], ProtoCodec::decodeResponse($bytes));
     }
@@ -78,13 +84,24 @@ final class ProtoCodecTest extends TestCase
     public function testRichRequestRoundTrips(): void
     {
         $longValue = \str_repeat('v', 300); // multi-byte varint lengths
-        $uploads = ['file' => ['name' => 'a.txt', 'mime' => 'text/plain', 'size' => 3, 'error' => 0, 'tmpName' => '/tmp/upload1']];
+        $uploads = ['file' => [
+            'name' => 'a.txt',
+            'mime' => 'text/plain',
+            'size' => 3,
+            'error' => 0,
+            'tmpName' => '/tmp/upload1',
+        ]];
         $ctx = [
             'remoteAddr' => '::1',
             'protocol' => 'HTTP/2.0',
             'method' => 'POST',
             'uri' => 'https://example.com/form?x[]=1&x[]=2',
-            'headers' => ['Content-Type' => ['multipart/form-data'], 'X-Many' => ['a', 'b', $longValue], '' => ['dropped'], '123' => ['dropped']],
+            'headers' => [
+                'Content-Type' => ['multipart/form-data'],
+                'X-Many' => ['a', 'b', $longValue],
+                '' => ['dropped'],
+                '123' => ['dropped'],
+            ],
             'cookies' => ['session' => 'abc def', 'theme' => 'dark'],
             'rawQuery' => 'x[]=1&x[]=2',
             'parsed' => true,
@@ -97,11 +114,13 @@ final class ProtoCodecTest extends TestCase
         self::assertSame('::1', $request->remoteAddr);
         self::assertSame('HTTP/2.0', $request->protocol);
         self::assertSame('POST', $request->method);
-        self::assertSame(['Content-Type' => ['multipart/form-data'], 'X-Many' => ['a', 'b', $longValue]], $request->headers);
+        $headers = ['Content-Type' => ['multipart/form-data'], 'X-Many' => ['a', 'b', $longValue]];
+        self::assertSame($headers, $request->headers);
         self::assertSame(['session' => 'abc def', 'theme' => 'dark'], $request->cookies);
         self::assertSame(['x' => ['1', '2']], $request->query);
         self::assertSame($uploads, $request->uploads);
-        self::assertSame(['ipAddress' => '10.0.0.1', 'multi' => 'first', 'rr_parsed_body' => true], $request->attributes);
+        $attributes = ['ipAddress' => '10.0.0.1', 'multi' => 'first', 'rr_parsed_body' => true];
+        self::assertSame($attributes, $request->attributes);
         self::assertSame('10.0.0.1', $request->getRemoteAddr());
         self::assertTrue($request->parsed);
         self::assertSame('{}', $request->body, 'a parsed request with an empty body gets {}');
@@ -140,8 +159,9 @@ final class ProtoCodecTest extends TestCase
         yield 'map entry past the end' => ["\x2A\x05\x0A\x09abc"];
         yield 'wire type 3' => ["\x0B"];
         yield 'negative length' => ["\x0A\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01abc"];
-        yield 'negative length in a map entry' => ["\x2A\x0D\x0A\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01ab"];
-        yield 'negative length of an unknown field' => ["\x62\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01"];
+        $minusOne = "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01";
+        yield 'negative length in a map entry' => ["\x2A\x0D\x0A" . $minusOne . 'ab'];
+        yield 'negative length of an unknown field' => ["\x62" . $minusOne];
     }
 
     /** @dataProvider truncated */
@@ -154,8 +174,12 @@ final class ProtoCodecTest extends TestCase
     public function testEveryPrefixAndRandomMutationDecodesOrFailsCleanly(): void
     {
         $full = ProtoCodec::encodeRequest([
-            'remoteAddr' => '127.0.0.1', 'protocol' => 'HTTP/1.1', 'method' => 'POST', 'uri' => 'http://h/?q=1',
-            'headers' => ['A' => ['1', '22'], 'Long' => [\str_repeat('x', 200)]], 'cookies' => ['c' => 'v'],
+            'remoteAddr' => '127.0.0.1',
+            'protocol' => 'HTTP/1.1',
+            'method' => 'POST',
+            'uri' => 'http://h/?q=1',
+            'headers' => ['A' => ['1', '22'], 'Long' => [\str_repeat('x', 200)]],
+            'cookies' => ['c' => 'v'],
             'rawQuery' => 'q=1', 'parsed' => true, 'attributes' => ['k' => 'v'],
         ]);
         \mt_srand(20261127);

@@ -48,12 +48,14 @@ final class CanonicalWorkerTest extends TestCase
         self::assertSame('{"status":200,"headers":{}}Hello RoadRunner!', $answer->payload);
         self::assertSame([27], $answer->options);
 
-        $worker->send(HttpWorkerTest::protoRequest(\json_decode(HttpWorkerTest::JSON_CONTEXT, true)));
+        $context = \json_decode(HttpWorkerTest::JSON_CONTEXT, true);
+        $worker->send(HttpWorkerTest::protoRequest($context));
         $answer = $worker->receive();
         self::assertSame(Frame::CODEC_PROTO, $answer->flags);
         $header = \substr((string) $answer->payload, 0, $answer->options[0]);
         self::assertSame([200, []], ProtoCodec::decodeResponse($header));
-        self::assertSame('Hello RoadRunner!', \substr((string) $answer->payload, $answer->options[0]));
+        $body = \substr((string) $answer->payload, $answer->options[0]);
+        self::assertSame('Hello RoadRunner!', $body);
 
         $stop = Vectors::frame('stop_command');
         $worker->send(Frame::initFrame(Frame::readHeader($stop), \substr($stop, 12)));
@@ -84,7 +86,8 @@ final class CanonicalWorkerTest extends TestCase
         for ($i = 0; $i < 3; ++$i) {
             $worker->send(HttpWorkerTest::jsonRequest());
             $answer = $worker->receive();
-            self::assertSame('{"status":200,"headers":{"Content-Type":["text/plain"]}}clean body', $answer->payload);
+            $expected = '{"status":200,"headers":{"Content-Type":["text/plain"]}}clean body';
+            self::assertSame($expected, $answer->payload);
         }
         $worker->send(new Frame('{"stop":true}', [], Frame::CONTROL | Frame::CODEC_JSON));
         self::assertSame(0, $worker->waitExit());
@@ -94,7 +97,8 @@ final class CanonicalWorkerTest extends TestCase
         self::assertStringContainsString("echo during request GET\n", $stderr);
         self::assertStringContainsString("printf 42\n", $stderr);
         self::assertStringContainsString('string(6) "dumped"', $stderr);
-        self::assertStringContainsString('[php info] handled {"uri":"http://localhost:8080/?a=1"}', $stderr);
+        $logLine = '[php info] handled {"uri":"http://localhost:8080/?a=1"}';
+        self::assertStringContainsString($logLine, $stderr);
     }
 
     /**

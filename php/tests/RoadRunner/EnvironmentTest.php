@@ -21,7 +21,11 @@ final class EnvironmentTest extends TestCase
 
     public function testReadsTheServerVariables(): void
     {
-        $env = new Environment(['RR_MODE' => Mode::MODE_HTTP, 'RR_RELAY' => 'unix:///tmp/x.sock', 'RR_RPC' => 'tcp://127.0.0.1:7001']);
+        $env = new Environment([
+            'RR_MODE' => Mode::MODE_HTTP,
+            'RR_RELAY' => 'unix:///tmp/x.sock',
+            'RR_RPC' => 'tcp://127.0.0.1:7001',
+        ]);
 
         self::assertSame('http', $env->getMode());
         self::assertSame('unix:///tmp/x.sock', $env->getRelayAddress());

@@ -26,11 +26,14 @@ final class PayloadFactoryTest extends TestCase
 
     public function testClassifiesGoldenFrames(): void
     {
-        self::assertInstanceOf(GetProcessId::class, PayloadFactory::fromFrame(self::golden('pid_request')));
-        self::assertInstanceOf(ControlMessage::class, PayloadFactory::fromFrame(self::golden('pid_request')));
-        self::assertInstanceOf(WorkerStop::class, PayloadFactory::fromFrame(self::golden('stop_command')));
-        self::assertInstanceOf(StreamStop::class, PayloadFactory::fromFrame(self::golden('stream_stop')));
-        self::assertInstanceOf(SkipMessage::class, PayloadFactory::fromFrame(self::golden('stream_stop')));
+        $pid = PayloadFactory::fromFrame(self::golden('pid_request'));
+        self::assertInstanceOf(GetProcessId::class, $pid);
+        self::assertInstanceOf(ControlMessage::class, $pid);
+        $workerStop = PayloadFactory::fromFrame(self::golden('stop_command'));
+        self::assertInstanceOf(WorkerStop::class, $workerStop);
+        $stop = PayloadFactory::fromFrame(self::golden('stream_stop'));
+        self::assertInstanceOf(StreamStop::class, $stop);
+        self::assertInstanceOf(SkipMessage::class, $stop);
         self::assertInstanceOf(Pong::class, PayloadFactory::fromFrame(self::golden('pong')));
     }
 

@@ -19,15 +19,18 @@ final class WorkerPoolTest extends TestCase
     /** A relay that answers each RPC call with $replies[method]. */
     private static function server(array $replies): TestRelay
     {
-        return (new TestRelay())->onSend(static function (Frame $req, TestRelay $relay) use ($replies): void {
+        $answer = static function (Frame $req, TestRelay $relay) use ($replies): void {
             $method = \substr((string) $req->payload, 0, $req->options[1]);
-            $relay->addFrames(new Frame($method . $replies[$method], [$req->options[0], \strlen($method)], $req->flags));
-        });
+            $options = [$req->options[0], \strlen($method)];
+            $relay->addFrames(new Frame($method . $replies[$method], $options, $req->flags));
+        };
+        return (new TestRelay())->onSend($answer);
     }
 
     public function testListsWorkersFromInformer(): void
     {
-        $relay = self::server(['informer.Workers' => '{"workers":[{"pid":10,"status":1,"numExecs":3,'
+        $relay = self::server(['informer.Workers' => '{"workers":['
+            . '{"pid":10,"status":1,"numExecs":3,'
             . '"created":1700000000000000000,"memoryUsage":1048576,"CPUPercent":0.5,"command":"",'
             . '"statusStr":"ready"},{"pid":11,"status":2,"numExecs":0,"created":1,"memoryUsage":2,'
             . '"CPUPercent":0,"command":"php w.php","statusStr":"working"}]}']);

@@ -55,7 +55,9 @@ final class WorkerTest extends TestCase
 
     public function testHandshakeReplyIsByteExactForAGivenPid(): void
     {
-        $relay = (new TestRelay())->addBytes(Vectors::frame('pid_request'))->addBytes(Vectors::frame('stop_command'));
+        $relay = (new TestRelay())
+            ->addBytes(Vectors::frame('pid_request'))
+            ->addBytes(Vectors::frame('stop_command'));
         (new Worker($relay, false))->waitPayload();
 
         $expected = new Frame('{"pid":' . \getmypid() . '}', [], Frame::CONTROL);
@@ -64,7 +66,9 @@ final class WorkerTest extends TestCase
 
     public function testAdvertisedCodecsAreAddedToThePidReply(): void
     {
-        $relay = (new TestRelay())->addBytes(Vectors::frame('pid_request'))->addBytes(Vectors::frame('stop_command'));
+        $relay = (new TestRelay())
+            ->addBytes(Vectors::frame('pid_request'))
+            ->addBytes(Vectors::frame('stop_command'));
         $worker = new Worker($relay, false);
         $worker->advertiseCodecs('json', 'proto');
 
@@ -126,9 +130,11 @@ final class WorkerTest extends TestCase
         $relay = new TestRelay();
         $header = \hex2bin('08c801121c0a0c436f6e74656e742d54797065120c0a0a746578742f706c61696e');
 
-        (new Worker($relay, false))->respond(new Payload('hello', $header, false), Frame::CODEC_PROTO);
+        $worker = new Worker($relay, false);
+        $worker->respond(new Payload('hello', $header, false), Frame::CODEC_PROTO);
 
-        self::assertSame(Vectors::frame('proto_response_stream_chunk'), $relay->getReceivedBytes()[0]);
+        $expected = Vectors::frame('proto_response_stream_chunk');
+        self::assertSame($expected, $relay->getReceivedBytes()[0]);
     }
 
     public function testErrorSendsAnErrorFrame(): void
@@ -250,7 +256,8 @@ final class WorkerTest extends TestCase
             }
         }
         self::assertSame([5, 10, 15], $pings);
-        self::assertSame(0, $relay->getReceived()[16]->byte10, 'the last frame has neither STREAM nor PING');
+        $last = $relay->getReceived()[16];
+        self::assertSame(0, $last->byte10, 'the last frame has neither STREAM nor PING');
         // The PONG for the last PING is still queued; the main loop skips it.
         self::assertSame(1, $relay->pendingCount());
         $relay->addBytes(Vectors::frame('stop_command'));

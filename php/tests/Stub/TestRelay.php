@@ -63,7 +63,8 @@ class TestRelay extends Relay
     {
         $bytes = Frame::packFrame($frame);
         $this->receivedBytes[] = $bytes;
-        $this->received[] = Frame::initFrame(Frame::readHeader(\substr($bytes, 0, 12)), \substr($bytes, 12));
+        $header = Frame::readHeader(\substr($bytes, 0, 12));
+        $this->received[] = Frame::initFrame($header, \substr($bytes, 12));
         if ($this->onSend !== null) {
             ($this->onSend)($frame, $this);
         }

@@ -10,6 +10,8 @@ use Rr\Tests\Stub\Vectors;
 use Spiral\Goridge\Frame;
 use Spiral\Goridge\RPC\AbstractRPC;
 use Spiral\Goridge\RPC\Codec\JsonCodec;
+use Spiral\Goridge\RPC\Codec\MsgpackCodec;
+use Spiral\Goridge\RPC\Codec\ProtobufCodec;
 use Spiral\Goridge\RPC\Codec\RawCodec;
 use Spiral\Goridge\RPC\Exception\CodecException;
 use Spiral\Goridge\RPC\Exception\RPCException;
@@ -113,5 +115,14 @@ final class RPCTest extends TestCase
         self::assertSame(['a' => ['b' => 1]], $codec->decode('{"a":{"b":1}}'));
         $this->expectException(CodecException::class);
         $codec->decode('{broken');
+    }
+    public function testOptionalCodecsReportTheirFlagsAndRefuseWhatTheyCannotHandle(): void
+    {
+        self::assertSame(Frame::CODEC_PROTO, (new ProtobufCodec())->getIndex());
+        self::assertSame(Frame::CODEC_MSGPACK, (new MsgpackCodec())->getIndex());
+        self::assertSame('raw', (new ProtobufCodec())->decode('raw'));
+
+        $this->expectException(CodecException::class);
+        (new ProtobufCodec())->encode(['not a message']);
     }
 }

@@ -116,6 +116,7 @@ final class RPCTest extends TestCase
         $this->expectException(CodecException::class);
         $codec->decode('{broken');
     }
+
     public function testOptionalCodecsReportTheirFlagsAndRefuseWhatTheyCannotHandle(): void
     {
         self::assertSame(Frame::CODEC_PROTO, (new ProtobufCodec())->getIndex());

@@ -1,15 +1,17 @@
 #pragma once
 /// Typed `.rr.yaml` / JSON configuration (docs/config.md lists every key, default and rule).
 ///
-/// Loading pipeline, in order (BEHAVIOUR.md §1.0):
-///   1. `--dotenv` file → process environment (setenv, existing variables are overwritten);
-///   2. parse the root file (YAML or JSON; yaml-cpp reads both);
-///   3. apply `-o key.path=value` overrides to the root tree;
+/// Loading pipeline, in order (BEHAVIOUR.md §1.0; docs/config.md §1 has the details):
+///   1. `--dotenv` file → process environment (variables already set are kept);
+///   2. parse the root file (YAML or JSON; yaml-cpp reads both; `<<: *anchor` merge keys work);
+///   3. `envfile:` (top level) → process environment, resolved next to the config file;
 ///   4. expand `${VAR}`, `$VAR`, `${VAR:-default}` in every string scalar;
-///   5. check `version` (must be the string "3"; "2.7" loads with a warning);
-///   6. merge `include` files over the root in order (deep map merge, later wins); each
-///      included file is env-expanded and must carry the same version;
-///   7. decode every implemented section into the structs below, applying defaults and
+///   5. merge the `-o key.path=value` overrides (themselves env-expanded) over the root;
+///   6. check `version` (must be the string "3"; "2.7" loads with a warning);
+///   7. merge `include` files over the root in order (deep map merge, later wins); each
+///      included file is env-expanded and must carry the same version; then re-apply `-o`
+///      so that overrides win over included files too;
+///   8. decode every implemented section into the structs below, applying defaults and
 ///      validating; unknown keys inside implemented sections are errors, unknown or
 ///      unimplemented top-level sections are one warning each (Config::warnings).
 ///

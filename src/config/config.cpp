@@ -2,9 +2,6 @@
 
 #include "config/config.h"
 
-#include "config/internal.h"
-#include "config/tree.h"
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -13,6 +10,9 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "config/internal.h"
+#include "config/tree.h"
 
 namespace rr::config {
 
@@ -27,11 +27,10 @@ constexpr std::string_view kPreviousVersion = "2.7";
 // Top-level sections of upstream plugins that this build does not implement: they get one
 // warning each and are ignored so that real-world configs still start.
 constexpr std::array<std::string_view, 28> kUnimplementedSections = {
-    "jobs",      "kv",          "grpc",     "temporal",  "service",   "reload",
-    "otel",      "centrifuge",  "tcp",      "fileserver", "lock",     "redis",
-    "boltdb",    "memcached",   "memory",   "amqp",      "sqs",       "nats",
-    "kafka",     "beanstalk",   "nsq",      "google_pub_sub", "googlepubsub", "informer",
-    "resetter",  "gzip",        "headers",  "static",
+    "jobs",           "kv",           "grpc",       "temporal", "service", "reload",    "otel",
+    "centrifuge",     "tcp",          "fileserver", "lock",     "redis",   "boltdb",    "memcached",
+    "memory",         "amqp",         "sqs",        "nats",     "kafka",   "beanstalk", "nsq",
+    "google_pub_sub", "googlepubsub", "informer",   "resetter", "gzip",    "headers",   "static",
 };
 
 std::string join_what(const std::string& key_path, const std::string& reason) {
@@ -48,8 +47,7 @@ std::string lower(std::string_view s) {
 std::string read_file(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw ConfigError("", "cannot read " + what + " \"" + path + "\": " +
-                                  std::strerror(errno));
+        throw ConfigError("", "cannot read " + what + " \"" + path + "\": " + std::strerror(errno));
     }
     std::ostringstream ss;
     ss << in.rdbuf();
@@ -58,8 +56,8 @@ std::string read_file(const std::string& path, const std::string& what) {
 
 bool looks_non_string(const Value& v) {
     static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-    return !v.quoted && (std::regex_match(v.scalar, number) || v.scalar == "true" ||
-                         v.scalar == "false");
+    return !v.quoted &&
+           (std::regex_match(v.scalar, number) || v.scalar == "true" || v.scalar == "false");
 }
 
 /// Returns the version string of a document; `source` names the file in messages.
@@ -70,8 +68,7 @@ std::string check_version(const Value& root, const std::string& source) {
         throw ConfigError("version", "required; add version: \"3\"" + where);
     }
     if (!v->is_scalar() || looks_non_string(*v)) {
-        detail::fail_expected("version",
-                              "the string \"3\" (quote it: version: \"3\")" + where, *v);
+        detail::fail_expected("version", "the string \"3\" (quote it: version: \"3\")" + where, *v);
     }
     return v->scalar;
 }
@@ -126,8 +123,8 @@ Config decode(const Value& root, const std::string& version, const std::string& 
             cfg.logs = detail::decode_logs(node, raw_key);
         } else if (key == "endure") {
             cfg.endure = detail::decode_endure(node, raw_key);
-        } else if (std::find(kUnimplementedSections.begin(), kUnimplementedSections.end(),
-                             key) != kUnimplementedSections.end()) {
+        } else if (std::find(kUnimplementedSections.begin(), kUnimplementedSections.end(), key) !=
+                   kUnimplementedSections.end()) {
             cfg.warnings.push_back(raw_key + ": section not supported by this build; ignored");
         } else {
             cfg.warnings.push_back(raw_key + ": unknown section; ignored");
@@ -136,15 +133,16 @@ Config decode(const Value& root, const std::string& version, const std::string& 
     if (http_node != nullptr) {
         cfg.http = detail::decode_http(*http_node, "http", ctx);
         if (!cfg.server) {
-            throw ConfigError("server", "section required by http (server.command starts the "
-                                        "PHP workers)");
+            throw ConfigError("server",
+                              "section required by http (server.command starts the "
+                              "PHP workers)");
         }
     }
     return cfg;
 }
 
-Config run_pipeline(std::string_view text, const std::string& source,
-                    const std::string& config_dir, const LoadOptions& opts) {
+Config run_pipeline(std::string_view text, const std::string& source, const std::string& config_dir,
+                    const LoadOptions& opts) {
     if (!opts.dotenv.empty()) {
         detail::load_dotenv(opts.dotenv);
     }
@@ -156,8 +154,7 @@ Config run_pipeline(std::string_view text, const std::string& source,
     // `envfile` (next to the config) must be loaded before anything is expanded.
     if (const Value* envfile = root.find("envfile");
         envfile != nullptr && envfile->is_scalar() && !envfile->scalar.empty()) {
-        const fs::path p = resolve_against(config_dir.empty() ? base : config_dir,
-                                           envfile->scalar);
+        const fs::path p = resolve_against(config_dir.empty() ? base : config_dir, envfile->scalar);
         try {
             detail::load_dotenv(p.string());
         } catch (const ConfigError& e) {
@@ -180,14 +177,13 @@ Config run_pipeline(std::string_view text, const std::string& source,
             "version: \"2.7\" is deprecated; loaded as version \"3\" (update the file to "
             "version: \"3\")");
     } else if (version != kVersion) {
-        throw ConfigError("version", "unsupported configuration version \"" + version +
-                                         "\"; expected \"3\"");
+        throw ConfigError("version",
+                          "unsupported configuration version \"" + version + "\"; expected \"3\"");
     }
 
     for (const auto& inc : include_list(root)) {
         const fs::path p = resolve_against(base, inc);
-        Value included = detail::parse_document(read_file(p.string(), "included file"),
-                                                p.string());
+        Value included = detail::parse_document(read_file(p.string(), "included file"), p.string());
         detail::expand_tree(included);
         const std::string inc_version = check_version(included, p.string());
         if (inc_version != version) {

@@ -24,7 +24,6 @@
 /// `std::shared_ptr<const Config>`; reading it is safe from any thread.
 
 #include <boost/asio/ip/address.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -64,10 +63,10 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 struct Endpoint {
     enum class Kind { kTcp, kUnix };
     Kind kind = Kind::kTcp;
-    std::string host;    ///< kTcp: host name or IP literal (brackets removed), may be empty
+    std::string host;        ///< kTcp: host name or IP literal (brackets removed), may be empty
     std::uint16_t port = 0;  ///< kTcp only
-    std::string path;    ///< kUnix only, as written (may be relative)
-    std::string text;    ///< the original string, e.g. for RR_RPC / RR_RELAY
+    std::string path;        ///< kUnix only, as written (may be relative)
+    std::string text;        ///< the original string, e.g. for RR_RPC / RR_RELAY
 };
 
 /// One CIDR of http.trusted_subnets.
@@ -85,10 +84,10 @@ struct Subnet {
 // ---------------------------------------------------------------------------------------------
 
 struct OnInitConfig {
-    std::vector<std::string> command;          ///< required, non-empty
+    std::vector<std::string> command;  ///< required, non-empty
     Duration exec_timeout = std::chrono::seconds(60);
     bool exit_on_error = false;
-    std::map<std::string, std::string> env;    ///< keys upper-cased, values env-expanded
+    std::map<std::string, std::string> env;  ///< keys upper-cased, values env-expanded
     std::string user;
 };
 
@@ -112,15 +111,15 @@ struct ServerConfig {
 
 struct SupervisorConfig {
     Duration watch_tick = std::chrono::seconds(5);
-    Duration ttl{0};        ///< 0 = off; soft
-    Duration idle_ttl{0};   ///< 0 = off; soft
+    Duration ttl{0};                         ///< 0 = off; soft
+    Duration idle_ttl{0};                    ///< 0 = off; soft
     std::uint64_t max_worker_memory_mb = 0;  ///< 0 = off; soft; MiB of RSS
-    Duration exec_ttl{0};   ///< 0 = off; hard (kill)
+    Duration exec_ttl{0};                    ///< 0 = off; hard (kill)
 };
 
 struct DynamicAllocatorConfig {
-    std::uint32_t max_workers = 10;  ///< 1..100
-    std::uint32_t spawn_rate = 5;    ///< 1..100
+    std::uint32_t max_workers = 10;                   ///< 1..100
+    std::uint32_t spawn_rate = 5;                     ///< 1..100
     Duration idle_timeout = std::chrono::minutes(1);  ///< >= 1s
 };
 
@@ -135,7 +134,7 @@ struct PoolConfig {
     Duration reset_timeout = std::chrono::seconds(60);
     Duration destroy_timeout = std::chrono::seconds(60);
     Duration stream_timeout = std::chrono::seconds(60);
-    bool debug = false;                ///< a fresh worker per request
+    bool debug = false;                                       ///< a fresh worker per request
     std::optional<SupervisorConfig> supervisor;               ///< absent = no supervisor
     std::optional<DynamicAllocatorConfig> dynamic_allocator;  ///< absent = off
 };
@@ -180,8 +179,8 @@ struct StaticConfig {
 
 /// rr extension: upstream gzip has no knobs; these default to upstream's behaviour.
 struct GzipConfig {
-    int level = 6;                           ///< 1..9 (zlib level)
-    std::uint64_t min_size_bytes = 1024;     ///< smaller bodies are sent uncompressed
+    int level = 6;                        ///< 1..9 (zlib level)
+    std::uint64_t min_size_bytes = 1024;  ///< smaller bodies are sent uncompressed
 };
 
 enum class ClientAuthType {
@@ -194,8 +193,8 @@ enum class ClientAuthType {
 
 struct AcmeConfig {
     std::string cache_dir = "rr_cache_dir";
-    std::string email;                 ///< required
-    std::vector<std::string> domains;  ///< required, >= 1
+    std::string email;                       ///< required
+    std::vector<std::string> domains;        ///< required, >= 1
     std::string challenge_type = "http-01";  ///< "http-01" | "tlsalpn-01"
     std::uint16_t alt_http_port = 80;
     std::uint16_t alt_tlsalpn_port = 443;
@@ -203,13 +202,13 @@ struct AcmeConfig {
 };
 
 struct SslConfig {
-    Endpoint address;                   ///< default 127.0.0.1:443 (upstream code default)
-    bool redirect = false;              ///< plain listener answers 308 → https
-    std::string cert;                   ///< PEM path; required unless acme; must exist
-    std::string key;                    ///< PEM path; required unless acme; must exist
-    std::string root_ca;                ///< optional CA bundle for client certs
+    Endpoint address;       ///< default 127.0.0.1:443 (upstream code default)
+    bool redirect = false;  ///< plain listener answers 308 → https
+    std::string cert;       ///< PEM path; required unless acme; must exist
+    std::string key;        ///< PEM path; required unless acme; must exist
+    std::string root_ca;    ///< optional CA bundle for client certs
     ClientAuthType client_auth_type = ClientAuthType::kNoClientCerts;
-    std::optional<AcmeConfig> acme;     ///< accepted; not implemented by this build
+    std::optional<AcmeConfig> acme;  ///< accepted; not implemented by this build
 };
 
 struct Http2Config {
@@ -240,12 +239,12 @@ struct HttpLimitsConfig {
 };
 
 struct HttpConfig {
-    std::optional<Endpoint> address;           ///< plain HTTP listener; absent = none
-    int internal_error_code = 500;             ///< 100..599
+    std::optional<Endpoint> address;  ///< plain HTTP listener; absent = none
+    int internal_error_code = 500;    ///< 100..599
     bool access_logs = false;
     std::uint64_t max_request_size_mb = 1000;  ///< 0 in the file ⇒ 1000 (as upstream)
     bool raw_body = false;
-    std::vector<std::string> middleware;       ///< order as written; unknown names → warning
+    std::vector<std::string> middleware;  ///< order as written; unknown names → warning
     /// Absent key = proxy_ip_parser disabled (upstream's documented default list is NOT applied).
     std::optional<std::vector<Subnet>> trusted_subnets;
     std::vector<std::string> trusted_headers;  ///< [v6] key; default list from BEHAVIOUR.md §1.2
@@ -257,7 +256,7 @@ struct HttpConfig {
     Http2Config http2;
     std::optional<Http3Config> http3;
     std::optional<FcgiConfig> fcgi;
-    HttpLimitsConfig limits;                   ///< rr extension `http.limits`
+    HttpLimitsConfig limits;  ///< rr extension `http.limits`
     PoolConfig pool;
 };
 
@@ -270,20 +269,20 @@ struct RpcConfig {
 };
 
 struct StatusConfig {
-    Endpoint address;                       ///< required
-    int unavailable_status_code = 503;      ///< 100..599
-    std::chrono::seconds check_timeout{60}; ///< integer seconds in the file (upstream type)
+    Endpoint address;                        ///< required
+    int unavailable_status_code = 503;       ///< 100..599
+    std::chrono::seconds check_timeout{60};  ///< integer seconds in the file (upstream type)
 };
 
 struct MetricCollectorConfig {
     enum class Type { kCounter, kGauge, kHistogram, kSummary };
-    Type type = Type::kCounter;             ///< required
+    Type type = Type::kCounter;  ///< required
     std::string help;
-    std::string namespace_name;             ///< key `namespace`
+    std::string namespace_name;  ///< key `namespace`
     std::string subsystem;
     std::vector<std::string> labels;
-    std::vector<double> buckets;            ///< histogram; empty = Prometheus defaults
-    std::map<double, double> objectives;    ///< summary: quantile → allowed error
+    std::vector<double> buckets;          ///< histogram; empty = Prometheus defaults
+    std::map<double, double> objectives;  ///< summary: quantile → allowed error
 };
 
 struct MetricsConfig {
@@ -296,7 +295,7 @@ struct MetricsConfig {
 // ---------------------------------------------------------------------------------------------
 
 enum class LogMode { kDevelopment, kProduction, kRaw, kOff };  ///< "none" = kOff
-enum class LogLevel { kDebug, kInfo, kWarn, kError, kPanic };   ///< "fatal"/"dpanic" = kPanic
+enum class LogLevel { kDebug, kInfo, kWarn, kError, kPanic };  ///< "fatal"/"dpanic" = kPanic
 enum class LogEncoding { kConsole, kJson };
 
 struct FileLoggerOptions {
@@ -313,8 +312,8 @@ struct LogSettings {
     LogLevel level = LogLevel::kDebug;
     /// Explicit `encoding`; empty = mode's default (development → console, production → json).
     std::optional<LogEncoding> encoding;
-    std::string line_ending = "\n";  ///< "" in the file is coerced to "\n"
-    std::vector<std::string> output{"stderr"};      ///< "stderr", "stdout" or file paths
+    std::string line_ending = "\n";             ///< "" in the file is coerced to "\n"
+    std::vector<std::string> output{"stderr"};  ///< "stderr", "stdout" or file paths
     std::vector<std::string> err_output{"stderr"};
     std::optional<FileLoggerOptions> file_logger_options;
     // [v6] slog keys, accepted and stored.
@@ -359,7 +358,7 @@ struct LoadOptions {
 struct Config {
     std::string version;  ///< "3" (or "2.7", with a warning)
     std::optional<ServerConfig> server;
-    std::optional<HttpConfig> http;    ///< present ⇒ server is present too (checked)
+    std::optional<HttpConfig> http;  ///< present ⇒ server is present too (checked)
     std::optional<RpcConfig> rpc;
     std::optional<StatusConfig> status;
     std::optional<MetricsConfig> metrics;

@@ -1,15 +1,14 @@
 // Decoder for the `http` section and its sub-sections.
 
-#include "config/internal.h"
-
-#include <boost/asio/ip/address.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <optional>
+
+#include "config/internal.h"
 
 namespace rr::config::detail {
 
@@ -19,8 +18,8 @@ namespace fs = std::filesystem;
 
 // Middleware names the upstream bundle (and schema) knows; others get a warning.
 constexpr std::array<std::string_view, 10> kKnownMiddleware = {
-    "headers", "gzip", "static", "sendfile", "http_metrics",
-    "proxy_ip_parser", "otel", "cache", "new_relic", "prometheus"};
+    "headers",         "gzip", "static", "sendfile",  "http_metrics",
+    "proxy_ip_parser", "otel", "cache",  "new_relic", "prometheus"};
 
 std::vector<std::string> lower_all(std::vector<std::string> in) {
     for (auto& s : in) {
@@ -186,8 +185,7 @@ ClientAuthType parse_client_auth(const Value& v, const std::string& path) {
 }
 
 /// nullopt when the section sets neither cert, key nor acme: upstream then runs no HTTPS.
-std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path,
-                                    DecodeContext& ctx) {
+std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path, DecodeContext& ctx) {
     SslConfig cfg;
     cfg.address = *parse_endpoint("127.0.0.1:443");
     MapReader r(v, path);
@@ -294,7 +292,8 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
     HttpConfig cfg;
     MapReader r(v, path);
 
-    if (const Value* a = r.take("address"); a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
+    if (const Value* a = r.take("address");
+        a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
         cfg.address = as_endpoint(*a, r.child("address"));
     }
     int code = 0;
@@ -363,8 +362,9 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
         hr.read("key", h3cfg.key);
         hr.finish();
         cfg.http3 = std::move(h3cfg);
-        ctx.warnings->push_back(r.child("http3") + ": HTTP/3 is not supported by this build; "
-                                                   "ignored");
+        ctx.warnings->push_back(r.child("http3") +
+                                ": HTTP/3 is not supported by this build; "
+                                "ignored");
     }
     if (const Value* f = r.take("fcgi")) {
         MapReader fr(*f, r.child("fcgi"));
@@ -375,8 +375,9 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
             FcgiConfig fc;
             fc.address = as_endpoint(*a, fr.child("address"));
             cfg.fcgi = std::move(fc);
-            ctx.warnings->push_back(r.child("fcgi") + ": the FastCGI frontend is not supported "
-                                                      "by this build; ignored");
+            ctx.warnings->push_back(r.child("fcgi") +
+                                    ": the FastCGI frontend is not supported "
+                                    "by this build; ignored");
         }
     }
     if (const Value* l = r.take("limits")) {

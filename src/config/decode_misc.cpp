@@ -1,9 +1,9 @@
 // Decoders for `rpc`, `status`, `metrics`, `logs` and `endure`.
 
-#include "config/internal.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "config/internal.h"
 
 namespace rr::config::detail {
 
@@ -19,8 +19,7 @@ std::string lower(std::string s) {
 
 /// A listener that must carry its scheme: `tcp://host:port` or `unix://path`.
 Endpoint read_dsn(const Value& v, const std::string& path) {
-    if (v.is_scalar() &&
-        (v.scalar.rfind("tcp://", 0) == 0 || v.scalar.rfind("unix://", 0) == 0)) {
+    if (v.is_scalar() && (v.scalar.rfind("tcp://", 0) == 0 || v.scalar.rfind("unix://", 0) == 0)) {
         if (auto e = parse_endpoint(v.scalar)) {
             return *e;
         }
@@ -197,7 +196,8 @@ MetricsConfig decode_metrics(const Value& v, const std::string& path) {
     MetricsConfig cfg;
     cfg.address = *parse_endpoint("127.0.0.1:2112");
     MapReader r(v, path);
-    if (const Value* a = r.take("address"); a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
+    if (const Value* a = r.take("address");
+        a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
         cfg.address = as_endpoint(*a, r.child("address"));
     }
     if (const Value* c = r.take("collect")) {
@@ -221,8 +221,7 @@ MetricsConfig decode_metrics(const Value& v, const std::string& path) {
             } else if (t == "summary") {
                 m.type = MetricCollectorConfig::Type::kSummary;
             } else {
-                fail_expected(mr.child("type"), "one of counter, gauge, histogram, summary",
-                              *type);
+                fail_expected(mr.child("type"), "one of counter, gauge, histogram, summary", *type);
             }
             mr.read("help", m.help);
             mr.read("namespace", m.namespace_name);
@@ -234,8 +233,7 @@ MetricsConfig decode_metrics(const Value& v, const std::string& path) {
                     fail_expected(bp, "a list of numbers", *b);
                 }
                 for (std::size_t i = 0; i < b->items.size(); ++i) {
-                    m.buckets.push_back(
-                        as_double(b->items[i], bp + "[" + std::to_string(i) + "]"));
+                    m.buckets.push_back(as_double(b->items[i], bp + "[" + std::to_string(i) + "]"));
                 }
             }
             if (const Value* o = mr.take("objectives")) {

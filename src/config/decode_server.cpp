@@ -1,10 +1,10 @@
 // Decoders for `server` and the worker pool block (`http.pool`).
 
-#include "config/internal.h"
-
 #include <algorithm>
 #include <cctype>
 #include <thread>
+
+#include "config/internal.h"
 
 namespace rr::config::detail {
 
@@ -63,8 +63,8 @@ ServerConfig decode_server(const Value& v, const std::string& path) {
             const bool prefixed = text.rfind("tcp://", 0) == 0 || text.rfind("unix://", 0) == 0;
             auto ep = prefixed ? parse_endpoint(text) : std::nullopt;
             if (!ep) {
-                fail_expected(r.child("relay"),
-                              "\"pipes\", \"tcp://host:port\" or \"unix://path\"", *relay);
+                fail_expected(r.child("relay"), "\"pipes\", \"tcp://host:port\" or \"unix://path\"",
+                              *relay);
             }
             cfg.relay = std::move(ep);
         }

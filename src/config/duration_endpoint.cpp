@@ -1,10 +1,10 @@
 // parse_duration, parse_endpoint and Subnet (see config.h).
 
-#include "config/config.h"
-
 #include <charconv>
 #include <cstdint>
 #include <limits>
+
+#include "config/config.h"
 
 namespace rr::config {
 
@@ -17,13 +17,14 @@ struct Unit {
 
 // Longest names first so "ms" is not read as "m" + "s".
 constexpr Unit kUnits[] = {
-    {"ns", 1},          {"us", 1000},           {"\xC2\xB5s", 1000},  // U+00B5 micro sign
-    {"\xCE\xBCs", 1000},  // U+03BC Greek mu
-    {"ms", 1000000},    {"s", 1000000000},      {"m", 60LL * 1000000000},
-    {"h", 3600LL * 1000000000},
+    {"ns", 1},           {"us", 1000},      {"\xC2\xB5s", 1000},  // U+00B5 micro sign
+    {"\xCE\xBCs", 1000},                                          // U+03BC Greek mu
+    {"ms", 1000000},     {"s", 1000000000}, {"m", 60LL * 1000000000}, {"h", 3600LL * 1000000000},
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 

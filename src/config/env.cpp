@@ -1,11 +1,11 @@
 // Environment handling: `${VAR}` expansion and `.env` files.
 
-#include "config/config.h"
-#include "config/internal.h"
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "config/config.h"
+#include "config/internal.h"
 
 namespace rr::config {
 
@@ -15,7 +15,9 @@ bool is_name_start(char c) {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+bool is_name_char(char c) {
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
 
 std::string getenv_or_empty(const std::string& name) {
     const char* v = std::getenv(name.c_str());
@@ -94,8 +96,8 @@ void load_dotenv(const std::string& path) {
         }
         const auto eq = l.find('=');
         if (eq == std::string_view::npos || eq == 0) {
-            throw ConfigError("--dotenv", path + ":" + std::to_string(line_no) +
-                                              ": expected KEY=VALUE");
+            throw ConfigError("--dotenv",
+                              path + ":" + std::to_string(line_no) + ": expected KEY=VALUE");
         }
         std::string_view key = l.substr(0, eq);
         while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) {

@@ -5,15 +5,15 @@
 // Every function throws ConfigError on bad input; messages follow
 // `<key.path>: expected <what>, got "<value>"` or `<key.path>: <reason>`.
 
-#include "config/config.h"
-#include "config/tree.h"
-
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "config/config.h"
+#include "config/tree.h"
 
 namespace rr::config::detail {
 
@@ -63,11 +63,9 @@ public:
     bool read(std::string_view key, HeaderList& out);
 
     template <class Int>
-    bool read_int(std::string_view key, Int& out,
-                  std::int64_t min = 0,
-                  std::int64_t max = static_cast<std::int64_t>(
-                      std::min<std::uint64_t>(std::numeric_limits<Int>::max(),
-                                              std::numeric_limits<std::int64_t>::max()))) {
+    bool read_int(std::string_view key, Int& out, std::int64_t min = 0,
+                  std::int64_t max = static_cast<std::int64_t>(std::min<std::uint64_t>(
+                      std::numeric_limits<Int>::max(), std::numeric_limits<std::int64_t>::max()))) {
         const Value* v = take(key);
         if (v == nullptr) {
             return false;
@@ -90,8 +88,8 @@ private:
 
 /// Shared state while decoding sections.
 struct DecodeContext {
-    std::string base_dir;               ///< for existence checks of relative paths
-    std::vector<std::string>* warnings; ///< never null while decoding
+    std::string base_dir;                ///< for existence checks of relative paths
+    std::vector<std::string>* warnings;  ///< never null while decoding
 };
 
 ServerConfig decode_server(const Value& v, const std::string& path);

@@ -1,11 +1,11 @@
 // Typed scalar conversions and MapReader (see internal.h).
 
-#include "config/internal.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+
+#include "config/internal.h"
 
 namespace rr::config::detail {
 
@@ -28,7 +28,9 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-void fail(const std::string& path, const std::string& reason) { throw ConfigError(path, reason); }
+void fail(const std::string& path, const std::string& reason) {
+    throw ConfigError(path, reason);
+}
 
 void fail_expected(const std::string& path, std::string_view what, const Value& got) {
     std::string reason = "expected ";
@@ -84,9 +86,8 @@ std::int64_t as_int(const Value& v, const std::string& path, std::int64_t min, s
             fail_expected(path, min <= 0 ? kind : "an integer of at least " + std::to_string(min),
                           v);
         }
-        fail_expected(path,
-                      "an integer between " + std::to_string(min) + " and " + std::to_string(max),
-                      v);
+        fail_expected(
+            path, "an integer between " + std::to_string(min) + " and " + std::to_string(max), v);
     }
     return n;
 }
@@ -153,8 +154,10 @@ Endpoint as_endpoint(const Value& v, const std::string& path) {
             return *e;
         }
     }
-    fail_expected(path, "an address such as \"127.0.0.1:8080\", \"tcp://host:port\" or "
-                        "\"unix:///path.sock\"", v);
+    fail_expected(path,
+                  "an address such as \"127.0.0.1:8080\", \"tcp://host:port\" or "
+                  "\"unix:///path.sock\"",
+                  v);
 }
 
 MapReader::MapReader(const Value& node, std::string path) : node_(node), path_(std::move(path)) {

@@ -1,15 +1,15 @@
 #include "config/tree.h"
 
-#include "config/config.h"
-
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <regex>
+
+#include "config/config.h"
 
 namespace rr::config::detail {
 
@@ -220,14 +220,14 @@ std::pair<std::string, std::string> split_override(std::string_view argument) {
     arg.remove_prefix(std::min(arg.size(), arg.find_first_not_of(" \t\n\r\"'`")));
     const auto eq = arg.find('=');
     if (eq == std::string_view::npos) {
-        throw ConfigError("-o", "invalid override \"" + std::string(argument) +
-                                    "\", expected key.path=value");
+        throw ConfigError(
+            "-o", "invalid override \"" + std::string(argument) + "\", expected key.path=value");
     }
     const std::string_view key = trim(arg.substr(0, eq));
     std::string_view value = trim(arg.substr(eq + 1));
     if (key.empty()) {
-        throw ConfigError("-o", "invalid override \"" + std::string(argument) +
-                                    "\": the key is empty");
+        throw ConfigError("-o",
+                          "invalid override \"" + std::string(argument) + "\": the key is empty");
     }
     std::string out;
     if (!value.empty() && (value.front() == '"' || value.front() == '\'' || value.front() == '`')) {
@@ -247,8 +247,8 @@ std::pair<std::string, std::string> split_override(std::string_view argument) {
         out = std::string(value);
     }
     if (out.empty()) {
-        throw ConfigError("-o", "invalid override \"" + std::string(argument) +
-                                    "\": the value is empty");
+        throw ConfigError("-o",
+                          "invalid override \"" + std::string(argument) + "\": the value is empty");
     }
     return {std::string(key), out};
 }
@@ -287,8 +287,7 @@ void apply_override(Value& root, std::string_view argument) {
         if (next.is_null()) {
             next = Value::make_map();
         } else if (!next.is_map()) {
-            throw ConfigError("-o", "cannot set \"" + key + "\": \"" + walked +
-                                        "\" is not a map");
+            throw ConfigError("-o", "cannot set \"" + key + "\": \"" + walked + "\" is not a map");
         }
         cur = &next;
     }
@@ -334,6 +333,8 @@ void expand_tree(Value& root) {
     }
 }
 
-std::string to_json(const Value& root) { return json_of(root).dump(); }
+std::string to_json(const Value& root) {
+    return json_of(root).dump();
+}
 
 }  // namespace rr::config::detail

@@ -1,6 +1,6 @@
-#include "config/config.h"
-
 #include <gtest/gtest.h>
+
+#include "config/config.h"
 
 namespace rr::config {
 namespace {

@@ -102,8 +102,7 @@ TEST(LoadEnv, DotenvFileIsLoadedBeforeParsing) {
 TEST(LoadEnv, MissingDotenvFileIsAnError) {
     LoadOptions opts;
     opts.dotenv = "/nonexistent/rr/.env";
-    EXPECT_EQ(error_of("version: \"3\"\n", opts),
-              "--dotenv: cannot read \"/nonexistent/rr/.env\"");
+    EXPECT_EQ(error_of("version: \"3\"\n", opts), "--dotenv: cannot read \"/nonexistent/rr/.env\"");
 }
 
 TEST(LoadEnv, EnvfileKeyLoadsFileNextToTheConfig) {

@@ -1,8 +1,8 @@
 // File-level mechanics: version, include, JSON, unknown sections, raw_json.
 
-#include "test_util.h"
-
 #include <nlohmann/json.hpp>
+
+#include "test_util.h"
 
 namespace rr::config {
 namespace {
@@ -58,9 +58,9 @@ TEST(Document, MissingFileIsAnError) {
         (void)load(opts);
         FAIL() << "expected ConfigError";
     } catch (const ConfigError& e) {
-        EXPECT_EQ(std::string(e.what()).rfind(
-                      "cannot read config file \"/nonexistent/rr/.rr.yaml\"", 0),
-                  0U)
+        EXPECT_EQ(
+            std::string(e.what()).rfind("cannot read config file \"/nonexistent/rr/.rr.yaml\"", 0),
+            0U)
             << e.what();
     }
 }
@@ -131,9 +131,9 @@ TEST(Include, MergedOverRootInOrder) {
     opts.path = root;
     const Config cfg = load(opts);
     ASSERT_TRUE(cfg.http);
-    EXPECT_EQ(cfg.http->address->port, 2222);       // b.yaml wins (last)
-    EXPECT_EQ(cfg.http->pool.num_workers, 2U);      // a.yaml over root
-    EXPECT_EQ(cfg.http->pool.max_jobs, 9U);         // root kept (deep merge)
+    EXPECT_EQ(cfg.http->address->port, 2222);   // b.yaml wins (last)
+    EXPECT_EQ(cfg.http->pool.num_workers, 2U);  // a.yaml over root
+    EXPECT_EQ(cfg.http->pool.max_jobs, 9U);     // root kept (deep merge)
     ASSERT_TRUE(cfg.rpc);
     EXPECT_EQ(cfg.rpc->listen.port, 7001);
 }

@@ -1,10 +1,9 @@
 // Typed sections: defaults and every validation message.
 
-#include "test_util.h"
-
 #include <boost/asio/ip/address.hpp>
-
 #include <thread>
+
+#include "test_util.h"
 
 namespace rr::config {
 namespace {
@@ -22,8 +21,7 @@ TEST(Server, StringCommandIsSplitOnWhitespace) {
 }
 
 TEST(Server, ListCommandIsVerbatim) {
-    const Config cfg =
-        parse_string("version: '3'\nserver:\n  command: [php, \"my worker.php\"]\n");
+    const Config cfg = parse_string("version: '3'\nserver:\n  command: [php, \"my worker.php\"]\n");
     EXPECT_EQ(cfg.server->command, (std::vector<std::string>{"php", "my worker.php"}));
 }
 
@@ -50,7 +48,8 @@ TEST(Server, SocketRelays) {
     EXPECT_EQ(cfg.server->relay->kind, Endpoint::Kind::kTcp);
     EXPECT_EQ(cfg.server->relay->port, 6002);
     EXPECT_EQ(cfg.server->relay_text, "tcp://127.0.0.1:6002");
-    cfg = parse_string("version: '3'\nserver:\n  command: php w.php\n  relay: unix:///tmp/rr.sock\n");
+    cfg =
+        parse_string("version: '3'\nserver:\n  command: php w.php\n  relay: unix:///tmp/rr.sock\n");
     EXPECT_EQ(cfg.server->relay->kind, Endpoint::Kind::kUnix);
     EXPECT_EQ(cfg.server->relay->path, "/tmp/rr.sock");
 }
@@ -168,8 +167,9 @@ TEST(Pool, BareNumberDurationIsNanoseconds) {
 }
 
 TEST(Pool, ZeroTimeoutsMeanDefaults) {
-    const Config cfg = parse_string(http_doc("  pool:\n    allocate_timeout: 0\n"
-                                             "    dynamic_allocator: {max_workers: 0}\n"));
+    const Config cfg =
+        parse_string(http_doc("  pool:\n    allocate_timeout: 0\n"
+                              "    dynamic_allocator: {max_workers: 0}\n"));
     EXPECT_EQ(cfg.http->pool.allocate_timeout, 60s);
     EXPECT_EQ(cfg.http->pool.dynamic_allocator->max_workers, 10U);
     EXPECT_EQ(cfg.http->pool.dynamic_allocator->spawn_rate, 5U);
@@ -177,9 +177,9 @@ TEST(Pool, ZeroTimeoutsMeanDefaults) {
 }
 
 TEST(Pool, DebugForcesFreshWorkers) {
-    const Config cfg = parse_string(
-        http_doc("  pool:\n    debug: true\n    num_workers: 4\n    max_jobs: 9\n"
-                 "    max_queue_size: 3\n"));
+    const Config cfg =
+        parse_string(http_doc("  pool:\n    debug: true\n    num_workers: 4\n    max_jobs: 9\n"
+                              "    max_queue_size: 3\n"));
     EXPECT_TRUE(cfg.http->pool.debug);
     EXPECT_EQ(cfg.http->pool.num_workers, 0U);
     EXPECT_EQ(cfg.http->pool.max_jobs, 1U);
@@ -412,17 +412,18 @@ TEST(Http, Ssl) {
     EXPECT_FALSE(cfg.http->ssl->redirect);
     EXPECT_EQ(cfg.http->ssl->client_auth_type, ClientAuthType::kNoClientCerts);
 
-    cfg = parse_string(base + "    address: ':8443'\n    redirect: true\n    cert: c.pem\n"
-                              "    key: k.pem\n    root_ca: c.pem\n"
-                              "    client_auth_type: require_and_verify_client_cert\n",
+    cfg = parse_string(base +
+                           "    address: ':8443'\n    redirect: true\n    cert: c.pem\n"
+                           "    key: k.pem\n    root_ca: c.pem\n"
+                           "    client_auth_type: require_and_verify_client_cert\n",
                        opts);
     EXPECT_EQ(cfg.http->ssl->address.port, 8443);
     EXPECT_TRUE(cfg.http->ssl->redirect);
     EXPECT_EQ(cfg.http->ssl->root_ca, "c.pem");
     EXPECT_EQ(cfg.http->ssl->client_auth_type, ClientAuthType::kRequireAndVerifyClientCert);
 
-    cfg = parse_string(base + "    address: ':8443'\n    redirect: false\n" +
-                           "  address: 127.0.0.1:80\n", opts);
+    cfg = parse_string(
+        base + "    address: ':8443'\n    redirect: false\n" + "  address: 127.0.0.1:80\n", opts);
     EXPECT_FALSE(cfg.http->ssl);
     EXPECT_EQ(cfg.warnings,
               (std::vector<std::string>{"http.ssl: neither cert nor key is set; HTTPS disabled"}));
@@ -434,11 +435,11 @@ TEST(Http, Ssl) {
               "http.ssl.key: required (PEM private key file)");
     EXPECT_EQ(error_of(base + "    cert: nope.pem\n    key: k.pem\n", opts),
               "http.ssl.cert: file \"nope.pem\" does not exist or is not a regular file");
-    EXPECT_EQ(error_of(base + "    cert: c.pem\n    key: k.pem\n    client_auth_type: maybe\n",
-                       opts),
-              "http.ssl.client_auth_type: expected one of no_client_certs, request_client_cert, "
-              "require_any_client_cert, verify_client_cert_if_given, "
-              "require_and_verify_client_cert, got \"maybe\"");
+    EXPECT_EQ(
+        error_of(base + "    cert: c.pem\n    key: k.pem\n    client_auth_type: maybe\n", opts),
+        "http.ssl.client_auth_type: expected one of no_client_certs, request_client_cert, "
+        "require_any_client_cert, verify_client_cert_if_given, "
+        "require_and_verify_client_cert, got \"maybe\"");
 }
 
 TEST(RealWorld, TypicalAppConfigLoads) {
@@ -491,8 +492,9 @@ TEST(Http, AcmeIsAcceptedButNeedsCertificates) {
     dir.write("k.pem", "key");
     LoadOptions opts;
     opts.workdir = dir.path().string();
-    const std::string base = "version: '3'\nserver:\n  command: a\nhttp:\n  ssl:\n"
-                             "    acme:\n      email: a@b.c\n      domains: [example.com]\n";
+    const std::string base =
+        "version: '3'\nserver:\n  command: a\nhttp:\n  ssl:\n"
+        "    acme:\n      email: a@b.c\n      domains: [example.com]\n";
     EXPECT_EQ(error_of(base, opts),
               "http.ssl.acme: ACME certificates are not supported by this build; set ssl.cert "
               "and ssl.key");
@@ -508,10 +510,10 @@ TEST(Http, AcmeIsAcceptedButNeedsCertificates) {
 }
 
 TEST(Http, Http2AndUnimplementedFrontends) {
-    const Config cfg = parse_string(http_doc(
-        "  http2:\n    h2c: true\n    max_concurrent_streams: 64\n"
-        "  fcgi:\n    address: tcp://127.0.0.1:7921\n"
-        "  http3:\n    address: 127.0.0.1:443\n"));
+    const Config cfg =
+        parse_string(http_doc("  http2:\n    h2c: true\n    max_concurrent_streams: 64\n"
+                              "  fcgi:\n    address: tcp://127.0.0.1:7921\n"
+                              "  http3:\n    address: 127.0.0.1:443\n"));
     EXPECT_TRUE(cfg.http->http2.h2c);
     EXPECT_EQ(cfg.http->http2.max_concurrent_streams, 64U);
     ASSERT_TRUE(cfg.http->fcgi);
@@ -521,10 +523,10 @@ TEST(Http, Http2AndUnimplementedFrontends) {
 }
 
 TEST(Http, LimitsExtension) {
-    const Config cfg = parse_string(http_doc(
-        "  limits:\n    max_header_bytes: 8192\n    read_header_timeout: 10s\n"
-        "    read_timeout: 0\n    write_timeout: 1m\n    idle_timeout: 30s\n"
-        "    max_connections: 1000\n"));
+    const Config cfg = parse_string(
+        http_doc("  limits:\n    max_header_bytes: 8192\n    read_header_timeout: 10s\n"
+                 "    read_timeout: 0\n    write_timeout: 1m\n    idle_timeout: 30s\n"
+                 "    max_connections: 1000\n"));
     const auto& l = cfg.http->limits;
     EXPECT_EQ(l.max_header_bytes, 8192U);
     EXPECT_EQ(l.read_header_timeout, 10s);
@@ -553,8 +555,9 @@ TEST(Rpc, DefaultsAndValidation) {
     EXPECT_EQ(cfg.rpc->listen.port, 6001);
     cfg = parse_string("version: '3'\nrpc:\n  listen: unix:///tmp/rr-rpc.sock\n");
     EXPECT_EQ(cfg.rpc->listen.kind, Endpoint::Kind::kUnix);
-    EXPECT_EQ(error_of("version: '3'\nrpc:\n  listen: 127.0.0.1:6001\n"),
-              "rpc.listen: expected \"tcp://host:port\" or \"unix://path\", got \"127.0.0.1:6001\"");
+    EXPECT_EQ(
+        error_of("version: '3'\nrpc:\n  listen: 127.0.0.1:6001\n"),
+        "rpc.listen: expected \"tcp://host:port\" or \"unix://path\", got \"127.0.0.1:6001\"");
 }
 
 TEST(Status, DefaultsAndValidation) {
@@ -563,8 +566,9 @@ TEST(Status, DefaultsAndValidation) {
     EXPECT_EQ(cfg.status->address.port, 2114);
     EXPECT_EQ(cfg.status->unavailable_status_code, 503);
     EXPECT_EQ(cfg.status->check_timeout, 60s);
-    cfg = parse_string("version: '3'\nstatus:\n  address: ':2114'\n  check_timeout: 30\n"
-                       "  unavailable_status_code: 500\n");
+    cfg = parse_string(
+        "version: '3'\nstatus:\n  address: ':2114'\n  check_timeout: 30\n"
+        "  unavailable_status_code: 500\n");
     EXPECT_EQ(cfg.status->check_timeout, 30s);
     EXPECT_EQ(cfg.status->unavailable_status_code, 500);
     cfg = parse_string("version: '3'\nstatus:\n  address: ':2114'\n  check_timeout: 30s\n");
@@ -691,8 +695,9 @@ TEST(Endure, DefaultsAndValues) {
     EXPECT_EQ(cfg.endure.log_level, LogLevel::kError);
     EXPECT_FALSE(cfg.endure.print_graph);
     EXPECT_EQ(cfg.endure.watchdog_sec, 0U);
-    cfg = parse_string("version: '3'\nendure:\n  grace_period: 5s\n  log_level: info\n"
-                       "  watchdog_sec: 10\n  print_graph: true\n");
+    cfg = parse_string(
+        "version: '3'\nendure:\n  grace_period: 5s\n  log_level: info\n"
+        "  watchdog_sec: 10\n  print_graph: true\n");
     EXPECT_EQ(cfg.endure.grace_period, 5s);
     EXPECT_EQ(cfg.endure.log_level, LogLevel::kInfo);
     EXPECT_TRUE(cfg.endure.print_graph);

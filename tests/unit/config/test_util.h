@@ -1,14 +1,14 @@
 #pragma once
 // Helpers for the config tests: temp directories, env variables, error matching.
 
-#include "config/config.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "config/config.h"
 
 namespace rr::config::test {
 

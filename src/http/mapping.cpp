@@ -290,7 +290,8 @@ MappedRequest map_request(const RequestHead& head, const ip::address& peer,
 
     m.headers.reserve(head.fields.size());
     for (const auto& f : head.fields) {
-        if (iequals(f.name, "host")) continue;
+        // Go moves Host to r.Host and consumes Transfer-Encoding; neither reaches PHP.
+        if (iequals(f.name, "host") || iequals(f.name, "transfer-encoding")) continue;
         std::string key = canonical_header_key(f.name);
         auto it = std::find_if(m.headers.begin(), m.headers.end(),
                                [&](const auto& e) { return e.first == key; });

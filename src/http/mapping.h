@@ -82,7 +82,7 @@ struct MappedRequest {
     std::string protocol;     ///< "HTTP/1.1"
     std::string method;
     std::string uri;          ///< absolute
-    /// Canonical names in first-seen order, values in order; no Host entry.
+    /// Canonical names in first-seen order, values in order; no Host or Transfer-Encoding.
     std::vector<std::pair<std::string, std::vector<std::string>>> headers;
     std::map<std::string, std::string> cookies;
     std::string raw_query;

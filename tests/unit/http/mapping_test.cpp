@@ -131,6 +131,12 @@ TEST(Mapping, MapRequestBuildsPhpFields) {
     EXPECT_TRUE(m.attributes.empty());
 }
 
+TEST(Mapping, TransferEncodingIsNotPassedOn) {
+    auto h = head_of("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+    auto m = map_request(h, ip::make_address("127.0.0.1"), MappingOptions{});
+    EXPECT_TRUE(m.headers.empty());
+}
+
 TEST(Mapping, TrustedProxySetsClientIpAndHttpsScheme) {
     auto h = head_of(
         "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 203.0.113.9\r\n"

@@ -1,0 +1,267 @@
+// Relay: whole frames over a pipe pair, checked against the golden vectors in tests/vectors.
+
+#include "transport/async_event.h"
+#include "transport/handshake.h"
+#include "transport/relay.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace rr::transport {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+std::string unhex(const std::string& hex) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+        out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    }
+    return out;
+}
+
+nlohmann::json vector_named(const std::string& name) {
+    std::ifstream in(std::string(RR_SOURCE_DIR) + "/tests/vectors/index.json");
+    auto all = nlohmann::json::parse(in);
+    for (const auto& v : all) {
+        if (v["name"] == name) {
+            return v;
+        }
+    }
+    ADD_FAILURE() << "no vector " << name;
+    return {};
+}
+
+/// Our relay on one side of two pipes; the test plays the worker with raw fds.
+class RelayTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        int to_worker[2];
+        int from_worker[2];
+        ASSERT_EQ(::pipe2(to_worker, O_CLOEXEC), 0);
+        ASSERT_EQ(::pipe2(from_worker, O_CLOEXEC), 0);
+        worker_in_.reset(to_worker[0]);
+        worker_out_.reset(from_worker[1]);
+        relay_ = std::make_unique<Relay>(io_.get_executor(), UniqueFd(from_worker[0]),
+                                         UniqueFd(to_worker[1]));
+    }
+
+    template <class T, class F>
+    T run(F f) {
+        std::optional<T> out;
+        asio::co_spawn(
+            io_, [&]() -> asio::awaitable<void> { out.emplace(co_await f()); }, asio::detached);
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!out && std::chrono::steady_clock::now() < deadline) {
+            if (io_.stopped()) {
+                io_.restart();
+            }
+            io_.run_one_for(10ms);
+        }
+        if (!out) {
+            throw std::runtime_error("timeout");
+        }
+        return std::move(*out);
+    }
+
+    std::string read_from_relay(std::size_t n) {
+        std::string out(n, '\0');
+        std::size_t got = 0;
+        while (got < n) {
+            ssize_t r = ::read(worker_in_.get(), out.data() + got, n - got);
+            if (r <= 0) {
+                break;
+            }
+            got += static_cast<std::size_t>(r);
+        }
+        out.resize(got);
+        return out;
+    }
+
+    void worker_writes(const std::string& bytes) {
+        ASSERT_EQ(::write(worker_out_.get(), bytes.data(), bytes.size()),
+                  static_cast<ssize_t>(bytes.size()));
+    }
+
+    asio::io_context io_;
+    UniqueFd worker_in_;
+    UniqueFd worker_out_;
+    std::unique_ptr<Relay> relay_;
+};
+
+TEST_F(RelayTest, StopCommandBytesMatchTheGoldenVector) {
+    auto ec = run<boost::system::error_code>([&] { return send_stop_command(*relay_); });
+    ASSERT_FALSE(ec) << ec.message();
+    const auto want = unhex(vector_named("stop_command")["frame_hex"]);
+    EXPECT_EQ(read_from_relay(want.size()), want);
+}
+
+TEST_F(RelayTest, DataFrameIsHeaderOptionAndBothPartsInOneWrite) {
+    const std::string_view parts[] = {"ctx", "body!"};
+    const std::uint32_t opt = 3;
+    auto ec = run<boost::system::error_code>(
+        [&] { return relay_->write_frame(protocol::flag::kCodecJson, 0, {&opt, 1}, parts); });
+    ASSERT_FALSE(ec);
+    // One read of everything available returns the whole frame: it went out in one writev.
+    std::string buf(256, '\0');
+    ssize_t n = ::read(worker_in_.get(), buf.data(), buf.size());
+    ASSERT_EQ(n, 16 + 8);
+    buf.resize(static_cast<std::size_t>(n));
+    EXPECT_EQ(static_cast<unsigned char>(buf[0]), 0x14);
+    EXPECT_EQ(buf.substr(16), "ctxbody!");
+    auto hdr = protocol::decode_header(std::as_bytes(std::span(buf.data(), buf.size())), 1 << 20);
+    ASSERT_TRUE(hdr);
+    EXPECT_EQ(hdr.value().payload_size, 8u);
+}
+
+TEST_F(RelayTest, ReadsGoldenResponseAndPidReply) {
+    worker_writes(unhex(vector_named("json_response")["frame_hex"]) +
+                  unhex(vector_named("pid_reply")["frame_hex"]));
+    auto first = run<Result<Frame>>([&] { return relay_->read_frame(1 << 20); });
+    ASSERT_TRUE(first) << first.error().message();
+    EXPECT_EQ(first.value().header.option_count, 1u);
+    EXPECT_EQ(first.value().options[0], 27u);
+    EXPECT_EQ(first.value().payload.substr(27), "OK");
+    auto second = run<Result<Frame>>([&] { return relay_->read_frame(1 << 20); });
+    ASSERT_TRUE(second);
+    auto pid = parse_pid_reply(second.value());
+    ASSERT_TRUE(pid);
+    EXPECT_EQ(pid.value(), 4242);
+}
+
+TEST_F(RelayTest, LargeFramesWaitForTheReaderInsteadOfFailing) {
+    // 4 MiB does not fit a pipe buffer: the write must suspend until the "worker" reads.
+    std::string body(4 << 20, 'z');
+    const std::string_view parts[] = {"", body};
+    const std::uint32_t opt = 0;
+    std::optional<boost::system::error_code> done;
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+            done.emplace(co_await relay_->write_frame(0, 0, {&opt, 1}, parts));
+        },
+        asio::detached);
+    std::string got;
+    std::string chunk(1 << 16, '\0');
+    ::fcntl(worker_in_.get(), F_SETFL, O_NONBLOCK);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (got.size() < body.size() + 16 && std::chrono::steady_clock::now() < deadline) {
+        io_.poll();
+        ssize_t n = ::read(worker_in_.get(), chunk.data(), chunk.size());
+        if (n > 0) {
+            got.append(chunk.data(), static_cast<std::size_t>(n));
+        }
+    }
+    io_.poll();
+    ASSERT_TRUE(done.has_value());
+    EXPECT_FALSE(*done);
+    EXPECT_EQ(got.size(), body.size() + 16);
+}
+
+TEST_F(RelayTest, StrayTextIsACrcErrorAndTheBytesAreKeptForTheLog) {
+    worker_writes("Warning: something echoed\n");
+    auto r = run<Result<Frame>>([&] { return relay_->read_frame(1 << 20); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(errc::kFrameCrcMismatch));
+    relay_->drain_garbage();
+    EXPECT_EQ(relay_->garbage(), "Warning: something echoed\n");
+}
+
+TEST_F(RelayTest, EofInTheMiddleOfAFrameIsWorkerExited) {
+    const auto frame = unhex(vector_named("json_response")["frame_hex"]);
+    worker_writes(frame.substr(0, 20));
+    worker_out_.reset();
+    auto r = run<Result<Frame>>([&] { return relay_->read_frame(1 << 20); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(errc::kWorkerExited));
+}
+
+TEST_F(RelayTest, OversizedPayloadIsRejectedBeforeReadingIt) {
+    const std::string big(100, 'x');
+    worker_writes(protocol::encode_frame(0, 0, {}, big));
+    auto r = run<Result<Frame>>([&] { return relay_->read_frame(10); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(errc::kFrameTooLarge));
+}
+
+TEST_F(RelayTest, HandshakeTimesOutWhenTheWorkerNeverAnswers) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = run<Result<int>>([&] { return handshake(*relay_, Clock::now() + 150ms); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(errc::kHandshakeTimeout));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 140ms);
+}
+
+TEST_F(RelayTest, HandshakeRejectsANonControlAnswer) {
+    const std::uint32_t opt = 0;
+    worker_writes(protocol::encode_frame(0, 0, {&opt, 1}, R"({"pid":5})"));
+    auto r = run<Result<int>>([&] { return handshake(*relay_, Clock::now() + 5s); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(errc::kHandshakeFailed));
+}
+
+TEST(AsyncEvent, NotifyWakesEveryWaiterAndTimeoutReturnsFalse) {
+    asio::io_context io;
+    AsyncEvent event(io.get_executor());
+    int woken = 0;
+    int timed_out = 0;
+    for (int i = 0; i < 3; ++i) {
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                if (co_await event.wait_until(Clock::now() + 10s)) {
+                    ++woken;
+                }
+            },
+            asio::detached);
+    }
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            if (!co_await event.wait_until(Clock::now() + 1ms)) {
+                ++timed_out;
+            }
+        },
+        asio::detached);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (event.waiters() < 3 && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(1ms);
+    }
+    event.notify_all();
+    while ((woken < 3 || timed_out < 1) && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(10ms);
+    }
+    EXPECT_EQ(woken, 3);
+    EXPECT_EQ(timed_out, 1);
+}
+
+TEST(Watchdog, DisarmedWatchdogNeverFires) {
+    asio::io_context io;
+    Watchdog dog(io.get_executor());
+    bool fired = false;
+    dog.arm(Clock::now(), [&] { fired = true; });
+    dog.disarm();  // even though the deadline has already passed
+    io.run();
+    EXPECT_FALSE(fired);
+    EXPECT_FALSE(dog.fired());
+    dog.arm(Clock::now() + 1ms, [&] { fired = true; });
+    io.restart();
+    io.run();
+    EXPECT_TRUE(fired);
+    EXPECT_TRUE(dog.fired());
+}
+
+}  // namespace
+}  // namespace rr::transport

@@ -272,6 +272,34 @@ TEST_F(MultipartForm, WriteFailureGetsError7) {
     EXPECT_EQ(json::parse(form.value().data_json), json::parse(R"({"k":"v"})"));
 }
 
+TEST_F(MultipartForm, ChownsTempFilesWhenAsked) {
+    settings_.uploads.uid = ::getuid();
+    settings_.uploads.gid = ::getgid();
+    auto form = parse(make_body({file("f", "a.txt", "data")}));
+    ASSERT_TRUE(form);
+    const UploadedFile& f = form.value().files.at(0);
+    EXPECT_EQ(f.error, UploadError::kOk);
+    struct stat st {};
+    ASSERT_EQ(::stat(f.tmp_name.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, ::getuid());
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(MultipartForm, EmptyDirUsesTmpdirEnvironment) {
+    settings_.uploads.dir.clear();
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old != nullptr ? old : "";
+    ::setenv("TMPDIR", dir_.path().c_str(), 1);
+    auto form = parse(make_body({file("f", "a.txt", "data")}));
+    if (old != nullptr) {
+        ::setenv("TMPDIR", saved.c_str(), 1);
+    } else {
+        ::unsetenv("TMPDIR");
+    }
+    ASSERT_TRUE(form);
+    EXPECT_EQ(fs::path(form.value().files.at(0).tmp_name).parent_path(), dir_.path());
+}
+
 TEST_F(MultipartForm, EmptyFilenameIsAFieldAndUnnamedPartsAreSkipped) {
     const std::string body = make_body({
         {"form-data; name=\"f\"; filename=\"\"", "application/octet-stream", ""},

@@ -45,6 +45,10 @@ std::string lower(std::string_view s) {
 }
 
 std::string read_file(const std::string& path, const std::string& what) {
+    std::error_code dir_ec;
+    if (fs::is_directory(path, dir_ec)) {
+        throw ConfigError("", "cannot read " + what + " \"" + path + "\": it is a directory");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw ConfigError("", "cannot read " + what + " \"" + path + "\": " + std::strerror(errno));

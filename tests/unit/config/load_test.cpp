@@ -65,6 +65,19 @@ TEST(Document, MissingFileIsAnError) {
     }
 }
 
+TEST(Document, DirectoryIsNotAConfigFile) {
+    TempDir dir;
+    LoadOptions opts;
+    opts.path = dir.path().string();
+    try {
+        (void)load(opts);
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "cannot read config file \"" + opts.path + "\": it is a directory");
+    }
+}
+
 TEST(Document, JsonConfigLoads) {
     TempDir dir;
     const std::string path = dir.write("rr.json", R"({

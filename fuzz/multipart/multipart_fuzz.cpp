@@ -5,17 +5,16 @@
 //   the randomly chunked parse, and the error (if any) is the same;
 // - held-back bytes stay bounded (header limit or delimiter length);
 // - the data and uploads JSON always parse (valid UTF-8 JSON), and temp files are removed.
-#include "forms/form_parser.h"
-#include "forms/multipart_reader.h"
-
-#include <nlohmann/json.hpp>
-
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+
+#include "forms/form_parser.h"
+#include "forms/multipart_reader.h"
 
 namespace {
 

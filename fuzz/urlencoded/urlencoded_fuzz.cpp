@@ -1,12 +1,11 @@
 // Fuzzes urlencoded parsing and the PHP-style tree: no crash/UB, the JSON output always
 // parses, and parse_urlencoded agrees with check_query_string about errors.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "forms/form_parser.h"
 #include "forms/urlencoded.h"
-
-#include <nlohmann/json.hpp>
-
-#include <cstdint>
-#include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view body(reinterpret_cast<const char*>(data), size);
@@ -17,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     rr::forms::FormSettings settings;
-    rr::forms::FormParser parser(
-        rr::forms::BodyClass{rr::forms::BodyKind::kUrlencoded, "", true}, settings);
+    rr::forms::FormParser parser(rr::forms::BodyClass{rr::forms::BodyKind::kUrlencoded, "", true},
+                                 settings);
     // Feed in two pieces to exercise accumulation.
     const std::size_t half = size / 2;
     if (parser.feed(body.substr(0, half)) || parser.feed(body.substr(half))) {

@@ -3,10 +3,10 @@
 //
 // Thread safety: stateless, safe from any thread.
 
-#include "common/result.h"
-
 #include <string>
 #include <string_view>
+
+#include "common/result.h"
 
 namespace rr::forms {
 

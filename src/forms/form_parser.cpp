@@ -1,9 +1,6 @@
 #include "forms/form_parser.h"
 
-#include "forms/form_tree.h"
-#include "forms/media_type.h"
-#include "forms/urlencoded.h"
-
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +8,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include <fmt/format.h>
+#include "forms/form_tree.h"
+#include "forms/media_type.h"
+#include "forms/urlencoded.h"
 
 namespace rr::forms {
 
@@ -208,7 +207,7 @@ struct FormParser::Impl {
         }
     }
 
-    const FormSettings& settings;  // not owned; outlives the parser
+    const FormSettings& settings;     // not owned; outlives the parser
     std::vector<UploadedFile> files;  // declared before builder: the builder refers to it
     std::optional<MultipartFormBuilder> builder;
     std::optional<MultipartReader> reader;
@@ -224,7 +223,9 @@ FormParser::FormParser(const BodyClass& body, const FormSettings& settings)
 
 FormParser::~FormParser() = default;
 
-const std::string& FormParser::error_detail() const noexcept { return impl_->detail; }
+const std::string& FormParser::error_detail() const noexcept {
+    return impl_->detail;
+}
 
 boost::system::error_code FormParser::feed(std::string_view chunk) {
     Impl& m = *impl_;
@@ -283,9 +284,8 @@ Result<ParsedForm> FormParser::finish() {
                                         data.conflict_key()));
         }
     }
-    data.write_json(out.data_json, [](std::string& s, const std::string& v) {
-        append_json_string(s, v);
-    });
+    data.write_json(out.data_json,
+                    [](std::string& s, const std::string& v) { append_json_string(s, v); });
 
     if (m.reader) {
         FormTree<std::size_t> uploads(FormTree<std::size_t>::Pick::kFirst);
@@ -295,9 +295,8 @@ Result<ParsedForm> FormParser::finish() {
                                             uploads.conflict_key()));
             }
         }
-        uploads.write_json(out.uploads_json, [&](std::string& s, std::size_t i) {
-            m.files[i].append_json(s);
-        });
+        uploads.write_json(out.uploads_json,
+                           [&](std::string& s, std::size_t i) { m.files[i].append_json(s); });
         out.files = std::move(m.files);
         m.files.clear();
     }

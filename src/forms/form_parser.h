@@ -13,16 +13,16 @@
 // Thread safety: one thread at a time per parser (the connection's). Temp files are written
 // synchronously with write(2) on the calling thread, as Go's handler does per request.
 
-#include "common/result.h"
-#include "forms/body_class.h"
-#include "forms/multipart_reader.h"
-#include "forms/uploads.h"
-
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/result.h"
+#include "forms/body_class.h"
+#include "forms/multipart_reader.h"
+#include "forms/uploads.h"
 
 namespace rr::forms {
 

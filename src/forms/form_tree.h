@@ -5,9 +5,6 @@
 //
 // Thread safety: plain values; one thread at a time per object.
 
-#include "common/error.h"
-#include "forms/json_string.h"
-
 #include <cstddef>
 #include <deque>
 #include <map>
@@ -18,6 +15,9 @@
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
+
+#include "common/error.h"
+#include "forms/json_string.h"
 
 namespace rr::forms {
 

@@ -31,7 +31,9 @@ void append_u_escape(std::string& out, unsigned code) {
     out += kHex[code & 0xF];
 }
 
-bool is_continuation(unsigned char c) noexcept { return (c & 0xC0) == 0x80; }
+bool is_continuation(unsigned char c) noexcept {
+    return (c & 0xC0) == 0x80;
+}
 
 }  // namespace
 
@@ -61,9 +63,8 @@ std::size_t utf8_sequence_length(std::string_view s) noexcept {
         }
         const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;
         const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;
-        return at(1) >= lo && at(1) <= hi && is_continuation(at(2)) && is_continuation(at(3))
-                   ? 4
-                   : 0;
+        return at(1) >= lo && at(1) <= hi && is_continuation(at(2)) && is_continuation(at(3)) ? 4
+                                                                                              : 0;
     }
     return 0;
 }
@@ -94,7 +95,8 @@ void append_json_string(std::string& out, std::string_view s) {
             // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
             if (len == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                 (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
-                append_u_escape(out, static_cast<unsigned char>(s[i + 2]) == 0xA8 ? 0x2028 : 0x2029);
+                append_u_escape(out,
+                                static_cast<unsigned char>(s[i + 2]) == 0xA8 ? 0x2028 : 0x2029);
             } else {
                 out.append(s.data() + i, len);
             }
@@ -102,14 +104,30 @@ void append_json_string(std::string& out, std::string_view s) {
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default: append_u_escape(out, c); break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            default:
+                append_u_escape(out, c);
+                break;
         }
         ++i;
     }

@@ -158,8 +158,8 @@ Result<MediaType> parse_media_type(std::string_view value) {
     if (!valid_media_type(out.type)) {
         return make_error_code(errc::kFormMalformed);
     }
-    std::string_view rest = semi == std::string_view::npos ? std::string_view{}
-                                                           : value.substr(semi);
+    std::string_view rest =
+        semi == std::string_view::npos ? std::string_view{} : value.substr(semi);
     // base name → (full parameter name → raw value) for RFC 2231 parameters.
     std::map<std::string, std::map<std::string, std::string>> extended;
     std::string param_value;

@@ -4,11 +4,11 @@
 //
 // Thread safety: stateless, safe from any thread.
 
-#include "common/result.h"
-
 #include <map>
 #include <string>
 #include <string_view>
+
+#include "common/result.h"
 
 namespace rr::forms {
 

@@ -156,8 +156,8 @@ boost::system::error_code MultipartReader::header_line(std::string_view line) {
             return make_error_code(errc::kFormMalformed);  // the first line cannot continue
         }
         std::string* target = last_header_ == Tracked::kDisposition ? &headers_.content_disposition
-                              : last_header_ == Tracked::kType       ? &headers_.content_type
-                                                                     : nullptr;
+                              : last_header_ == Tracked::kType      ? &headers_.content_type
+                                                                    : nullptr;
         const std::string_view more = trim_lwsp(line);
         if (target != nullptr && !more.empty()) {
             if (!target->empty()) {

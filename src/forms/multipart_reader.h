@@ -7,11 +7,11 @@
 // Thread safety: one thread at a time per reader (it is driven by the connection that owns
 // the request). No I/O.
 
-#include "common/error.h"
-
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "common/error.h"
 
 namespace rr::forms {
 
@@ -59,8 +59,7 @@ class MultipartReader {
 public:
     /// `boundary` must be non-empty (classify_body guarantees it). `sink` must outlive the
     /// reader.
-    MultipartReader(std::string_view boundary, const MultipartLimits& limits,
-                    MultipartSink& sink);
+    MultipartReader(std::string_view boundary, const MultipartLimits& limits, MultipartSink& sink);
 
     MultipartReader(const MultipartReader&) = delete;
     MultipartReader& operator=(const MultipartReader&) = delete;

@@ -1,14 +1,13 @@
 #include "forms/uploads.h"
 
-#include "forms/json_string.h"
-
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
-#include <fmt/format.h>
+#include "forms/json_string.h"
 
 namespace rr::forms {
 

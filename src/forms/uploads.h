@@ -78,8 +78,8 @@ public:
     /// Appends `{"name":…,"mime":…,"size":…,"error":…,"tmpName":…}` (Go's field order).
     void append_json(std::string& out) const;
 
-    std::string name;  ///< client file name (after client_file_name)
-    std::string mime;  ///< the part's Content-Type, "" when absent
+    std::string name;       ///< client file name (after client_file_name)
+    std::string mime;       ///< the part's Content-Type, "" when absent
     std::int64_t size = 0;  ///< bytes written to the temp file
     UploadError error = UploadError::kOk;
     std::string tmp_name;  ///< temp file path; "" when none was created

@@ -91,9 +91,8 @@ bool query_unescape(std::string_view in, std::string& out) {
 }
 
 boost::system::error_code parse_urlencoded(std::string_view body, FormValues& out) {
-    return for_each_pair(body, [&](std::string& name, std::string& value) {
-        out.add(name, std::move(value));
-    });
+    return for_each_pair(
+        body, [&](std::string& name, std::string& value) { out.add(name, std::move(value)); });
 }
 
 boost::system::error_code check_query_string(std::string_view raw_query) {

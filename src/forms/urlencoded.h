@@ -3,10 +3,10 @@
 //
 // Thread safety: stateless, safe from any thread.
 
-#include "forms/form_tree.h"
-
 #include <string>
 #include <string_view>
+
+#include "forms/form_tree.h"
 
 namespace rr::forms {
 

@@ -1,7 +1,8 @@
 #include "forms/body_class.h"
-#include "forms/media_type.h"
 
 #include <gtest/gtest.h>
+
+#include "forms/media_type.h"
 
 namespace rr::forms {
 namespace {
@@ -23,7 +24,8 @@ TEST(ClassifyBody, UrlencodedIsParsedForPostPutPatch) {
     auto get = classify_body("GET", "application/x-www-form-urlencoded", false);
     EXPECT_EQ(get.value().kind, BodyKind::kUrlencoded);
     EXPECT_FALSE(get.value().form_in_body);
-    auto other = classify_body("POST", "text/plain; x=\"application/x-www-form-urlencoded\"", false);
+    auto other =
+        classify_body("POST", "text/plain; x=\"application/x-www-form-urlencoded\"", false);
     EXPECT_EQ(other.value().kind, BodyKind::kUrlencoded);
     EXPECT_FALSE(other.value().form_in_body);
 }
@@ -86,8 +88,9 @@ TEST(ParseMediaType, DecodesRfc2231) {
     auto m = parse_media_type("form-data; name=f; filename*=UTF-8''%e2%82%ac%20rates.txt");
     ASSERT_TRUE(m);
     EXPECT_EQ(*m.value().param("filename"), "\xe2\x82\xac rates.txt");
-    auto c = parse_media_type("form-data; name*0=\"a\"; name*1=\"b\"; filename=x; "
-                              "filename*=utf-8''y");
+    auto c = parse_media_type(
+        "form-data; name*0=\"a\"; name*1=\"b\"; filename=x; "
+        "filename*=utf-8''y");
     ASSERT_TRUE(c);
     EXPECT_EQ(*c.value().param("name"), "ab");
     EXPECT_EQ(*c.value().param("filename"), "y");

@@ -59,7 +59,9 @@ std::string build(const std::vector<std::pair<std::string, std::vector<std::stri
     return out;
 }
 
-TEST(FormTree, EmptyTreeIsEmptyObject) { EXPECT_EQ(build({}), "{}"); }
+TEST(FormTree, EmptyTreeIsEmptyObject) {
+    EXPECT_EQ(build({}), "{}");
+}
 
 TEST(FormTree, PlainNameTakesLastValue) {
     EXPECT_EQ(build({{"a", {"1", "2", "3"}}}), R"({"a":"3"})");
@@ -72,9 +74,9 @@ TEST(FormTree, BracketNameCollectsAllValues) {
 }
 
 TEST(FormTree, NestedNamesBecomeObjectsWithStringKeys) {
-    EXPECT_EQ(build({{"options[0][id]", {"7"}}, {"options[0][name]", {"x"}},
-                     {"options[1][id]", {"8"}}}),
-              R"({"options":{"0":{"id":"7","name":"x"},"1":{"id":"8"}}})");
+    EXPECT_EQ(
+        build({{"options[0][id]", {"7"}}, {"options[0][name]", {"x"}}, {"options[1][id]", {"8"}}}),
+        R"({"options":{"0":{"id":"7","name":"x"},"1":{"id":"8"}}})");
     EXPECT_EQ(build({{"a[b][]", {"1", "2"}}}), R"({"a":{"b":["1","2"]}})");
     EXPECT_EQ(build({{"a[][]", {"1"}}}), R"({"a":{"":["1"]}})");
 }
@@ -94,16 +96,17 @@ TEST(FormTree, NonEmptyPlainValueOverwritesList) {
 }
 
 TEST(FormTree, EmptyValueIsReplacedByBranch) {
-    EXPECT_EQ(build({{"key", {""}}, {"key[options][id]", {"id1"}},
-                     {"key[options][value]", {"value1"}}}),
-              R"({"key":{"options":{"id":"id1","value":"value1"}}})");
+    EXPECT_EQ(
+        build({{"key", {""}}, {"key[options][id]", {"id1"}}, {"key[options][value]", {"value1"}}}),
+        R"({"key":{"options":{"id":"id1","value":"value1"}}})");
     EXPECT_EQ(build({{"key", {""}}, {"key[b]", {""}}}), R"({"key":{"b":""}})");
 }
 
 TEST(FormTree, BranchIsNotOverwrittenByEmptyValue) {
-    EXPECT_EQ(build({{"key[options][id]", {"id1"}}, {"key[options][value]", {"value1"}},
-                     {"key[]", {""}}}),
-              R"({"key":{"options":{"id":"id1","value":"value1"}}})");
+    EXPECT_EQ(
+        build(
+            {{"key[options][id]", {"id1"}}, {"key[options][value]", {"value1"}}, {"key[]", {""}}}),
+        R"({"key":{"options":{"id":"id1","value":"value1"}}})");
     EXPECT_EQ(build({{"key[a]", {"1"}}, {"key", {""}}}), R"({"key":{"a":"1"}})");
 }
 

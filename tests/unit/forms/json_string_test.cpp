@@ -29,9 +29,9 @@ TEST(JsonString, KeepsValidUtf8AndEscapesLineSeparators) {
 
 TEST(JsonString, ReplacesEachInvalidByteWithReplacementEscape) {
     EXPECT_EQ(json("\xff"), R"("\ufffd")");
-    EXPECT_EQ(json("a\xc3"), R"("a\ufffd")");            // truncated sequence
-    EXPECT_EQ(json("\xc0\xaf"), R"("\ufffd\ufffd")");    // overlong
-    EXPECT_EQ(json("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // surrogate
+    EXPECT_EQ(json("a\xc3"), R"("a\ufffd")");                              // truncated sequence
+    EXPECT_EQ(json("\xc0\xaf"), R"("\ufffd\ufffd")");                      // overlong
+    EXPECT_EQ(json("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");            // surrogate
     EXPECT_EQ(json("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // > U+10FFFF
 }
 

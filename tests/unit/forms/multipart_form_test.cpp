@@ -1,8 +1,4 @@
-#include "forms/form_parser.h"
-
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,9 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "forms/form_parser.h"
 
 namespace rr::forms {
 namespace {
@@ -335,15 +334,17 @@ TEST_F(MultipartForm, ConflictingNamesFailWithKeyInDetail) {
 TEST_F(MultipartForm, FieldValueLimit) {
     settings_.max_value_bytes = 100;
     EXPECT_TRUE(parse(make_body({field("a", std::string(90, 'x'))})));
-    auto big = parse(make_body({field("a", std::string(60, 'x')), field("b", std::string(60, 'y'))}));
+    auto big =
+        parse(make_body({field("a", std::string(60, 'x')), field("b", std::string(60, 'y'))}));
     EXPECT_EQ(big.error(), make_error_code(errc::kFormTooLarge));
     // Files do not count against the value limit.
     EXPECT_TRUE(parse(make_body({file("f", "a.bin", std::string(1000, 'f'))})));
 }
 
 TEST_F(MultipartForm, JsonIsValidForHostileNamesAndValues) {
-    auto form = parse(make_body({{R"(form-data; name="q\"\\<x>")", "", std::string("\x01\xff\n", 3)},
-                                 file("f", "\xc3\xa9t\xe9.txt", "1")}));
+    auto form =
+        parse(make_body({{R"(form-data; name="q\"\\<x>")", "", std::string("\x01\xff\n", 3)},
+                         file("f", "\xc3\xa9t\xe9.txt", "1")}));
     ASSERT_TRUE(form);
     const json data = json::parse(form.value().data_json);
     EXPECT_EQ(data["q\"\\<x>"], "\x01\xef\xbf\xbd\n");

@@ -131,8 +131,8 @@ TEST(MultipartReader, BoundaryLikeBytesInsideBinaryDataAreData) {
             data += "\r\n--Xy";
         }
     }
-    const std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"bin\"\r\n\r\n" +
-                             data + "\r\n--XyZ--";
+    const std::string body =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"bin\"\r\n\r\n" + data + "\r\n--XyZ--";
     const std::string expected = "[form-data; name=\"bin\"|]" + data + ";";
     EXPECT_EQ(run_whole(body).log, expected);
     EXPECT_EQ(run(body, std::vector<std::size_t>(body.size(), 1)).log, expected);
@@ -197,8 +197,7 @@ TEST(MultipartReader, TruncatedBodiesFail) {
     const auto truncated = make_error_code(errc::kFormTruncated);
     EXPECT_EQ(run_whole("", "b").error, truncated);
     EXPECT_EQ(run_whole("no boundary at all", "b").error, truncated);
-    EXPECT_EQ(run_whole("--b\r\nContent-Disposition: form-data; name=a\r\n", "b").error,
-              truncated);
+    EXPECT_EQ(run_whole("--b\r\nContent-Disposition: form-data; name=a\r\n", "b").error, truncated);
     EXPECT_EQ(run_whole("--b\r\n\r\npartial body", "b").error, truncated);
     EXPECT_EQ(run_whole("--b\r\n\r\nv\r\n--b", "b").error, truncated);
     EXPECT_EQ(run_whole("--b\r\n\r\nv\r\n--b\r\n", "b").error, truncated);

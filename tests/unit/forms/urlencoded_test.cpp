@@ -38,8 +38,8 @@ TEST(QueryUnescape, RejectsBadEscapes) {
 TEST(ParseUrlencoded, SplitsPairsAndGroupsNames) {
     FormValues v;
     EXPECT_FALSE(parse_urlencoded("a=1&b=2&a=3&c&=e&&d=", v));
-    EXPECT_EQ(groups(v), (Pairs{{"a", {"1", "3"}}, {"b", {"2"}}, {"c", {""}}, {"", {"e"}},
-                                {"d", {""}}}));
+    EXPECT_EQ(groups(v),
+              (Pairs{{"a", {"1", "3"}}, {"b", {"2"}}, {"c", {""}}, {"", {"e"}}, {"d", {""}}}));
 }
 
 TEST(ParseUrlencoded, DecodesNamesAndValues) {

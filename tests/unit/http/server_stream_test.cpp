@@ -113,6 +113,32 @@ TEST_F(HttpResponses, StreamedChunksAreFlushedFrameByFrame) {
     EXPECT_EQ(c.read_response().body, "GET /next");
 }
 
+TEST_F(HttpResponses, GracefulStopLetsTheBusyRequestFinishThenCloses) {
+    server_ = std::make_unique<TestServer>();
+    Gate gate(server_->ioc());
+    server_->handler().fn = [&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await gate.wait();
+        co_await w.send_response(200, Fields{}, "finished");
+    };
+    ASSERT_FALSE(server_->start());
+    Client c(port());
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    // The request is in the handler once the connection is registered and the head read; the
+    // gate holds it there until we have stopped the server.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (server_->handler().calls.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+        server_->connection_count();  // a round trip through the I/O thread
+    }
+    ASSERT_EQ(server_->handler().calls.load(), 1);
+    server_->stop();
+    gate.release();
+    auto r = c.read_response();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "finished");
+    EXPECT_EQ(r.fields["connection"], "close");
+    EXPECT_TRUE(c.wait_closed());
+}
+
 TEST_F(HttpResponses, TrailersAreSentAfterTheLastChunk) {
     auto head = fields_of({{"Trailer", "X-Checksum, X-Count"}, {"Content-Type", "text/plain"}});
     auto last = fields_of({{"X-Checksum", "abc123"}, {"X-Count", "2"}, {"X-Other", "no"}});

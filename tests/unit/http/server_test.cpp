@@ -360,9 +360,13 @@ TEST_F(HttpServer, StopClosesIdleConnectionsAndStopsAccepting) {
     Client c(port());
     c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(c.read_response().status, 200);
-    server_->on_io([this] { return 0; });
-    server_->shutdown();
+    server_->stop();
     EXPECT_TRUE(c.wait_closed());
+    boost::system::error_code ec;
+    asio::io_context io;
+    asio::ip::tcp::socket probe(io);
+    probe.connect({asio::ip::make_address("127.0.0.1"), port()}, ec);
+    EXPECT_TRUE(ec);  // the listener is closed
 }
 
 }  // namespace

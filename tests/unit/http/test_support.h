@@ -99,6 +99,14 @@ public:
         return on_io([this] { return server_->connection_count(); });
     }
 
+    /// Graceful Server::stop() on the I/O thread.
+    void stop() {
+        on_io([this] {
+            server_->stop();
+            return 0;
+        });
+    }
+
     void shutdown() {
         if (!thread_.joinable()) return;
         asio::post(ioc_, [this] { server_->close_all(); });

@@ -14,13 +14,24 @@ FieldGroups::FieldGroups(std::span<const HttpField> fields, bool group) {
         return;
     }
     if (n <= kSmall) {
+        // Quadratic, but on a cheap key (length and the first and last bytes) so that the
+        // full comparison runs only for likely duplicates.
+        std::array<std::uint64_t, kSmall> keys;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string_view name = fields[i].name;
+            keys[i] = name.empty() ? 0
+                                   : (name.size() << 16) |
+                                         (std::uint64_t{static_cast<unsigned char>(name.front())}
+                                          << 8) |
+                                         static_cast<unsigned char>(name.back());
+        }
         next_ = small_.data();
         for (std::size_t i = 0; i < n; ++i) next_[i] = kEnd | kFirstBit;
         for (std::size_t i = 0; i < n; ++i) {
             if (!is_first(i)) continue;
             std::size_t last = i;
             for (std::size_t j = i + 1; j < n; ++j) {
-                if (is_first(j) && fields[j].name == fields[i].name) {
+                if (keys[j] == keys[i] && is_first(j) && fields[j].name == fields[i].name) {
                     next_[last] = static_cast<std::uint32_t>(j) | (next_[last] & kFirstBit);
                     next_[j] = kEnd;
                     last = j;

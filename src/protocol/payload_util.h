@@ -12,6 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace rr::protocol::detail {
 
 /// Length (1..4) of the well-formed UTF-8 sequence at p[0..avail), or 0 if it is ill-formed
@@ -38,9 +42,18 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, std::size_t avai
     return 0;
 }
 
-/// Index of the first byte >= 0x80 at or after `from`, or s.size(). Eight bytes per step.
+/// Index of the first byte >= 0x80 at or after `from`, or s.size(). Sixteen bytes per step
+/// with SSE2 (x86-64 baseline), eight otherwise.
 inline std::size_t find_non_ascii(std::string_view s, std::size_t from) noexcept {
     std::size_t i = from;
+#if defined(__SSE2__)
+    while (i + 16 <= s.size()) {
+        const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i))));
+        if (m != 0) return i + static_cast<std::size_t>(__builtin_ctz(m));
+        i += 16;
+    }
+#endif
     while (i + 8 <= s.size()) {
         std::uint64_t w;
         std::memcpy(&w, s.data() + i, 8);
@@ -137,7 +150,7 @@ private:
     static constexpr std::uint32_t kFirstBit = 0x80000000u;
     static constexpr std::size_t kSmall = 48;
 
-    std::array<std::uint32_t, kSmall> small_{};
+    std::array<std::uint32_t, kSmall> small_;  // filled by the constructor for n <= kSmall
     std::vector<std::uint32_t> large_;
     std::uint32_t* next_ = nullptr;
     bool all_unique_ = true;

@@ -196,6 +196,28 @@ TEST_F(HttpResponses, ClientGoneMidStreamIsReportedToTheHandler) {
     EXPECT_EQ(d.read_response().body, "GET /after");
 }
 
+TEST_F(HttpResponses, ClientThatStopsReadingHitsTheWriteTimeout) {
+    auto s = TestServer::short_settings();
+    s.write_timeout = std::chrono::milliseconds(200);
+    server_ = std::make_unique<TestServer>(s);
+    auto result = std::make_shared<std::promise<boost::system::error_code>>();
+    auto fut = result->get_future();
+    server_->handler().fn = [result](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        auto ec = co_await w.start_stream(200, Fields{}, "x");
+        std::string big(256 * 1024, 'y');
+        for (int i = 0; i < 100000 && !ec; ++i) {
+            ec = co_await w.send_chunk(big);  // blocks once the socket buffers are full
+        }
+        result->set_value(ec);
+    };
+    ASSERT_FALSE(server_->start());
+    Client c(port());
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    // Never read: the server's writes stall and the sweep cuts them off.
+    ASSERT_EQ(fut.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_EQ(fut.get(), make_error_code(rr::errc::kHttpTimeout));
+}
+
 TEST_F(HttpResponses, UnfinishedStreamClosesTheConnection) {
     start([](Request&, ResponseWriter& w) -> asio::awaitable<void> {
         co_await w.start_stream(200, Fields{}, "partial");

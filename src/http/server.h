@@ -12,6 +12,8 @@
 // io_context has finished running or was destroyed). Destroying the Server before its
 // connections ended is safe (they hold the shared state) but they are closed abruptly.
 //
+// The io_context must outlive the Server.
+//
 // Thread safety: all methods on the io_context's thread (or before it runs).
 
 #include "http/handler.h"

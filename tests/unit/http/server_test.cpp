@@ -355,6 +355,20 @@ TEST_F(HttpServer, ListensOnIpv6Loopback) {
     EXPECT_EQ(c.read_response().body, "GET /v6");
 }
 
+TEST_F(HttpServer, UnspecifiedIpv6HostIsDualStack) {
+    auto s = TestServer::short_settings();
+    s.host = "[::]";
+    server_ = std::make_unique<TestServer>(s);
+    server_->handler().fn = echo_handler();
+    if (server_->start()) GTEST_SKIP() << "no IPv6 here";
+    Client v4(server_->port(), "127.0.0.1");
+    v4.send("GET /v4 HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(v4.read_response().body, "GET /v4");
+    Client v6(server_->port(), "::1");
+    v6.send("GET /v6 HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(v6.read_response().body, "GET /v6");
+}
+
 TEST_F(HttpServer, StopClosesIdleConnectionsAndStopsAccepting) {
     start();
     Client c(port());

@@ -1,5 +1,5 @@
 #pragma once
-// HTTP payload codecs (docs/protocol.md §5; ../shared/spec/PROTOCOL.md §4.1–4.3, §4.6).
+// HTTP payload codecs (docs/protocol.md §3; ../shared/spec/PROTOCOL.md §4.1–4.3, §4.6).
 //
 // The HTTP layer fills a protocol-neutral HttpRequestContext per request and calls one encoder;
 // the worker's answer context goes through one decoder. Both codecs are supported:

@@ -8,13 +8,13 @@
 //  4. a buffer of concatenated frames decodes frame by frame until the first error;
 //  5. the data-payload split and the control parsers accept or reject without crashing.
 
-#include "protocol/control.h"
-#include "protocol/frame.h"
-
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "protocol/control.h"
+#include "protocol/frame.h"
 
 namespace {
 

@@ -6,13 +6,12 @@
 //    strings decode back to the (UTF-8-repaired) inputs, and the protobuf output is well-formed
 //    wire data of exactly the announced size.
 
-#include "protocol/http_payload.h"
-
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "protocol/http_payload.h"
 
 namespace {
 
@@ -23,8 +22,8 @@ void check(bool ok) {
 }
 
 bool inside(std::string_view part, std::string_view whole) {
-    return part.empty() ||
-           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+    return part.empty() || (part.data() >= whole.data() &&
+                            part.data() + part.size() <= whole.data() + whole.size());
 }
 
 void check_head(const HttpResponseHead& head, std::string_view input) {
@@ -101,8 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     while (parts.size() < 12) parts.emplace_back();
-    const std::vector<HttpField> headers{{parts[5], parts[6]}, {parts[7], parts[8]},
-                                         {parts[5], parts[9]}};
+    const std::vector<HttpField> headers{
+        {parts[5], parts[6]}, {parts[7], parts[8]}, {parts[5], parts[9]}};
     const std::vector<HttpField> cookies{{parts[10], parts[11]}};
     const std::vector<HttpField> attributes{{parts[6], parts[0]}};
     HttpRequestContext ctx;

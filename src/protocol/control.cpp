@@ -1,24 +1,40 @@
 #include "protocol/control.h"
 
-#include "protocol/json_reader.h"
-
 #include <fmt/format.h>
 
 #include <cstring>
+
+#include "protocol/json_reader.h"
 
 namespace rr::protocol {
 namespace {
 
 // The two fixed 12-byte frames. Bytes 0..5 are `13 00 00 00 00 00` for both, so they share the
 // CRC 0x3480d196; tests check them against tests/vectors/{stream_stop,pong}.bin and encode_header.
-constexpr std::array<std::byte, kHeaderSize> kStopFrame{
-    std::byte{0x13}, std::byte{0x00}, std::byte{0x00}, std::byte{0x00},
-    std::byte{0x00}, std::byte{0x00}, std::byte{0x96}, std::byte{0xd1},
-    std::byte{0x80}, std::byte{0x34}, std::byte{stream_bit::kStop}, std::byte{0x00}};
-constexpr std::array<std::byte, kHeaderSize> kPongFrame{
-    std::byte{0x13}, std::byte{0x00}, std::byte{0x00}, std::byte{0x00},
-    std::byte{0x00}, std::byte{0x00}, std::byte{0x96}, std::byte{0xd1},
-    std::byte{0x80}, std::byte{0x34}, std::byte{stream_bit::kPong}, std::byte{0x00}};
+constexpr std::array<std::byte, kHeaderSize> kStopFrame{std::byte{0x13},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x96},
+                                                        std::byte{0xd1},
+                                                        std::byte{0x80},
+                                                        std::byte{0x34},
+                                                        std::byte{stream_bit::kStop},
+                                                        std::byte{0x00}};
+constexpr std::array<std::byte, kHeaderSize> kPongFrame{std::byte{0x13},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x00},
+                                                        std::byte{0x96},
+                                                        std::byte{0xd1},
+                                                        std::byte{0x80},
+                                                        std::byte{0x34},
+                                                        std::byte{stream_bit::kPong},
+                                                        std::byte{0x00}};
 
 std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
@@ -31,11 +47,17 @@ std::string encode_pid_request(std::int64_t server_pid) {
     return encode_frame(kControlFlags, 0, {}, payload);
 }
 
-std::string encode_stop_command() { return encode_frame(kControlFlags, 0, {}, kStopJson); }
+std::string encode_stop_command() {
+    return encode_frame(kControlFlags, 0, {}, kStopJson);
+}
 
-std::span<const std::byte, kHeaderSize> stream_stop_frame() noexcept { return kStopFrame; }
+std::span<const std::byte, kHeaderSize> stream_stop_frame() noexcept {
+    return kStopFrame;
+}
 
-std::span<const std::byte, kHeaderSize> pong_frame() noexcept { return kPongFrame; }
+std::span<const std::byte, kHeaderSize> pong_frame() noexcept {
+    return kPongFrame;
+}
 
 Result<PidReply> parse_pid_reply(const FrameView& frame) {
     if (!frame.header.has_flag(flag::kControl)) {

@@ -5,14 +5,14 @@
 //
 // Pure functions over bytes, no I/O. Thread safety: stateless, safe from any thread.
 
-#include "common/result.h"
-#include "protocol/frame.h"
-
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/result.h"
+#include "protocol/frame.h"
 
 namespace rr::protocol {
 

@@ -140,9 +140,9 @@ Result<DataPayload> split_data_payload(const FrameView& frame) noexcept {
     return DataPayload{frame.payload.first(context_size), frame.payload.subspan(context_size)};
 }
 
-Result<std::size_t> encode_data_header(std::span<std::byte, kMaxHeaderSize> out,
-                                       std::uint8_t flags, std::uint8_t byte10,
-                                       std::size_t context_size, std::size_t body_size) noexcept {
+Result<std::size_t> encode_data_header(std::span<std::byte, kMaxHeaderSize> out, std::uint8_t flags,
+                                       std::uint8_t byte10, std::size_t context_size,
+                                       std::size_t body_size) noexcept {
     constexpr std::size_t kMaxLength = 0xFFFFFFFFu;
     if (context_size > kMaxLength || body_size > kMaxLength - context_size) {
         return errc::kFrameTooLarge;

@@ -12,14 +12,14 @@
 // strings), so a decoded head is valid only while that input is alive.
 // Thread safety: stateless, safe from any thread.
 
-#include "common/result.h"
-
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/result.h"
 
 namespace rr::protocol {
 

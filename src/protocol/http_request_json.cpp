@@ -4,10 +4,10 @@
 // the exact size, then with a pointer writer into output grown once. String escaping scans
 // sixteen bytes at a time and stops only at bytes that need attention.
 
+#include <algorithm>
+
 #include "protocol/http_payload.h"
 #include "protocol/payload_util.h"
-
-#include <algorithm>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -26,14 +26,13 @@ inline std::size_t plain_prefix(const unsigned char* p, std::size_t n) noexcept 
     const __m128i space = _mm_set1_epi8(0x20);
     auto mask_of = [&](__m128i v) {
         // Signed compare: bytes >= 0x80 are negative, so `< 0x20` also catches them.
-        const __m128i bad = _mm_or_si128(
-            _mm_cmplt_epi8(v, space),
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        const __m128i bad =
+            _mm_or_si128(_mm_cmplt_epi8(v, space),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
         return static_cast<unsigned>(_mm_movemask_epi8(bad));
     };
     for (; i + 16 <= n; i += 16) {
-        const unsigned m =
-            mask_of(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+        const unsigned m = mask_of(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
         if (m != 0) return i + static_cast<std::size_t>(__builtin_ctz(m));
     }
     if (i < n) {
@@ -86,13 +85,27 @@ std::size_t escape(char* dst, std::string_view s) noexcept {
         }
         flush(i);
         switch (c) {
-            case '"': put("\\\"", 2); break;
-            case '\\': put("\\\\", 2); break;
-            case '\n': put("\\n", 2); break;
-            case '\r': put("\\r", 2); break;
-            case '\t': put("\\t", 2); break;
-            case '\b': put("\\b", 2); break;
-            case '\f': put("\\f", 2); break;
+            case '"':
+                put("\\\"", 2);
+                break;
+            case '\\':
+                put("\\\\", 2);
+                break;
+            case '\n':
+                put("\\n", 2);
+                break;
+            case '\r':
+                put("\\r", 2);
+                break;
+            case '\t':
+                put("\\t", 2);
+                break;
+            case '\b':
+                put("\\b", 2);
+                break;
+            case '\f':
+                put("\\f", 2);
+                break;
             default:
                 if (c < 0x20) {
                     const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};

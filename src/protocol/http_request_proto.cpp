@@ -4,7 +4,8 @@
 //   message Request { string remote_addr = 1; string protocol = 2; string method = 3;
 //                     string uri = 4; map<string, HeaderValue> header = 5;
 //                     map<string, HeaderValue> cookies = 6; string raw_query = 7;
-//                     bool parsed = 8; bytes uploads = 9; map<string, HeaderValue> attributes = 10; }
+//                     bool parsed = 8; bytes uploads = 9; map<string, HeaderValue> attributes = 10;
+//                     }
 //   message HeaderValue { repeated string value = 1; }
 //   map entry = message { string key = 1; HeaderValue value = 2; }
 
@@ -46,7 +47,9 @@ struct Sizer {
 };
 
 /// Wire size of a length-delimited field whose content is `len` bytes (tag is one byte).
-std::size_t delimited(std::size_t len) noexcept { return 1 + varint_size(len) + len; }
+std::size_t delimited(std::size_t len) noexcept {
+    return 1 + varint_size(len) + len;
+}
 
 char* put_string(char* p, char tag, std::string_view s, std::size_t wire_len, bool raw) noexcept {
     *p++ = tag;
@@ -71,8 +74,8 @@ std::size_t header_value_size(std::span<const HttpField> fields, const FieldGrou
 }
 
 /// Size of one map entry (without its own tag and length) for the group starting at i.
-std::size_t entry_size(std::span<const HttpField> fields, const FieldGroups& groups,
-                       std::size_t i, Sizer& sizer, std::size_t* value_size) noexcept {
+std::size_t entry_size(std::span<const HttpField> fields, const FieldGroups& groups, std::size_t i,
+                       Sizer& sizer, std::size_t* value_size) noexcept {
     const std::size_t hv = header_value_size(fields, groups, i, sizer);
     if (value_size != nullptr) *value_size = hv;
     return delimited(sizer.string(fields[i].name)) + delimited(hv);

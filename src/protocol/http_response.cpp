@@ -99,13 +99,16 @@ public:
                 std::uint64_t v = 0;
                 return varint(v);
             }
-            case 1: return advance(8);
+            case 1:
+                return advance(8);
             case 2: {
                 std::string_view ignored;
                 return bytes(ignored);
             }
-            case 5: return advance(4);
-            default: return false;  // groups (3, 4) and reserved types are not used here
+            case 5:
+                return advance(4);
+            default:
+                return false;  // groups (3, 4) and reserved types are not used here
         }
     }
 

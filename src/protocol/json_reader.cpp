@@ -13,7 +13,9 @@ int hex_value(char c) noexcept {
     return -1;
 }
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
 
 std::size_t put_utf8(char* out, std::uint32_t cp) noexcept {
     if (cp < 0x80) {
@@ -80,7 +82,9 @@ bool JsonReader::consume_literal(std::string_view word) noexcept {
     return true;
 }
 
-bool JsonReader::consume_null() noexcept { return consume_literal("null"); }
+bool JsonReader::consume_null() noexcept {
+    return consume_literal("null");
+}
 
 bool JsonReader::read_bool(bool& out) noexcept {
     if (consume_literal("true")) {
@@ -228,14 +232,30 @@ bool JsonReader::read_string(std::string_view& out, JsonScratch& scratch) {
         const char e = text_[i + 1];
         i += 2;
         switch (e) {
-            case '"': dst[n++] = '"'; break;
-            case '\\': dst[n++] = '\\'; break;
-            case '/': dst[n++] = '/'; break;
-            case 'b': dst[n++] = '\b'; break;
-            case 'f': dst[n++] = '\f'; break;
-            case 'n': dst[n++] = '\n'; break;
-            case 'r': dst[n++] = '\r'; break;
-            case 't': dst[n++] = '\t'; break;
+            case '"':
+                dst[n++] = '"';
+                break;
+            case '\\':
+                dst[n++] = '\\';
+                break;
+            case '/':
+                dst[n++] = '/';
+                break;
+            case 'b':
+                dst[n++] = '\b';
+                break;
+            case 'f':
+                dst[n++] = '\f';
+                break;
+            case 'n':
+                dst[n++] = '\n';
+                break;
+            case 'r':
+                dst[n++] = '\r';
+                break;
+            case 't':
+                dst[n++] = '\t';
+                break;
             case 'u': {
                 auto hex4 = [&](std::size_t at) {
                     std::uint32_t v = 0;
@@ -260,7 +280,8 @@ bool JsonReader::read_string(std::string_view& out, JsonScratch& scratch) {
                 n += put_utf8(dst + n, cp);
                 break;
             }
-            default: return false;  // unreachable: skip_string validated the escapes
+            default:
+                return false;  // unreachable: skip_string validated the escapes
         }
     }
     scratch.commit(n);
@@ -273,7 +294,8 @@ bool JsonReader::skip_value(int depth) noexcept {
         return false;
     }
     switch (peek()) {
-        case '"': return skip_string();
+        case '"':
+            return skip_string();
         case '{': {
             ++pos_;
             if (consume('}')) return true;
@@ -292,15 +314,18 @@ bool JsonReader::skip_value(int depth) noexcept {
             } while (consume(','));
             return consume(']');
         }
-        case 't': return consume_literal("true");
-        case 'f': return consume_literal("false");
-        case 'n': return consume_literal("null");
-        default: return skip_number();
+        case 't':
+            return consume_literal("true");
+        case 'f':
+            return consume_literal("false");
+        case 'n':
+            return consume_literal("null");
+        default:
+            return skip_number();
     }
 }
 
-bool JsonReader::next_member(std::string_view& key, bool& done, bool& first,
-                             JsonScratch& scratch) {
+bool JsonReader::next_member(std::string_view& key, bool& done, bool& first, JsonScratch& scratch) {
     if (first) {
         first = false;
         if (consume('}')) {

@@ -19,11 +19,11 @@ FieldGroups::FieldGroups(std::span<const HttpField> fields, bool group) {
         std::array<std::uint64_t, kSmall> keys;
         for (std::size_t i = 0; i < n; ++i) {
             const std::string_view name = fields[i].name;
-            keys[i] = name.empty() ? 0
-                                   : (name.size() << 16) |
-                                         (std::uint64_t{static_cast<unsigned char>(name.front())}
-                                          << 8) |
-                                         static_cast<unsigned char>(name.back());
+            keys[i] = name.empty()
+                          ? 0
+                          : (name.size() << 16) |
+                                (std::uint64_t{static_cast<unsigned char>(name.front())} << 8) |
+                                static_cast<unsigned char>(name.back());
         }
         next_ = small_.data();
         for (std::size_t i = 0; i < n; ++i) next_[i] = kEnd | kFirstBit;

@@ -3,14 +3,14 @@
 // and grouping of repeated field names. Not part of the module's public API.
 // Thread safety: stateless, safe from any thread.
 
-#include "protocol/http_payload.h"
-
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "protocol/http_payload.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -48,8 +48,8 @@ inline std::size_t find_non_ascii(std::string_view s, std::size_t from) noexcept
     std::size_t i = from;
 #if defined(__SSE2__)
     while (i + 16 <= s.size()) {
-        const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i))));
+        const unsigned m = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i))));
         if (m != 0) return i + static_cast<std::size_t>(__builtin_ctz(m));
         i += 16;
     }

@@ -1,7 +1,8 @@
 #include "protocol/control.h"
-#include "unit/protocol/vectors.h"
 
 #include <gtest/gtest.h>
+
+#include "unit/protocol/vectors.h"
 
 namespace rr::protocol {
 namespace {
@@ -18,7 +19,9 @@ FrameView decode(const std::string& frame) {
     return r ? r.value() : FrameView{};
 }
 
-std::string control_frame(std::string_view json) { return encode_frame(flag::kControl, 0, {}, json); }
+std::string control_frame(std::string_view json) {
+    return encode_frame(flag::kControl, 0, {}, json);
+}
 
 TEST(ControlFrames, PidRequestMatchesTheGoldenFrame) {
     EXPECT_EQ(encode_pid_request(12345), test::golden("pid_request").bin_file);
@@ -60,12 +63,27 @@ TEST(PidReply, AcceptsControlWithJsonFlag) {
 }
 
 TEST(PidReply, RejectsMissingOrInvalidPid) {
-    for (std::string_view json :
-         {"", "null", "[]", "{}", R"({"pid":0})", R"({"pid":-5})", R"({"pid":"12"})",
-          R"({"pid":1.5})", R"({"pid":12.0})", R"({"pid":1e3})", R"({"pid":true})",
-          R"({"pid":99999999999999999999})", R"({"pid":012})", R"({"pid":1} x)", R"({"pid":1)",
-          R"({"pid":1,})", R"({pid:1})", R"({"pid" 1})", R"({"stop":true})",
-          "{\"pid\":1,\"x\":\"a\x01\"}", "Could not open input file"}) {
+    for (std::string_view json : {"",
+                                  "null",
+                                  "[]",
+                                  "{}",
+                                  R"({"pid":0})",
+                                  R"({"pid":-5})",
+                                  R"({"pid":"12"})",
+                                  R"({"pid":1.5})",
+                                  R"({"pid":12.0})",
+                                  R"({"pid":1e3})",
+                                  R"({"pid":true})",
+                                  R"({"pid":99999999999999999999})",
+                                  R"({"pid":012})",
+                                  R"({"pid":1} x)",
+                                  R"({"pid":1)",
+                                  R"({"pid":1,})",
+                                  R"({pid:1})",
+                                  R"({"pid" 1})",
+                                  R"({"stop":true})",
+                                  "{\"pid\":1,\"x\":\"a\x01\"}",
+                                  "Could not open input file"}) {
         auto r = parse_pid_reply(decode(control_frame(json)));
         ASSERT_FALSE(r) << json;
         EXPECT_EQ(r.error(), errc::kFrameBadControl) << json;
@@ -96,8 +114,9 @@ TEST(PidReply, ReturnsTheAdvertisedCodecsInOrder) {
 }
 
 TEST(PidReply, IgnoresCodecsThatAreNotAStringArray) {
-    for (std::string_view json : {R"({"pid":5,"codecs":"proto"})", R"({"pid":5,"codecs":["proto",1]})",
-                                  R"({"pid":5,"codecs":null})", R"({"pid":5,"codecs":{"a":"b"}})"}) {
+    for (std::string_view json :
+         {R"({"pid":5,"codecs":"proto"})", R"({"pid":5,"codecs":["proto",1]})",
+          R"({"pid":5,"codecs":null})", R"({"pid":5,"codecs":{"a":"b"}})"}) {
         auto r = parse_pid_reply_json(json);
         ASSERT_TRUE(r) << json;
         EXPECT_TRUE(r.value().codecs.empty()) << json;
@@ -118,8 +137,8 @@ TEST(WorkerStopRequest, DetectsTheGoldenFrame) {
 TEST(WorkerStopRequest, IgnoresLookalikes) {
     const std::vector<std::uint32_t> one{13};
     // A body after the context.
-    EXPECT_FALSE(is_worker_stop_request(
-        decode(encode_frame(0, 0, one, std::string(kStopJson) + "x"))));
+    EXPECT_FALSE(
+        is_worker_stop_request(decode(encode_frame(0, 0, one, std::string(kStopJson) + "x"))));
     // An ERROR frame whose message happens to be the stop JSON.
     EXPECT_FALSE(is_worker_stop_request(decode(encode_frame(flag::kError, 0, one, kStopJson))));
     // No options (a control frame), or the JSON in the body instead of the context.

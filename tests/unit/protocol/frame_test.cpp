@@ -1,9 +1,10 @@
 #include "protocol/frame.h"
-#include "unit/protocol/vectors.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "unit/protocol/vectors.h"
 
 namespace rr::protocol {
 namespace {
@@ -186,8 +187,8 @@ TEST(DecodeFrame, AcceptsEveryHeaderLengthFromThreeToFifteen) {
             const std::uint32_t v = 0x01020304u * (i + 1);
             for (int k = 0; k < 4; ++k) options.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
         }
-        const std::string f = raw_frame(static_cast<std::uint8_t>(0x10 | hl), 0x08, 3, 0, 0,
-                                        options + "abc");
+        const std::string f =
+            raw_frame(static_cast<std::uint8_t>(0x10 | hl), 0x08, 3, 0, 0, options + "abc");
         std::size_t consumed = 0;
         auto r = decode_frame(bytes_of(f), kNoLimit, &consumed);
         ASSERT_TRUE(r) << int{hl};
@@ -204,8 +205,8 @@ TEST(DecodeFrame, AcceptsEveryHeaderLengthFromThreeToFifteen) {
 TEST(EncodeHeader, WritesLittleEndianLengthAndOptions) {
     std::array<std::byte, kMaxHeaderSize> head{};
     const std::uint32_t opts[] = {0xA1B2C3D4u, 7};
-    const std::size_t n = encode_header(head, flag::kCodecProto, stream_bit::kStream, opts,
-                                        0x01020304u);
+    const std::size_t n =
+        encode_header(head, flag::kCodecProto, stream_bit::kStream, opts, 0x01020304u);
     ASSERT_EQ(n, 20u);
     const std::string s(chars_of(std::span(head).first(n)));
     EXPECT_EQ(s.substr(0, 2), from_hex("1580"));

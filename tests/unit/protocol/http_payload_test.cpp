@@ -1,15 +1,16 @@
-#include "protocol/frame.h"
 #include "protocol/http_payload.h"
-#include "unit/protocol/vectors.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include "protocol/frame.h"
+#include "unit/protocol/vectors.h"
 
 namespace rr::protocol {
 namespace {
@@ -43,8 +44,8 @@ std::string proto_of(const HttpRequestContext& ctx) {
 /// Runs protoc on `input` with the test schema; returns its stdout, or nullopt when protoc is
 /// missing or fails.
 std::optional<std::string> run_protoc(const std::string& mode, const std::string& input) {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                      ("rr_protoc_" + std::to_string(::getpid()));
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("rr_protoc_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto in_path = dir / "in.bin";
     const auto out_path = dir / "out.txt";
@@ -60,7 +61,9 @@ std::optional<std::string> run_protoc(const std::string& mode, const std::string
     return out;
 }
 
-bool have_protoc() { return std::system("protoc --version > /dev/null 2>&1") == 0; }
+bool have_protoc() {
+    return std::system("protoc --version > /dev/null 2>&1") == 0;
+}
 
 // ---------------------------------------------------------------- JSON request
 
@@ -75,7 +78,8 @@ TEST(RequestJson, MatchesTheSpecExampleByteForByte) {
 TEST(RequestJson, ReproducesTheGoldenJsonRequestFrame) {
     const Fields headers{{"Accept", "*/*"}};
     std::string frame(16, '\0');
-    const std::size_t context_size = encode_request(HttpCodec::kJson, example_context(headers), frame);
+    const std::size_t context_size =
+        encode_request(HttpCodec::kJson, example_context(headers), frame);
     std::array<std::byte, kMaxHeaderSize> head{};
     auto n = encode_data_header(head, codec_flag(HttpCodec::kJson), 0, context_size, 0);
     ASSERT_TRUE(n);
@@ -91,8 +95,8 @@ TEST(RequestJson, AppendsToExistingOutput) {
 }
 
 TEST(RequestJson, GroupsRepeatedHeadersAtTheirFirstOccurrence) {
-    const Fields headers{{"Accept", "a"}, {"X-Id", "1"}, {"Accept", "b"}, {"Cookie", "c=d"},
-                         {"X-Id", "2"}, {"Accept", "c"}};
+    const Fields headers{{"Accept", "a"},   {"X-Id", "1"}, {"Accept", "b"},
+                         {"Cookie", "c=d"}, {"X-Id", "2"}, {"Accept", "c"}};
     const auto doc = nlohmann::ordered_json::parse(json_of(example_context(headers)));
     const auto& h = doc.at("headers");
     ASSERT_EQ(h.size(), 3u);
@@ -130,14 +134,15 @@ TEST(RequestJson, WritesEveryFieldInUpstreamOrder) {
     ctx.method = "POST";
     ctx.cookies = cookies;
     ctx.parsed = true;
-    ctx.uploads_json = R"({"file":{"name":"a.txt","mime":"text/plain","size":3,"error":0,"tmpName":"/tmp/upload1"}})";
+    ctx.uploads_json =
+        R"({"file":{"name":"a.txt","mime":"text/plain","size":3,"error":0,"tmpName":"/tmp/upload1"}})";
     ctx.attributes = attributes;
     const auto doc = nlohmann::ordered_json::parse(json_of(ctx));
     std::vector<std::string> keys;
     for (auto it = doc.begin(); it != doc.end(); ++it) keys.push_back(it.key());
-    EXPECT_EQ(keys, (std::vector<std::string>{"remoteAddr", "protocol", "method", "uri", "headers",
-                                              "cookies", "rawQuery", "parsed", "uploads",
-                                              "attributes"}));
+    EXPECT_EQ(keys,
+              (std::vector<std::string>{"remoteAddr", "protocol", "method", "uri", "headers",
+                                        "cookies", "rawQuery", "parsed", "uploads", "attributes"}));
     EXPECT_EQ(doc["cookies"], nlohmann::ordered_json::parse(R"({"sid":"a b","theme":"dark"})"));
     EXPECT_EQ(doc["parsed"], true);
     EXPECT_EQ(doc["uploads"]["file"]["tmpName"], "/tmp/upload1");
@@ -151,7 +156,8 @@ TEST(RequestJson, EscapesQuotesBackslashesAndControlCharacters) {
     HttpRequestContext ctx = example_context(headers);
     ctx.uri = nasty;
     const std::string json = json_of(ctx);
-    EXPECT_NE(json.find(R"("uri":"q\"b\\s/\n\r\t\b\f\u0001\u001f\u0000)" "\x7f\""),
+    EXPECT_NE(json.find(R"("uri":"q\"b\\s/\n\r\t\b\f\u0001\u001f\u0000)"
+                        "\x7f\""),
               std::string::npos)
         << json;
     const auto doc = nlohmann::json::parse(json);
@@ -166,13 +172,13 @@ TEST(RequestJson, KeepsValidUtf8AndReplacesInvalidBytes) {
     };
     const std::vector<Case> cases = {
         {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"},
-        {"a\xFFz", "a\\ufffdz"},                        // never valid
-        {"\xC3", "\\ufffd"},                              // truncated at the end
-        {"\xC3(", "\\ufffd("},                            // bad continuation
-        {"\xC0\x80", "\\ufffd\\ufffd"},                   // overlong NUL
-        {"\xED\xA0\x80", "\\ufffd\\ufffd\\ufffd"},        // UTF-16 surrogate
+        {"a\xFFz", "a\\ufffdz"},                               // never valid
+        {"\xC3", "\\ufffd"},                                   // truncated at the end
+        {"\xC3(", "\\ufffd("},                                 // bad continuation
+        {"\xC0\x80", "\\ufffd\\ufffd"},                        // overlong NUL
+        {"\xED\xA0\x80", "\\ufffd\\ufffd\\ufffd"},             // UTF-16 surrogate
         {"\xF4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd"},  // above U+10FFFF
-        {"\x80\xBF", "\\ufffd\\ufffd"},                   // lone continuations
+        {"\x80\xBF", "\\ufffd\\ufffd"},                        // lone continuations
     };
     for (const auto& c : cases) {
         HttpRequestContext ctx;
@@ -194,7 +200,8 @@ TEST(RequestProto, ReproducesTheGolden76ByteExample) {
 
     // And as a whole frame, as the server sends it.
     std::string frame(16, '\0');
-    const std::size_t context_size = encode_request(HttpCodec::kProto, example_context(headers), frame);
+    const std::size_t context_size =
+        encode_request(HttpCodec::kProto, example_context(headers), frame);
     std::array<std::byte, kMaxHeaderSize> head{};
     auto n = encode_data_header(head, codec_flag(HttpCodec::kProto), 0, context_size, 0);
     ASSERT_TRUE(n);
@@ -213,9 +220,12 @@ TEST(RequestProto, OmitsDefaultsAndWritesParsedUploadsCookiesAttributes) {
     ctx.parsed = true;
     ctx.uploads_json = "{}";
     ctx.attributes = attributes;
-    const std::string expected = "\x32\x08\x0a\x01" "a" "\x12\x03\x0a\x01" "1"s +
-                                 "\x40\x01"s + "\x4a\x02{}"s +
-                                 "\x52\x0b\x0a\x01k\x12\x06\x0a\x01v\x0a\x01w"s;
+    const std::string expected =
+        "\x32\x08\x0a\x01"
+        "a"
+        "\x12\x03\x0a\x01"
+        "1"s +
+        "\x40\x01"s + "\x4a\x02{}"s + "\x52\x0b\x0a\x01k\x12\x06\x0a\x01v\x0a\x01w"s;
     EXPECT_EQ(proto_of(ctx), expected);
 }
 
@@ -240,10 +250,9 @@ TEST(RequestProto, ReplacesInvalidUtf8InStringsButNotInUploads) {
     ctx.headers = headers;
     ctx.uploads_json = "\xFF";
     const std::string bytes = proto_of(ctx);
-    const std::string expected =
-        "\x1a\x04G\xEF\xBF\xBD"s +
-        "\x2a\x0f\x0a\x05X-\xEF\xBF\xBD\x12\x06\x0a\x04v\xEF\xBF\xBD"s +
-        "\x4a\x01\xFF"s;
+    const std::string expected = "\x1a\x04G\xEF\xBF\xBD"s +
+                                 "\x2a\x0f\x0a\x05X-\xEF\xBF\xBD\x12\x06\x0a\x04v\xEF\xBF\xBD"s +
+                                 "\x4a\x01\xFF"s;
     EXPECT_EQ(bytes, expected);
 }
 
@@ -251,15 +260,23 @@ TEST(RequestProto, SendsEveryCookieAsItsOwnEntry) {
     const Fields cookies{{"a", "1"}, {"a", "2"}};
     HttpRequestContext ctx;
     ctx.cookies = cookies;
-    const std::string entry1 = "\x32\x08\x0a\x01" "a" "\x12\x03\x0a\x01" "1"s;
-    const std::string entry2 = "\x32\x08\x0a\x01" "a" "\x12\x03\x0a\x01" "2"s;
+    const std::string entry1 =
+        "\x32\x08\x0a\x01"
+        "a"
+        "\x12\x03\x0a\x01"
+        "1"s;
+    const std::string entry2 =
+        "\x32\x08\x0a\x01"
+        "a"
+        "\x12\x03\x0a\x01"
+        "2"s;
     EXPECT_EQ(proto_of(ctx), entry1 + entry2);
 }
 
 TEST(RequestProto, DecodesWithProtocIntoTheSameFields) {
     if (!have_protoc()) GTEST_SKIP() << "protoc not installed";
-    const Fields headers{{"Accept", "text/html"}, {"X-Tag", "a"}, {"Accept", "*/*"},
-                         {"User-Agent", "caf\xC3\xA9"}};
+    const Fields headers{
+        {"Accept", "text/html"}, {"X-Tag", "a"}, {"Accept", "*/*"}, {"User-Agent", "caf\xC3\xA9"}};
     const Fields cookies{{"sid", "s p"}};
     const Fields attributes{{"ipAddress", "10.1.2.3"}};
     HttpRequestContext ctx = example_context(headers);
@@ -349,13 +366,27 @@ TEST(ResponseJson, AcceptsKeysInAnyCaseNullsAndLargeStatusValues) {
 }
 
 TEST(ResponseJson, RejectsMalformedContexts) {
-    for (std::string_view bad :
-         {" ", "null", "[]", "200", R"({"status":"200"})", R"({"status":200.5})",
-          R"({"status":2e2})", R"({"status":200)", R"({"status":200}})", R"({"status":200} x)",
-          R"({"headers":{"A":"b"}})", R"({"headers":{"A":[1]}})", R"({"headers":{"A":[null]}})",
-          R"({"headers":[]})", R"({"headers":{"A":["b",]}})", R"({"headers":{"A":["b"})",
-          R"({"status":99999999999999999999})", R"({"x":})", "{\"headers\":{\"A\":[\"\x01\"]}}",
-          R"({"headers":{"A":["\x"]}})", R"({"headers":{"A":["\u12"]}})"}) {
+    for (std::string_view bad : {" ",
+                                 "null",
+                                 "[]",
+                                 "200",
+                                 R"({"status":"200"})",
+                                 R"({"status":200.5})",
+                                 R"({"status":2e2})",
+                                 R"({"status":200)",
+                                 R"({"status":200}})",
+                                 R"({"status":200} x)",
+                                 R"({"headers":{"A":"b"}})",
+                                 R"({"headers":{"A":[1]}})",
+                                 R"({"headers":{"A":[null]}})",
+                                 R"({"headers":[]})",
+                                 R"({"headers":{"A":["b",]}})",
+                                 R"({"headers":{"A":["b"})",
+                                 R"({"status":99999999999999999999})",
+                                 R"({"x":})",
+                                 "{\"headers\":{\"A\":[\"\x01\"]}}",
+                                 R"({"headers":{"A":["\x"]}})",
+                                 R"({"headers":{"A":["\u12"]}})"}) {
         auto r = decode_response_json(bad);
         ASSERT_FALSE(r) << bad;
         EXPECT_EQ(r.error(), errc::kHttpBadWorkerResponse) << bad;
@@ -412,15 +443,14 @@ TEST(ResponseProto, DecodesWhatProtocEncodes) {
 
 TEST(ResponseProto, HandlesKeyAfterValueUnknownFieldsAndRepeatedValueMessages) {
     // Entry with value first, then key; then a second HeaderValue for the same entry.
-    const std::string entry = "\x12\x03\x0a\x01x"s + "\x0a\x01K"s +
-                              "\x12\x03\x0a\x01y"s +
+    const std::string entry = "\x12\x03\x0a\x01x"s + "\x0a\x01K"s + "\x12\x03\x0a\x01y"s +
                               "\x18\x05"s;  // unknown varint field 3 in the entry
     std::string msg = "\x12"s + static_cast<char>(entry.size()) + entry;
-    msg += "\x08\xc8\x01"s;                       // status 200
-    msg += "\x19"s + std::string(8, '\x01');      // field 3, fixed64
-    msg += "\x25\x01\x02\x03\x04"s;               // field 4, fixed32
-    msg += "\x2a\x02hi"s;                          // field 5, bytes
-    msg += "\x0a\x02no"s;                          // field 1 with wrong wire type
+    msg += "\x08\xc8\x01"s;                   // status 200
+    msg += "\x19"s + std::string(8, '\x01');  // field 3, fixed64
+    msg += "\x25\x01\x02\x03\x04"s;           // field 4, fixed32
+    msg += "\x2a\x02hi"s;                     // field 5, bytes
+    msg += "\x0a\x02no"s;                     // field 1 with wrong wire type
     auto r = decode_response_proto(msg);
     ASSERT_TRUE(r);
     EXPECT_EQ(r.value().status, 200);
@@ -435,19 +465,19 @@ TEST(ResponseProto, LastStatusWins) {
 
 TEST(ResponseProto, RejectsMalformedWireData) {
     const std::vector<std::string> bad = {
-        "\x08"s,                                   // varint missing
-        "\x08\x80"s,                               // truncated varint
-        "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02"s,  // 10th byte > 1
+        "\x08"s,                                              // varint missing
+        "\x08\x80"s,                                          // truncated varint
+        "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02"s,      // 10th byte > 1
         "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x81\x00"s,  // 11 bytes
-        "\x12\x05\x0a\x01"s,                       // length past the end
-        "\x12\x02\x0a\x05"s,                       // inner length past entry
-        "\x12\x04\x12\x02\x0a\x05"s,               // inner value truncated
-        "\x0b"s,                                   // group start (wire type 3)
-        "\x00\x00"s,                               // field number 0
-        "\x19\x01\x02"s,                           // fixed64 truncated
-        "\x1d\x01"s,                               // fixed32 truncated
-        "\x0e"s,                                   // wire type 6
-        "\x08\xc8\x01\x12"s,                       // tag without length
+        "\x12\x05\x0a\x01"s,                                  // length past the end
+        "\x12\x02\x0a\x05"s,                                  // inner length past entry
+        "\x12\x04\x12\x02\x0a\x05"s,                          // inner value truncated
+        "\x0b"s,                                              // group start (wire type 3)
+        "\x00\x00"s,                                          // field number 0
+        "\x19\x01\x02"s,                                      // fixed64 truncated
+        "\x1d\x01"s,                                          // fixed32 truncated
+        "\x0e"s,                                              // wire type 6
+        "\x08\xc8\x01\x12"s,                                  // tag without length
     };
     for (const auto& b : bad) {
         auto r = decode_response_proto(b);

@@ -1,10 +1,10 @@
 #include "unit/protocol/vectors.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace rr::protocol::test {

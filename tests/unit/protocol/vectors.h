@@ -13,8 +13,8 @@ struct GoldenVector {
     std::uint8_t byte10 = 0;
     std::vector<std::uint32_t> options;
     std::string payload;
-    std::string frame;      ///< from frame_hex in index.json
-    std::string bin_file;   ///< the bytes of <name>.bin
+    std::string frame;     ///< from frame_hex in index.json
+    std::string bin_file;  ///< the bytes of <name>.bin
 };
 
 /// All vectors of tests/vectors/index.json; fails the calling test (ADD_FAILURE) if unreadable.

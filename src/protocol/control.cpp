@@ -137,4 +137,9 @@ bool is_worker_stop_request(const FrameView& frame) noexcept {
            as_chars(frame.payload) == kStopJson;
 }
 
+bool is_php_could_not_open(std::span<const std::byte> header) noexcept {
+    constexpr std::string_view kText = "Could not op";
+    return header.size() >= kText.size() && as_chars(header.first(kText.size())) == kText;
+}
+
 }  // namespace rr::protocol

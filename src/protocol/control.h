@@ -55,4 +55,10 @@ Result<PidReply> parse_pid_reply_json(std::string_view payload);
 /// option, context exactly `{"stop":true}` and an empty body (PROTOCOL.md §3.3 step 5).
 bool is_worker_stop_request(const FrameView& frame) noexcept;
 
+/// True when the 12 bytes read where a frame header was expected are the ASCII text
+/// `Could not op`: php-cli printing "Could not open input file: <script>" because the worker
+/// script does not exist (PROTOCOL.md §1.5 step 2). The relay can then report the rest of the
+/// output as the reason instead of a bare CRC mismatch.
+bool is_php_could_not_open(std::span<const std::byte> header) noexcept;
+
 }  // namespace rr::protocol

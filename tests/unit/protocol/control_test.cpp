@@ -153,5 +153,13 @@ TEST(WorkerStopRequest, IgnoresLookalikes) {
     EXPECT_FALSE(is_worker_stop_request(decode(test::golden("stream_ack").bin_file)));
 }
 
+TEST(CouldNotOpen, RecognisesPhpMissingScriptOutput) {
+    EXPECT_TRUE(is_php_could_not_open(bytes_of("Could not open input file: worker.php\n")));
+    EXPECT_TRUE(is_php_could_not_open(bytes_of("Could not op")));
+    EXPECT_FALSE(is_php_could_not_open(bytes_of("Could not o")));
+    EXPECT_FALSE(is_php_could_not_open(bytes_of("PHP Warning: x")));
+    EXPECT_FALSE(is_php_could_not_open(bytes_of(test::golden("pid_reply").bin_file)));
+}
+
 }  // namespace
 }  // namespace rr::protocol

@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rr::http::map_request(head, boost::asio::ip::address_v4::loopback(), opts);
     check(mapped.uri.find('\r') == std::string::npos);
     check(mapped.uri.find('\n') == std::string::npos);
-    for (const auto& h : mapped.headers) check(!rr::http::iequals(h.first, "host"));
+    for (const auto& h : mapped.headers) check(!rr::http::iequals(h.name, "host"));
 
     std::string_view rest = in.substr(r.consumed);
     if (head.framing == rr::http::BodyFraming::kChunked) {

@@ -82,15 +82,14 @@ std::optional<std::string> from_forwarded(std::string_view v) {
 
 }  // namespace
 
-std::string canonical_header_key(std::string_view name) {
+void canonicalize_header_key(std::string& name) noexcept {
     for (char c : name) {
         if (!is_token_char(static_cast<unsigned char>(c))) {
-            return std::string(name);
+            return;
         }
     }
-    std::string out(name);
     bool upper = true;
-    for (auto& c : out) {
+    for (auto& c : name) {
         if (upper && c >= 'a' && c <= 'z') {
             c = static_cast<char>(c - ('a' - 'A'));
         } else if (!upper && c >= 'A' && c <= 'Z') {
@@ -98,6 +97,11 @@ std::string canonical_header_key(std::string_view name) {
         }
         upper = c == '-';
     }
+}
+
+std::string canonical_header_key(std::string_view name) {
+    std::string out(name);
+    canonicalize_header_key(out);
     return out;
 }
 
@@ -122,8 +126,8 @@ std::optional<std::string> query_unescape(std::string_view s) {
     return out;
 }
 
-std::map<std::string, std::string> parse_cookies(const std::vector<std::string_view>& headers) {
-    std::map<std::string, std::string> out;
+std::vector<Field> parse_cookies(const std::vector<std::string_view>& headers) {
+    std::vector<Field> out;
     for (std::string_view line : headers) {
         line = trim(line);
         while (!line.empty()) {
@@ -149,7 +153,14 @@ std::map<std::string, std::string> parse_cookies(const std::vector<std::string_v
             if (!ok) continue;
             auto unescaped = query_unescape(value);
             if (!unescaped) continue;
-            out[std::string(name)] = std::move(*unescaped);
+            // Last one wins, as Go's map assignment in RoadRunner; first-seen position kept.
+            auto it = std::find_if(out.begin(), out.end(),
+                                   [&](const Field& f) { return f.name == name; });
+            if (it != out.end()) {
+                it->value = std::move(*unescaped);
+            } else {
+                out.push_back(Field{std::string(name), std::move(*unescaped)});
+            }
         }
     }
     return out;
@@ -272,9 +283,8 @@ bool forwarded_https(const Fields& fields) {
     return iequals(trim(std::string_view(*v).substr(0, v->find(','))), "https");
 }
 
-MappedRequest map_request(const RequestHead& head, const ip::address& peer,
-                          const MappingOptions& options) {
-    MappedRequest m;
+void map_request(const RequestHead& head, const ip::address& peer,
+                 const MappingOptions& options, MappedRequest& m) {
     m.remote_addr = ip_to_string(peer);
     m.protocol = head.protocol();
     m.method = head.method;
@@ -287,21 +297,21 @@ MappedRequest map_request(const RequestHead& head, const ip::address& peer,
     }
     m.uri = build_uri(https ? "https" : "http", head.host, head.target);
     m.raw_query = raw_query(head.target);
-
+    m.headers.clear();
     m.headers.reserve(head.fields.size());
     for (const auto& f : head.fields) {
         // Go moves Host to r.Host and consumes Transfer-Encoding; neither reaches PHP.
         if (iequals(f.name, "host") || iequals(f.name, "transfer-encoding")) continue;
-        std::string key = canonical_header_key(f.name);
-        auto it = std::find_if(m.headers.begin(), m.headers.end(),
-                               [&](const auto& e) { return e.first == key; });
-        if (it == m.headers.end()) {
-            m.headers.emplace_back(std::move(key), std::vector<std::string>{f.value});
-        } else {
-            it->second.push_back(f.value);
-        }
+        m.headers.push_back(FieldView{f.name, f.value});
     }
     m.cookies = parse_cookies(head.fields.all("cookie"));
+    m.attributes.clear();
+}
+
+MappedRequest map_request(const RequestHead& head, const ip::address& peer,
+                          const MappingOptions& options) {
+    MappedRequest m;
+    map_request(head, peer, options, m);
     return m;
 }
 

@@ -10,7 +10,6 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +22,8 @@ namespace rr::http {
 /// rest lower-cased ("x-foo-bar" → "X-Foo-Bar"). A name holding any byte that is not a token
 /// character (space, ':', non-ASCII, ...) is returned unchanged, as Go does.
 std::string canonical_header_key(std::string_view name);
+/// The same, in place (the parser canonicalises every field name it accepts, as Go does).
+void canonicalize_header_key(std::string& name) noexcept;
 
 /// url.QueryUnescape: "%XX" → byte, '+' → space. nullopt for a bad escape.
 std::optional<std::string> query_unescape(std::string_view s);
@@ -30,8 +31,8 @@ std::optional<std::string> query_unescape(std::string_view s);
 /// Cookies of every `Cookie` header value, Go's readCookies rules: ';'-separated pairs, names
 /// must be tokens, values may be double-quoted and must be valid cookie-value bytes; then each
 /// value is URL-unescaped (RoadRunner) and a cookie whose value fails to unescape is dropped.
-/// Duplicate names: the last one wins.
-std::map<std::string, std::string> parse_cookies(const std::vector<std::string_view>& headers);
+/// Duplicate names: the last value wins (at the first name's position).
+std::vector<Field> parse_cookies(const std::vector<std::string_view>& headers);
 
 /// The peer IP as Go prints it without the port: IPv4 dotted, IPv6 without brackets, an
 /// IPv4-mapped IPv6 address as IPv4.
@@ -76,20 +77,33 @@ struct MappingOptions {
     std::vector<std::string> trusted_headers = default_trusted_headers();
 };
 
-/// The request as RoadRunner hands it to PHP, independent of the codec.
+/// A header field borrowed from a RequestHead.
+struct FieldView {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// The request as RoadRunner hands it to PHP, independent of the codec; shaped to fill
+/// protocol::HttpRequestContext without copying headers. The views (method, headers) borrow
+/// from the RequestHead and are valid while it lives.
 struct MappedRequest {
     std::string remote_addr;  ///< IP without port (client IP if the peer is a trusted proxy)
     std::string protocol;     ///< "HTTP/1.1"
-    std::string method;
+    std::string_view method;
     std::string uri;          ///< absolute
-    /// Canonical names in first-seen order, values in order; no Host or Transfer-Encoding.
-    std::vector<std::pair<std::string, std::vector<std::string>>> headers;
-    std::map<std::string, std::string> cookies;
     std::string raw_query;
-    std::map<std::string, std::vector<std::string>> attributes;  ///< empty here; middleware adds
+    /// One entry per value, arrival order, Go-canonical names; no Host or Transfer-Encoding.
+    std::vector<FieldView> headers;
+    /// URL-unescaped cookies, one per name (last value wins), first-seen order.
+    std::vector<Field> cookies;
+    /// Set by middleware (e.g. otel); repeated names = several values. Empty here.
+    std::vector<Field> attributes;
 };
 
 MappedRequest map_request(const RequestHead& head, const boost::asio::ip::address& peer,
                           const MappingOptions& options);
+/// The same into `out`, reusing its capacity.
+void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
+                 const MappingOptions& options, MappedRequest& out);
 
 }  // namespace rr::http

@@ -94,8 +94,9 @@ public:
     boost::asio::awaitable<boost::system::error_code> read_body(BodySink& sink);
 
     /// The PHP-facing fields (remoteAddr, uri, canonical headers, cookies, ...), using the
-    /// server's trusted subnets.
+    /// server's trusted subnets. The result borrows from this Request (see MappedRequest).
     MappedRequest map() const { return map_request(head_, peer_, *mapping_); }
+    void map(MappedRequest& out) const { map_request(head_, peer_, *mapping_, out); }
 
 private:
     RequestHead head_;

@@ -1,5 +1,7 @@
 #include "http/request_parser.h"
 
+#include "http/mapping.h"
+
 #include <array>
 #include <optional>
 
@@ -330,7 +332,9 @@ HeadParseResult parse_request_head(std::string_view data, const HeadLimits& limi
         if (auto err = note_field(st, name, value)) {
             return *err;
         }
-        out.fields.add(std::string(name), std::string(value));
+        std::string canonical(name);
+        canonicalize_header_key(canonical);
+        out.fields.add(std::move(canonical), std::string(value));
     }
 
     // Framing (RFC 9112 §6.1-6.3).

@@ -38,7 +38,7 @@ struct RequestHead {
     std::string target;   ///< request-target as sent (origin, absolute, authority or "*")
     int version_major = 1;
     int version_minor = 1;
-    Fields fields;        ///< names as sent; values with surrounding whitespace removed
+    Fields fields;        ///< Go-canonical names ("X-Foo"); values without surrounding OWS
 
     BodyFraming framing = BodyFraming::kNone;
     std::uint64_t content_length = 0;  ///< valid when framing == kContentLength

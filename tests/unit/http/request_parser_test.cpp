@@ -38,6 +38,7 @@ TEST(RequestParser, ParsesRequestLineAndFields) {
     EXPECT_EQ(p.head.host, "example.com");
     ASSERT_EQ(p.head.fields.size(), 3u);
     EXPECT_EQ(*p.head.fields.find("x-foo"), "bar");
+    EXPECT_EQ(p.head.fields[1].name, "X-Foo");  // canonicalised at parse time, as Go does
     EXPECT_TRUE(p.head.keep_alive);
     EXPECT_EQ(p.head.framing, BodyFraming::kNone);
 }

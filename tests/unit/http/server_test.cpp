@@ -316,10 +316,23 @@ TEST_F(HttpServer, UnreadBodyIsDrainedToKeepTheConnection) {
 }
 
 TEST_F(HttpServer, RequestMappingSeenByTheHandler) {
-    auto mapped = std::make_shared<MappedRequest>();
+    struct Seen {
+        std::string remote_addr, protocol, uri, raw_query, first_header, sid;
+        std::size_t headers = 0;
+    };
+    auto mapped = std::make_shared<Seen>();
     start(TestServer::short_settings(),
           [mapped](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
-              *mapped = req.map();
+              if (req.target() == "/p?q=1") {
+                  auto m = req.map();  // borrows from req: copy what the test checks
+                  mapped->remote_addr = m.remote_addr;
+                  mapped->protocol = m.protocol;
+                  mapped->uri = m.uri;
+                  mapped->raw_query = m.raw_query;
+                  mapped->headers = m.headers.size();
+                  mapped->first_header = std::string(m.headers.at(0).name);
+                  mapped->sid = m.cookies.at(0).value;
+              }
               co_await w.send_response(204, Fields{}, {});
           });
     Client c(port());
@@ -332,11 +345,11 @@ TEST_F(HttpServer, RequestMappingSeenByTheHandler) {
     EXPECT_EQ(mapped->protocol, "HTTP/1.1");
     EXPECT_EQ(mapped->uri, "http://example.com:81/p?q=1");
     EXPECT_EQ(mapped->raw_query, "q=1");
-    ASSERT_EQ(mapped->headers.size(), 2u);
-    EXPECT_EQ(mapped->headers[0].first, "X-Foo");
-    EXPECT_EQ(mapped->cookies.at("sid"), "a/b");
+    EXPECT_EQ(mapped->headers, 2u);
+    EXPECT_EQ(mapped->first_header, "X-Foo");
+    EXPECT_EQ(mapped->sid, "a/b");
     // on_complete runs after the response is written; a second request orders it for us.
-    c.send("GET /p HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send("GET /second HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(c.read_response().status, 204);
     auto done = server_->handler().completions();
     ASSERT_GE(done.size(), 1u);

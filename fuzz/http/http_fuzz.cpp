@@ -1,14 +1,13 @@
 // Fuzzes what a client controls before any handler runs: the request head parser, the
 // PHP-facing mapping of a parsed head, and the chunked body decoder fed in uneven pieces.
-#include "http/chunked.h"
-#include "http/mapping.h"
-#include "http/request_parser.h"
-
 #include <boost/asio/ip/address_v4.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+
+#include "http/chunked.h"
+#include "http/mapping.h"
+#include "http/request_parser.h"
 
 namespace {
 
@@ -53,8 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     rr::http::MappingOptions opts;
     opts.trusted_subnets.push_back(rr::http::parse_cidr("0.0.0.0/0").value());
-    auto mapped =
-        rr::http::map_request(head, boost::asio::ip::address_v4::loopback(), opts);
+    auto mapped = rr::http::map_request(head, boost::asio::ip::address_v4::loopback(), opts);
     check(mapped.uri.find('\r') == std::string::npos);
     check(mapped.uri.find('\n') == std::string::npos);
     for (const auto& h : mapped.headers) check(!rr::http::iequals(h.name, "host"));

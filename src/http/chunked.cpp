@@ -75,8 +75,8 @@ ChunkedDecoder::Step ChunkedDecoder::next(std::string_view in) noexcept {
                 ++i;
                 continue;
             case State::kData: {
-                auto n = static_cast<std::size_t>(
-                    std::min<std::uint64_t>(remaining_, in.size() - i));
+                auto n =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - i));
                 step.data = in.substr(i, n);
                 remaining_ -= n;
                 i += n;

@@ -8,20 +8,20 @@
 //
 // Thread safety: one decoder per request; not shared.
 
-#include "common/error.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+#include "common/error.h"
 
 namespace rr::http {
 
 class ChunkedDecoder {
 public:
     struct Step {
-        std::size_t consumed = 0;   ///< bytes of the input used by this step
-        std::string_view data;      ///< body bytes found (a slice of the input), may be empty
-        bool done = false;          ///< the last chunk and the trailer section were read
+        std::size_t consumed = 0;  ///< bytes of the input used by this step
+        std::string_view data;     ///< body bytes found (a slice of the input), may be empty
+        bool done = false;         ///< the last chunk and the trailer section were read
         rr::errc error = rr::errc::kOk;
     };
 
@@ -40,11 +40,11 @@ public:
 
 private:
     enum class State {
-        kSizeStart,     ///< expecting the first hex digit
-        kSize,          ///< in hex digits
-        kSizeWs,        ///< after digits: BWS before ';' or CR
-        kExt,           ///< inside chunk extensions
-        kSizeLf,        ///< saw CR of the size line
+        kSizeStart,  ///< expecting the first hex digit
+        kSize,       ///< in hex digits
+        kSizeWs,     ///< after digits: BWS before ';' or CR
+        kExt,        ///< inside chunk extensions
+        kSizeLf,     ///< saw CR of the size line
         kData,
         kDataCr,
         kDataLf,

@@ -1,17 +1,16 @@
 #include "http/connection.h"
 
-#include "http/response_head.h"
-
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <cstring>
 #include <exception>
+
+#include "http/response_head.h"
 
 namespace rr::http::detail {
 
@@ -36,7 +35,8 @@ bool has_token(std::string_view list, std::string_view token) {
     while (true) {
         auto comma = list.find(',');
         auto item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
         while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
         if (iequals(item, token)) return true;
         if (comma == std::string_view::npos) return false;
@@ -76,7 +76,9 @@ Connection::Connection(std::shared_ptr<ServerState> state, Socket socket)
     head_buf_.reserve(512);
 }
 
-Connection::~Connection() { state_->connections.erase(self_); }
+Connection::~Connection() {
+    state_->connections.erase(self_);
+}
 
 void Connection::set_deadline(Clock::duration d) noexcept {
     deadline_ = d.count() > 0 ? Clock::now() + d : Clock::time_point::max();
@@ -105,8 +107,8 @@ asio::awaitable<void> Connection::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
-        logger(state_->log).warn("http: connection from {} failed: {}", peer_.to_string(),
-                                 e.what());
+        logger(state_->log)
+            .warn("http: connection from {} failed: {}", peer_.to_string(), e.what());
     } catch (...) {
         logger(state_->log).warn("http: connection from {} failed", peer_.to_string());
     }
@@ -142,8 +144,8 @@ asio::awaitable<void> Connection::serve() {
                     break;
                 }
                 if (r.status == HeadStatus::kError) {
-                    logger(state_->log).debug("http: {}: refused request: {}", peer_.to_string(),
-                                              r.reason);
+                    logger(state_->log)
+                        .debug("http: {}: refused request: {}", peer_.to_string(), r.reason);
                     http11_ = true;
                     co_await answer_error_and_close(r.http_status);
                     co_return;
@@ -199,11 +201,12 @@ asio::awaitable<bool> Connection::serve_one(RequestHead head) {
     try {
         co_await state_->handler.handle(request, *this);
     } catch (const std::exception& e) {
-        logger(state_->log).error("http: handler failed for {} {}: {}", request.method(),
-                                  request.target(), e.what());
+        logger(state_->log)
+            .error("http: handler failed for {} {}: {}", request.method(), request.target(),
+                   e.what());
     } catch (...) {
-        logger(state_->log).error("http: handler failed for {} {}", request.method(),
-                                  request.target());
+        logger(state_->log)
+            .error("http: handler failed for {} {}", request.method(), request.target());
     }
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
@@ -267,9 +270,9 @@ asio::awaitable<Connection::error_code> Connection::read_more() {
         }
     }
     error_code ec;
-    std::size_t n = co_await socket_.async_read_some(
-        asio::buffer(buf_.data() + end_, buf_.size() - end_),
-        asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n =
+        co_await socket_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
+                                         asio::redirect_error(asio::use_awaitable, ec));
     end_ += n;
     if (timed_out_) {
         co_return make_error_code(rr::errc::kHttpTimeout);
@@ -288,8 +291,8 @@ asio::awaitable<Connection::error_code> Connection::write(std::string_view a, st
                                            asio::buffer(b.data(), b.size()),
                                            asio::buffer(c.data(), c.size())};
     error_code ec;
-    std::size_t n = co_await asio::async_write(socket_, bufs,
-                                               asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n =
+        co_await asio::async_write(socket_, bufs, asio::redirect_error(asio::use_awaitable, ec));
     bytes_written_ += n;
     phase_ = saved_phase;
     deadline_ = saved_deadline;
@@ -355,8 +358,8 @@ asio::awaitable<Result<std::string_view>> Connection::read_body_some() {
     const auto& s = state_->settings;
     auto saved_phase = phase_;
     phase_ = Phase::kBody;
-    deadline_ = s.read_timeout.count() > 0 ? request_start_ + s.read_timeout
-                                           : Clock::time_point::max();
+    deadline_ =
+        s.read_timeout.count() > 0 ? request_start_ + s.read_timeout : Clock::time_point::max();
     auto fail = [&](int status, error_code ec) {
         body_error_status_ = status;
         body_error_ = ec;
@@ -528,8 +531,7 @@ asio::awaitable<Connection::error_code> Connection::send_interim(int status,
     co_return co_await write(head_buf_);
 }
 
-asio::awaitable<Connection::error_code> Connection::send_response(int status,
-                                                                  const Fields& headers,
+asio::awaitable<Connection::error_code> Connection::send_response(int status, const Fields& headers,
                                                                   std::string_view body) {
     if (auto ec = check_final_status(status)) co_return ec;
     if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
@@ -556,8 +558,7 @@ asio::awaitable<Connection::error_code> Connection::send_response(int status,
     co_return ec;
 }
 
-asio::awaitable<Connection::error_code> Connection::start_stream(int status,
-                                                                 const Fields& headers,
+asio::awaitable<Connection::error_code> Connection::start_stream(int status, const Fields& headers,
                                                                  std::string_view first_chunk) {
     if (auto ec = check_final_status(status)) co_return ec;
     status_ = status;
@@ -621,8 +622,8 @@ asio::awaitable<Connection::error_code> Connection::send_chunk(std::string_view 
         case BodyMode::kChunked: {
             char size_line[24];
             int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
-            co_return co_await write(std::string_view(size_line, static_cast<std::size_t>(n)),
-                                     data, "\r\n");
+            co_return co_await write(std::string_view(size_line, static_cast<std::size_t>(n)), data,
+                                     "\r\n");
         }
         case BodyMode::kFixed:
             if (data.size() > fixed_remaining_) {

@@ -4,17 +4,15 @@
 //
 // Executor: everything runs on the server's io_context thread.
 
-#include "http/chunked.h"
-#include "http/handler.h"
-#include "http/settings.h"
-
+// clang-format off
+#include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange unincluded
+// clang-format on
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
-
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <ctime>
 #include <list>
@@ -22,6 +20,10 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "http/chunked.h"
+#include "http/handler.h"
+#include "http/settings.h"
 
 namespace spdlog {
 class logger;
@@ -109,9 +111,7 @@ private:
     asio::awaitable<bool> drain_body();
 
     void set_deadline(Clock::duration d) noexcept;
-    std::string_view buffered() const noexcept {
-        return {buf_.data() + begin_, end_ - begin_};
-    }
+    std::string_view buffered() const noexcept { return {buf_.data() + begin_, end_ - begin_}; }
     error_code check_final_status(int status) const;
     /// Builds head_buf_ for a final response.
     void build_head(int status, const Fields& headers, BodyMode mode, std::uint64_t length);

@@ -8,21 +8,23 @@
 // else `internal_error_code` with an empty body; if a head was already sent, the connection is
 // closed instead. An exception escaping handle() is caught, logged, and treated the same way.
 
-#include "http/request.h"
-#include "http/response_writer.h"
-
+// clang-format off
+#include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange unincluded
+// clang-format on
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
+
+#include "http/request.h"
+#include "http/response_writer.h"
 
 namespace rr::http {
 
 /// Facts about one finished request, for access logs and metrics (BEHAVIOUR.md §3.11).
 struct Completion {
-    int status = 0;                    ///< final status sent (0 if none)
+    int status = 0;  ///< final status sent (0 if none)
     std::uint64_t body_bytes_read = 0;
-    std::uint64_t bytes_written = 0;   ///< response bytes incl. heads
+    std::uint64_t bytes_written = 0;  ///< response bytes incl. heads
     std::chrono::system_clock::time_point start;
     std::chrono::steady_clock::duration elapsed{};
     bool client_gone = false;

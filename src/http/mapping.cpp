@@ -1,9 +1,8 @@
 #include "http/mapping.h"
 
-#include <boost/asio/ip/address_v6.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/asio/ip/address_v6.hpp>
 #include <charconv>
 
 namespace rr::http {
@@ -173,7 +172,9 @@ ip::address unmap(const ip::address& a) {
     return a;
 }
 
-std::string ip_to_string(const ip::address& a) { return unmap(a).to_string(); }
+std::string ip_to_string(const ip::address& a) {
+    return unmap(a).to_string();
+}
 
 std::string raw_query(std::string_view target) {
     auto q = target.find('?');
@@ -283,8 +284,8 @@ bool forwarded_https(const Fields& fields) {
     return iequals(trim(std::string_view(*v).substr(0, v->find(','))), "https");
 }
 
-void map_request(const RequestHead& head, const ip::address& peer,
-                 const MappingOptions& options, MappedRequest& m) {
+void map_request(const RequestHead& head, const ip::address& peer, const MappingOptions& options,
+                 MappedRequest& m) {
     m.remote_addr = ip_to_string(peer);
     m.protocol = head.protocol();
     m.method = head.method;

@@ -5,16 +5,15 @@
 //
 // Thread safety: stateless functions; Cidr is a value type.
 
-#include "common/result.h"
-#include "http/request_parser.h"
-
 #include <boost/asio/ip/address.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/result.h"
+#include "http/request_parser.h"
 
 namespace rr::http {
 
@@ -72,8 +71,8 @@ std::optional<std::string> forwarded_client_ip(const Fields& fields,
 bool forwarded_https(const Fields& fields);
 
 struct MappingOptions {
-    bool tls = false;                           ///< RR terminated TLS → https scheme
-    std::vector<Cidr> trusted_subnets;          ///< empty = proxy_ip_parser disabled
+    bool tls = false;                   ///< RR terminated TLS → https scheme
+    std::vector<Cidr> trusted_subnets;  ///< empty = proxy_ip_parser disabled
     std::vector<std::string> trusted_headers = default_trusted_headers();
 };
 
@@ -90,7 +89,7 @@ struct MappedRequest {
     std::string remote_addr;  ///< IP without port (client IP if the peer is a trusted proxy)
     std::string protocol;     ///< "HTTP/1.1"
     std::string_view method;
-    std::string uri;          ///< absolute
+    std::string uri;  ///< absolute
     std::string raw_query;
     /// One entry per value, arrival order, Go-canonical names; no Host or Transfer-Encoding.
     std::vector<FieldView> headers;

@@ -11,18 +11,20 @@
 //
 // Executor: the connection's I/O thread only; valid during Handler::handle() only.
 
-#include "common/result.h"
-#include "http/mapping.h"
-#include "http/request_parser.h"
-
+// clang-format off
+#include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange unincluded
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/system/error_code.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/result.h"
+#include "http/mapping.h"
+#include "http/request_parser.h"
 
 namespace rr::http {
 

@@ -1,9 +1,9 @@
 #include "http/request_parser.h"
 
-#include "http/mapping.h"
-
 #include <array>
 #include <optional>
+
+#include "http/mapping.h"
 
 namespace rr::http {
 
@@ -31,7 +31,9 @@ HeadParseResult fail(int http_status, std::string_view reason,
     return r;
 }
 
-bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+bool is_ows(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim_ows(std::string_view s) noexcept {
     while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
@@ -113,9 +115,8 @@ bool valid_target(std::string_view method, std::string_view t) noexcept {
 bool valid_host(std::string_view h) noexcept {
     for (char ch : h) {
         auto c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c == 0x7f || c == '/' || c == '?' || c == '#' || c == '\\' ||
-            c == '"' || c == '<' || c == '>' || c == '{' || c == '}' || c == '|' || c == '^' ||
-            c == '`') {
+        if (c <= 0x20 || c == 0x7f || c == '/' || c == '?' || c == '#' || c == '\\' || c == '"' ||
+            c == '<' || c == '>' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`') {
             return false;
         }
     }
@@ -196,7 +197,9 @@ std::optional<HeadParseResult> note_field(FramingState& st, std::string_view nam
 
 }  // namespace
 
-bool is_token_char(unsigned char c) noexcept { return kTokenTable[c]; }
+bool is_token_char(unsigned char c) noexcept {
+    return kTokenTable[c];
+}
 
 bool is_token(std::string_view s) noexcept {
     if (s.empty()) {

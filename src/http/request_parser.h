@@ -16,13 +16,13 @@
 //
 // Thread safety: stateless functions.
 
-#include "common/error.h"
-#include "http/fields.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/error.h"
+#include "http/fields.h"
 
 namespace rr::http {
 
@@ -34,11 +34,11 @@ enum class BodyFraming {
 
 /// A parsed request line + header fields.
 struct RequestHead {
-    std::string method;   ///< as sent (case-sensitive token)
-    std::string target;   ///< request-target as sent (origin, absolute, authority or "*")
+    std::string method;  ///< as sent (case-sensitive token)
+    std::string target;  ///< request-target as sent (origin, absolute, authority or "*")
     int version_major = 1;
     int version_minor = 1;
-    Fields fields;        ///< Go-canonical names ("X-Foo"); values without surrounding OWS
+    Fields fields;  ///< Go-canonical names ("X-Foo"); values without surrounding OWS
 
     BodyFraming framing = BodyFraming::kNone;
     std::uint64_t content_length = 0;  ///< valid when framing == kContentLength
@@ -59,10 +59,10 @@ enum class HeadStatus { kNeedMore, kComplete, kError };
 
 struct HeadParseResult {
     HeadStatus status = HeadStatus::kNeedMore;
-    std::size_t consumed = 0;      ///< kComplete: bytes of the head, incl. skipped empty lines
-    int http_status = 0;           ///< kError: 400, 417, 431, 501 or 505
+    std::size_t consumed = 0;        ///< kComplete: bytes of the head, incl. skipped empty lines
+    int http_status = 0;             ///< kError: 400, 417, 431, 501 or 505
     rr::errc error = rr::errc::kOk;  ///< kError: kHttpBadRequest or kHttpHeadersTooLarge
-    std::string_view reason;       ///< kError: short static text for logs
+    std::string_view reason;         ///< kError: short static text for logs
 };
 
 /// Parses the head at the start of `data`. Returns kNeedMore while the blank line that ends

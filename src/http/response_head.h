@@ -5,10 +5,10 @@
 // Header.Write does) and CR/LF in values are replaced by spaces, so a worker cannot split a
 // response. Thread safety: stateless functions.
 
-#include "http/fields.h"
-
 #include <string>
 #include <string_view>
+
+#include "http/fields.h"
 
 namespace rr::http {
 

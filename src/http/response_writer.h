@@ -22,12 +22,14 @@
 // order, e.g. a second head), socket errors, kHttpTimeout.
 // Executor: the connection's I/O thread only; valid during Handler::handle() only.
 
-#include "http/fields.h"
-
+// clang-format off
+#include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange unincluded
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
-
 #include <string_view>
+
+#include "http/fields.h"
 
 namespace rr::http {
 

@@ -1,21 +1,19 @@
 #include "http/server.h"
 
-#include "http/connection.h"
-#include "http/response_head.h"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <spdlog/spdlog.h>
-
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "http/connection.h"
+#include "http/response_head.h"
 
 namespace rr::http {
 
@@ -34,8 +32,8 @@ spdlog::logger& logger(const std::shared_ptr<spdlog::logger>& l) {
 /// The sweep period: a quarter of the shortest timeout, between 5 ms and 1 s.
 Clock::duration sweep_interval(const ServerSettings& s) {
     Clock::duration shortest = std::chrono::seconds(1);
-    for (auto d : {s.header_timeout, s.read_timeout, s.write_timeout, s.idle_timeout,
-                   s.linger_timeout}) {
+    for (auto d :
+         {s.header_timeout, s.read_timeout, s.write_timeout, s.idle_timeout, s.linger_timeout}) {
         if (d.count() > 0) shortest = std::min(shortest, d);
     }
     return std::clamp<Clock::duration>(shortest / 4, std::chrono::milliseconds(5),
@@ -123,7 +121,9 @@ Server::Server(asio::io_context& ioc, ServerSettings settings, Handler& handler,
                std::shared_ptr<spdlog::logger> log)
     : state_(std::make_shared<ServerState>(ioc, std::move(settings), handler, std::move(log))) {}
 
-Server::~Server() { close_all(); }
+Server::~Server() {
+    close_all();
+}
 
 boost::system::error_code Server::start() {
     boost::system::error_code ec;
@@ -151,8 +151,8 @@ boost::system::error_code Server::start() {
     state_->sweep_timer.emplace(state_->ioc.get_executor());
     asio::co_spawn(state_->ioc.get_executor(), accept_loop(state_), asio::detached);
     asio::co_spawn(state_->ioc.get_executor(), sweep_loop(state_), asio::detached);
-    logger(state_->log).debug("http: listening on {}:{}", ep.address().to_string(),
-                              local_endpoint().port());
+    logger(state_->log)
+        .debug("http: listening on {}:{}", ep.address().to_string(), local_endpoint().port());
     return {};
 }
 
@@ -181,6 +181,8 @@ void Server::close_all() {
     for (Connection* c : conns) c->stop(true);
 }
 
-std::size_t Server::connection_count() const noexcept { return state_->connections.size(); }
+std::size_t Server::connection_count() const noexcept {
+    return state_->connections.size();
+}
 
 }  // namespace rr::http

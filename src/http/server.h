@@ -16,14 +16,13 @@
 //
 // Thread safety: all methods on the io_context's thread (or before it runs).
 
-#include "http/handler.h"
-#include "http/settings.h"
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
-
 #include <memory>
+
+#include "http/handler.h"
+#include "http/settings.h"
 
 namespace spdlog {
 class logger;

@@ -5,12 +5,12 @@
 //
 // Thread safety: a value type, copied into the Server at construction.
 
-#include "http/mapping.h"
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include "http/mapping.h"
 
 namespace rr::http {
 
@@ -24,7 +24,7 @@ struct ServerSettings {
     std::uint16_t port = 0;  ///< 0 = any free port (tests)
     bool reuse_port = true;  ///< SO_REUSEPORT, as upstream's tcplisten
 
-    std::size_t max_header_bytes = 1024 * 1024;            ///< request line + fields → 431
+    std::size_t max_header_bytes = 1024 * 1024;              ///< request line + fields → 431
     std::uint64_t max_request_size = 1000ull * 1024 * 1024;  ///< body bytes → 413
 
     /// Zero means no limit. The header timeout runs from the first byte of a request to the end

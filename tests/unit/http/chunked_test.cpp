@@ -70,18 +70,18 @@ TEST(ChunkedDecoder, StopsAtEndOfBody) {
 }
 
 TEST(ChunkedDecoder, RefusesBadFraming) {
-    EXPECT_TRUE(decode("zz\r\nhello\r\n0\r\n\r\n").error);           // not hex
-    EXPECT_TRUE(decode("\r\nhello\r\n0\r\n\r\n").error);             // empty size
-    EXPECT_TRUE(decode("-5\r\nhello\r\n0\r\n\r\n").error);           // sign
-    EXPECT_TRUE(decode("0x5\r\nhello\r\n0\r\n\r\n").error);          // 0x prefix
-    EXPECT_TRUE(decode("11111111111111111\r\n").error);               // 17 digits: overflow
-    EXPECT_TRUE(decode("5\nhello\r\n0\r\n\r\n").error);              // bare LF
-    EXPECT_TRUE(decode("5\rhello\r\n0\r\n\r\n").error);              // bare CR
-    EXPECT_TRUE(decode("5\r\nhelloXX0\r\n\r\n").error);              // data not followed by CRLF
-    EXPECT_TRUE(decode("5;a\x01\r\nhello\r\n0\r\n\r\n").error);      // CTL in extension
-    EXPECT_TRUE(decode("0\r\nX: 1\r\n folded\r\n\r\n").error);       // obs-fold in trailer
-    EXPECT_TRUE(decode("0\r\nX: 1\n\r\n").error);                    // bare LF in trailer
-    EXPECT_TRUE(decode("5 x\r\nhello\r\n0\r\n\r\n").error);          // junk after size
+    EXPECT_TRUE(decode("zz\r\nhello\r\n0\r\n\r\n").error);       // not hex
+    EXPECT_TRUE(decode("\r\nhello\r\n0\r\n\r\n").error);         // empty size
+    EXPECT_TRUE(decode("-5\r\nhello\r\n0\r\n\r\n").error);       // sign
+    EXPECT_TRUE(decode("0x5\r\nhello\r\n0\r\n\r\n").error);      // 0x prefix
+    EXPECT_TRUE(decode("11111111111111111\r\n").error);          // 17 digits: overflow
+    EXPECT_TRUE(decode("5\nhello\r\n0\r\n\r\n").error);          // bare LF
+    EXPECT_TRUE(decode("5\rhello\r\n0\r\n\r\n").error);          // bare CR
+    EXPECT_TRUE(decode("5\r\nhelloXX0\r\n\r\n").error);          // data not followed by CRLF
+    EXPECT_TRUE(decode("5;a\x01\r\nhello\r\n0\r\n\r\n").error);  // CTL in extension
+    EXPECT_TRUE(decode("0\r\nX: 1\r\n folded\r\n\r\n").error);   // obs-fold in trailer
+    EXPECT_TRUE(decode("0\r\nX: 1\n\r\n").error);                // bare LF in trailer
+    EXPECT_TRUE(decode("5 x\r\nhello\r\n0\r\n\r\n").error);      // junk after size
 }
 
 TEST(ChunkedDecoder, ReportsPendingChunkSize) {

@@ -46,8 +46,7 @@ std::string cookie(const std::vector<Field>& cookies, std::string_view name) {
 }
 
 TEST(Mapping, CookiesAreUnescapedBadOnesDroppedLastWins) {
-    auto c = parse_cookies({"a=1; b=hello%20world; bad=%zz; c=\"quoted\"",
-                            "a=2; d=x+y; e=; ;f"});
+    auto c = parse_cookies({"a=1; b=hello%20world; bad=%zz; c=\"quoted\"", "a=2; d=x+y; e=; ;f"});
     ASSERT_EQ(c.size(), 6u);
     EXPECT_EQ(c[0].name, "a");
     EXPECT_EQ(c[0].value, "2");
@@ -105,7 +104,8 @@ TEST(Mapping, CidrParsingAndMatching) {
 
 TEST(Mapping, ForwardedClientIpOrder) {
     const auto order = default_trusted_headers();
-    Fields f{{"X-Real-IP", "3.3.3.3"}, {"X-Forwarded-For", "2.2.2.2, 10.0.0.1"},
+    Fields f{{"X-Real-IP", "3.3.3.3"},
+             {"X-Forwarded-For", "2.2.2.2, 10.0.0.1"},
              {"Forwarded", "for=\"[2001:db8::17]:4711\";proto=https, for=5.5.5.5"}};
     EXPECT_EQ(forwarded_client_ip(f, order), "2001:db8::17");
     Fields g{{"X-Real-IP", "3.3.3.3"}, {"X-Forwarded-For", " 2.2.2.2 , 10.0.0.1"}};

@@ -119,13 +119,11 @@ TEST(RequestParser, RefusesSmugglingVectors) {
                            "Transfer-Encoding: gzip, chunked\r\n\r\n"),
               400);
     EXPECT_EQ(error_status("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
-    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"),
-              501);
+    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"), 501);
     // whitespace before the colon, empty name, control bytes
     EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost : a\r\n\r\n"), 400);
     EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n"), 400);
-    EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n"s),
-              400);
+    EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n"s), 400);
 }
 
 TEST(RequestParser, RefusesMalformedRequestLines) {
@@ -151,7 +149,8 @@ TEST(RequestParser, HostRules) {
 }
 
 TEST(RequestParser, ExpectHandling) {
-    auto p = parse("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n");
+    auto p =
+        parse("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n");
     ASSERT_EQ(p.result.status, HeadStatus::kComplete);
     EXPECT_TRUE(p.head.expect_continue);
     EXPECT_EQ(error_status("PUT / HTTP/1.1\r\nHost: a\r\nExpect: something\r\n\r\n"), 417);

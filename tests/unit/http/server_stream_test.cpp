@@ -1,10 +1,10 @@
 // Responses: 1xx interim responses, streamed (chunked) bodies flushed frame by frame, trailers,
 // and a client that goes away mid-stream.
-#include "test_support.h"
-
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "test_support.h"
 
 namespace rr::http::test {
 namespace {
@@ -280,8 +280,10 @@ TEST_F(HttpResponses, StreamWithContentLengthIsSentAsIs) {
 }
 
 TEST_F(HttpResponses, HandlerHeadersCannotSplitTheResponse) {
-    auto headers = fields_of({{"X-Evil", "a\r\nInjected: yes"}, {"Bad Name", "v"},
-                              {"Content-Length", "999"}, {"Transfer-Encoding", "chunked"}});
+    auto headers = fields_of({{"X-Evil", "a\r\nInjected: yes"},
+                              {"Bad Name", "v"},
+                              {"Content-Length", "999"},
+                              {"Transfer-Encoding", "chunked"}});
     start([&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
         co_await w.send_response(200, headers, "ok");
     });

@@ -1,8 +1,8 @@
-#include "test_support.h"
-
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "test_support.h"
 
 namespace rr::http::test {
 namespace {
@@ -37,9 +37,10 @@ TEST_F(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST_F(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
     start();
     Client c(port());
-    c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
-           "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz"
-           "GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send(
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+        "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz"
+        "GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(c.read_response().body, "GET /a");
     EXPECT_EQ(c.read_response().body, "POST /b xyz");
     EXPECT_EQ(c.read_response().body, "GET /c");
@@ -113,8 +114,9 @@ TEST_F(HttpServer, HeadGetsHeadersButNoBody) {
 TEST_F(HttpServer, ChunkedRequestBodyIsDecoded) {
     start();
     Client c(port());
-    c.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "3;ext=1\r\nabc\r\n");
+    c.send(
+        "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3;ext=1\r\nabc\r\n");
     c.send("4\r\ndefg\r\n0\r\nX-Trailer: t\r\n\r\n");
     auto r = c.read_response();
     EXPECT_EQ(r.status, 200);
@@ -164,8 +166,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "2\r\nhello\r\n0\r\n\r\n",
                       400},
-        SmugglingCase{"ObsFold",
-                      "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 400},
+        SmugglingCase{"ObsFold", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 400},
         SmugglingCase{"BareCr", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400},
         SmugglingCase{"BareLf", "GET / HTTP/1.1\nHost: x\r\n\r\n", 400},
         SmugglingCase{"TeNotChunkedLast",
@@ -197,8 +198,9 @@ TEST_F(HttpServer, ChunkedBodyOverLimitGets413WhileReading) {
     s.max_request_size = 10;
     start(s);
     Client c(port());
-    c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n");
+    c.send(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n");
     auto r = c.read_response();
     EXPECT_EQ(r.status, 413);
     EXPECT_TRUE(c.wait_closed());
@@ -210,8 +212,9 @@ TEST_F(HttpServer, BodyAtTheLimitIsAccepted) {
     s.max_request_size = 10;
     start(s);
     Client c(port());
-    c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "5\r\nabcde\r\n5\r\nfghij\r\n0\r\n\r\n");
+    c.send(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nabcde\r\n5\r\nfghij\r\n0\r\n\r\n");
     EXPECT_EQ(c.read_response().body, "POST / abcdefghij");
 }
 
@@ -308,8 +311,9 @@ TEST_F(HttpServer, UnreadBodyIsDrainedToKeepTheConnection) {
         co_await w.send_response(200, Fields{}, "ignored body");
     });
     Client c(port());
-    c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-           "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.send(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+        "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(c.read_response().body, "ignored body");
     EXPECT_EQ(c.read_response().body, "ignored body");
     EXPECT_EQ(server_->handler().calls.load(), 2);
@@ -336,8 +340,9 @@ TEST_F(HttpServer, RequestMappingSeenByTheHandler) {
               co_await w.send_response(204, Fields{}, {});
           });
     Client c(port());
-    c.send("GET /p?q=1 HTTP/1.1\r\nHost: example.com:81\r\nx-foo: bar\r\n"
-           "Cookie: sid=a%2Fb\r\n\r\n");
+    c.send(
+        "GET /p?q=1 HTTP/1.1\r\nHost: example.com:81\r\nx-foo: bar\r\n"
+        "Cookie: sid=a%2Fb\r\n\r\n");
     auto r = c.read_response();
     EXPECT_EQ(r.status, 204);
     EXPECT_EQ(r.fields.count("content-length"), 0u);

@@ -3,18 +3,14 @@
 // handler on its own I/O thread, and a blocking raw-TCP client whose every read has a deadline
 // (SO_RCVTIMEO), so no test sleeps and none can hang.
 
-#include "http/server.h"
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-
-#include <gtest/gtest.h>
-
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <chrono>
 #include <functional>
 #include <future>
@@ -24,6 +20,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "http/server.h"
 
 namespace rr::http::test {
 
@@ -128,7 +126,7 @@ private:
 
 struct Response {
     int status = 0;
-    std::string head;  // status line + fields, without the final CRLF
+    std::string head;                           // status line + fields, without the final CRLF
     std::map<std::string, std::string> fields;  // lower-cased names; last value wins
     std::string body;
     std::string trailers;

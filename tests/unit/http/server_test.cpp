@@ -403,3 +403,58 @@ TEST_F(HttpServer, StopClosesIdleConnectionsAndStopsAccepting) {
 
 }  // namespace
 }  // namespace rr::http::test
+
+namespace rr::http::test {
+namespace {
+
+/// Records each piece and tells the test when the first one arrived.
+class RecordingSink final : public BodySink {
+public:
+    explicit RecordingSink(std::shared_ptr<std::promise<void>> first) : first_(std::move(first)) {}
+    boost::system::error_code on_body_data(std::string_view piece) override {
+        if (pieces.empty()) first_->set_value();
+        pieces.emplace_back(piece);
+        return {};
+    }
+    std::vector<std::string> pieces;
+
+private:
+    std::shared_ptr<std::promise<void>> first_;
+};
+
+TEST_F(HttpServer, BodySinkReceivesTheBodyIncrementally) {
+    auto first = std::make_shared<std::promise<void>>();
+    auto first_seen = first->get_future();
+    start(TestServer::short_settings(),
+          [first](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+              RecordingSink sink(first);
+              auto ec = co_await req.read_body(sink);
+              if (ec) co_return;
+              std::string out = std::to_string(sink.pieces.size()) + ":";
+              for (const auto& p : sink.pieces) out += p;
+              co_await w.send_response(200, Fields{}, out);
+          });
+    Client c(port());
+    c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello");
+    // The sink sees the first half before the client has sent the rest.
+    ASSERT_EQ(first_seen.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    c.send("world");
+    EXPECT_EQ(c.read_response().body, "2:helloworld");
+}
+
+TEST_F(HttpServer, LargeUnreadBodyClosesInsteadOfDraining) {
+    auto s = TestServer::short_settings();
+    s.max_drain_bytes = 4;
+    start(s, [](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.send_response(200, Fields{}, "early");
+    });
+    Client c(port());
+    c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+    auto r = c.read_response();
+    EXPECT_EQ(r.body, "early");
+    EXPECT_EQ(r.fields["connection"], "close");
+    EXPECT_TRUE(c.wait_closed());
+}
+
+}  // namespace
+}  // namespace rr::http::test

@@ -5,6 +5,7 @@
 // 2. Request encoders on fields cut from the input: the JSON output is always valid JSON whose
 //    strings decode back to the (UTF-8-repaired) inputs, and the protobuf output is well-formed
 //    wire data of exactly the announced size.
+// 3. decode(encode(response)) == response for both response codecs.
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -123,6 +124,35 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(doc["uri"].get<std::string>() == repaired(parts[3]));
     check(doc["parsed"].get<bool>() == ctx.parsed);
     check(doc["uploads"].is_null());
+
+    // 3. Response encoders round-trip through the decoders (strings UTF-8-repaired).
+    std::int64_t status = 0;
+    for (std::size_t i = 0; i < 8 && i < size; ++i) {
+        status = static_cast<std::int64_t>((static_cast<std::uint64_t>(status) << 8) | data[i]);
+    }
+    for (const HttpCodec codec : {HttpCodec::kJson, HttpCodec::kProto}) {
+        std::string encoded;
+        if (codec == HttpCodec::kJson) {
+            encode_response_json(status, headers, encoded);
+        } else {
+            encode_response_proto(status, headers, encoded);
+        }
+        auto head = decode_response(codec, encoded);
+        check(head.has_value());
+        check(head.value().status == status);
+        // Grouped order: parts[5] (two values), then parts[7].
+        std::vector<std::pair<std::string_view, std::string_view>> expected;
+        if (parts[5] == parts[7]) {
+            expected = {{parts[5], parts[6]}, {parts[5], parts[8]}, {parts[5], parts[9]}};
+        } else {
+            expected = {{parts[5], parts[6]}, {parts[5], parts[9]}, {parts[7], parts[8]}};
+        }
+        check(head.value().headers.size() == expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            check(head.value().headers[i].name == repaired(expected[i].first));
+            check(head.value().headers[i].value == repaired(expected[i].second));
+        }
+    }
 
     std::string proto = "xy";
     const std::size_t n = encode_request(HttpCodec::kProto, ctx, proto);

@@ -105,4 +105,13 @@ Result<void> decode_response_proto(std::string_view context, HttpResponseHead& o
 /// Decodes with `codec`.
 Result<HttpResponseHead> decode_response(HttpCodec codec, std::string_view context);
 
+/// Append a response context as a worker sends it — for tests and fake workers; the server
+/// itself never encodes responses. Headers are grouped by name like request headers. JSON:
+/// `{"status":N,"headers":{...}}` (`{}` without headers, as PHP). Protobuf: `http.v1.Response`,
+/// proto3 (status 0 and empty maps omitted), strings repaired to valid UTF-8.
+void encode_response_json(std::int64_t status, std::span<const HttpField> headers,
+                          std::string& out);
+void encode_response_proto(std::int64_t status, std::span<const HttpField> headers,
+                           std::string& out);
+
 }  // namespace rr::protocol

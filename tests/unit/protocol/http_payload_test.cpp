@@ -498,5 +498,55 @@ TEST(ResponseCodec, DispatchesOnTheCodec) {
     EXPECT_FALSE(decode_response(HttpCodec::kProto, R"({"status":302})"));
 }
 
+// ---------------------------------------------------------------- response encoders
+
+TEST(ResponseEncode, ReproducesTheGoldenResponseContexts) {
+    const auto& json = test::golden("json_response");
+    std::string out;
+    encode_response_json(200, {}, out);
+    EXPECT_EQ(out, json.payload.substr(0, json.options[0]));
+
+    const auto& proto = test::golden("proto_response_stream_chunk");
+    const Fields headers{{"Content-Type", "text/plain"}};
+    std::string bytes;
+    encode_response_proto(200, headers, bytes);
+    EXPECT_EQ(bytes, proto.payload.substr(0, proto.options[0]));
+}
+
+TEST(ResponseEncode, RoundTripsThroughBothDecoders) {
+    const Fields headers{
+        {"Set-Cookie", "a=1"}, {"X-Q", "say \"hi\"\n\xC3\xA9"}, {"Set-Cookie", "b=2"}, {"", ""}};
+    for (std::int64_t status : {std::int64_t{0}, std::int64_t{103}, std::int64_t{200},
+                                std::int64_t{-1}, std::int64_t{1} << 40}) {
+        for (HttpCodec codec : {HttpCodec::kJson, HttpCodec::kProto}) {
+            std::string out;
+            if (codec == HttpCodec::kJson) {
+                encode_response_json(status, headers, out);
+            } else {
+                encode_response_proto(status, headers, out);
+            }
+            auto r = decode_response(codec, out);
+            ASSERT_TRUE(r) << status;
+            EXPECT_EQ(r.value().status, status);
+            EXPECT_EQ(pairs(r.value()), (Pairs{{"Set-Cookie", "a=1"},
+                                               {"Set-Cookie", "b=2"},
+                                               {"X-Q", "say \"hi\"\n\xC3\xA9"},
+                                               {"", ""}}));
+        }
+    }
+}
+
+TEST(ResponseEncode, ProtobufOutputDecodesWithProtoc) {
+    if (!have_protoc()) GTEST_SKIP() << "protoc not installed";
+    const Fields headers{{"Location", "/next"}};
+    std::string bytes;
+    encode_response_proto(302, headers, bytes);
+    const auto text = run_protoc("--decode=http.v1.Response", bytes);
+    ASSERT_TRUE(text.has_value());
+    EXPECT_EQ(*text,
+              "status: 302\nheaders {\n  key: \"Location\"\n  value {\n    value: \"/next\"\n  "
+              "}\n}\n");
+}
+
 }  // namespace
 }  // namespace rr::protocol

@@ -1,8 +1,11 @@
-// JSON request context encoder (PROTOCOL.md §4.2).
+// JSON encoders: the request context (PROTOCOL.md §4.2) and, for tests and fake workers, the
+// response context (§4.6).
 //
 // The document is produced by one traversal instantiated twice: first with a counter to get
 // the exact size, then with a pointer writer into output grown once. String escaping scans
 // sixteen bytes at a time and stops only at bytes that need attention.
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -223,6 +226,26 @@ void encode_request_json(const HttpRequestContext& ctx, std::string& out) {
     out.resize(start + counter.size);
     Writer writer{out.data() + start, counter.all_plain};
     emit_request(writer, ctx, headers, attributes);
+}
+
+void encode_response_json(std::int64_t status, std::span<const HttpField> headers,
+                          std::string& out) {
+    const detail::FieldGroups groups(headers);
+    auto emit = [&](auto& w) {
+        w.raw("{\"status\":");
+        char digits[24];
+        const auto end = fmt::format_to(digits, "{}", status);
+        w.raw(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+        w.raw(",\"headers\":");
+        emit_grouped(w, headers, groups, false);
+        w.ch('}');
+    };
+    Counter counter;
+    emit(counter);
+    const std::size_t start = out.size();
+    out.resize(start + counter.size);
+    Writer writer{out.data() + start, counter.all_plain};
+    emit(writer);
 }
 
 }  // namespace rr::protocol

@@ -1,5 +1,6 @@
-// Protobuf `http.v1.Request` encoder (PROTOCOL.md §4.3), written by hand: sizes are computed
-// first, then the output is grown once and filled through a pointer.
+// Protobuf encoders for `http.v1.Request` (PROTOCOL.md §4.3) and, for tests and fake workers,
+// `http.v1.Response`, written by hand: sizes are computed first, then the output is grown once
+// and filled through a pointer.
 //
 //   message Request { string remote_addr = 1; string protocol = 2; string method = 3;
 //                     string uri = 4; map<string, HeaderValue> header = 5;
@@ -176,6 +177,26 @@ void encode_request_proto(const HttpRequestContext& ctx, std::string& out) {
     }
     p = put_map(p, kTagAttributes, ctx.attributes, attributes, sizer);
     (void)p;
+}
+
+void encode_response_proto(std::int64_t status, std::span<const HttpField> headers,
+                           std::string& out) {
+    constexpr char kTagStatus = 0x08;
+    constexpr char kTagHeaders = 0x12;
+    const FieldGroups groups(headers);
+    Sizer sizer;
+    sizer.all_valid = fields_valid(headers);
+    const auto wire_status = static_cast<std::uint64_t>(status);  // int64: two's complement
+    std::size_t total = map_size(headers, groups, sizer);
+    if (status != 0) total += 1 + varint_size(wire_status);
+    const std::size_t start = out.size();
+    out.resize(start + total);
+    char* p = out.data() + start;
+    if (status != 0) {
+        *p++ = kTagStatus;
+        p = put_varint(p, wire_status);
+    }
+    put_map(p, kTagHeaders, headers, groups, sizer);
 }
 
 }  // namespace rr::protocol

@@ -78,6 +78,7 @@ std::uint32_t crc32(std::span<const std::byte> bytes) noexcept;
 /// Decodes the fixed header from the first 12 bytes of `bytes`.
 /// Errors: kFrameShortHeader (fewer than 12 bytes), kFrameBadHeaderLength (HL < 3),
 /// kFrameCrcMismatch, kFrameTooLarge (payload_size > max_payload). The version is not checked.
+/// The CRC is checked before HL, so stray text on a worker's stdout reports kFrameCrcMismatch.
 Result<FrameHeader> decode_header(std::span<const std::byte> bytes, std::size_t max_payload) noexcept;
 
 /// Decodes a whole frame that starts at bytes[0]. `bytes` may hold more than one frame;

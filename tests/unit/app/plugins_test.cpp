@@ -1,6 +1,6 @@
 #include "app/log_options.h"
 #include "app/plugins.h"
-#include "app/server_plugin.h"
+#include "plugins/server_plugin.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ TEST(ServerPlugin, DisabledWithoutServerSection) {
     auto logging = logging::Logging::discard();
     config::Config cfg;
     InitContext ctx(cfg, *logging, io, logging->get("server"), {});
-    ServerPlugin plugin;
+    plugins::ServerPlugin plugin;
     EXPECT_EQ(plugin.init(ctx), InitStatus::kDisabled);
 }
 
@@ -23,7 +23,7 @@ TEST(ServerPlugin, EnabledWithCommandAndRejectsEmptyCommand) {
     cfg.server.emplace();
     cfg.server->command = {"php", "worker.php"};
     InitContext ctx(cfg, *logging, io, logging->get("server"), {});
-    ServerPlugin plugin;
+    plugins::ServerPlugin plugin;
     EXPECT_EQ(plugin.init(ctx), InitStatus::kEnabled);
 
     cfg.server->command.clear();

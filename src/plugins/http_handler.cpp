@@ -1,0 +1,266 @@
+#include "plugins/http_handler.h"
+
+#include "common/error.h"
+#include "forms/body_class.h"
+#include "logging/fields.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <vector>
+
+namespace rr::plugins {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+/// Feeds body pieces to the form parser as they arrive (bounded memory for big uploads).
+class FormSink final : public http::BodySink {
+public:
+    explicit FormSink(forms::FormParser& parser) : parser_(parser) {}
+    error_code on_body_data(std::string_view piece) override { return parser_.feed(piece); }
+
+private:
+    forms::FormParser& parser_;
+};
+
+bool is_form_error(const error_code& ec) {
+    if (ec.category() != rr::error_category()) return false;
+    const auto v = static_cast<errc>(ec.value());
+    return v == errc::kFormBadContentType || v == errc::kFormMalformed ||
+           v == errc::kFormTruncated || v == errc::kFormTooLarge || v == errc::kFormInvalidTree;
+}
+
+/// The codec of a worker frame: its own flag, else the one the request went out in (old
+/// libraries and the empty stream acknowledgement carry no codec bit).
+protocol::HttpCodec frame_codec(std::uint8_t flags, protocol::HttpCodec request_codec) {
+    if ((flags & protocol::flag::kCodecProto) != 0) return protocol::HttpCodec::kProto;
+    if ((flags & protocol::flag::kCodecJson) != 0) return protocol::HttpCodec::kJson;
+    return request_codec;
+}
+
+http::Fields to_fields(const protocol::HttpResponseHead& head) {
+    http::Fields fields;
+    fields.reserve(head.headers.size());
+    for (const auto& h : head.headers) fields.add(std::string(h.name), std::string(h.value));
+    return fields;
+}
+
+}  // namespace
+
+PoolHandler::PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
+                         std::shared_ptr<spdlog::logger> log)
+    : pool_(std::move(pool)), options_(std::move(options)), log_(std::move(log)) {}
+
+asio::awaitable<void> PoolHandler::handle(http::Request& request, http::ResponseWriter& writer) {
+    // 1. The body.
+    const std::string* content_type = request.headers().find("Content-Type");
+    auto body_class = forms::classify_body(request.method(),
+                                           content_type ? *content_type : std::string_view(),
+                                           options_.raw_body);
+    if (!body_class) {
+        co_await plain(writer, 400, "bad request: " + body_class.error().message() + "\n");
+        co_return;
+    }
+    std::string raw_body;
+    std::optional<forms::ParsedForm> form;
+    std::string_view body;
+    bool parsed = false;
+    const forms::BodyKind kind = body_class.value().kind;
+    if (forms::is_form(kind)) {
+        parsed = true;
+        forms::FormParser parser(body_class.value(), options_.forms);
+        const bool read = kind == forms::BodyKind::kMultipart || body_class.value().form_in_body;
+        if (read && request.has_body()) {
+            FormSink sink(parser);
+            const error_code ec = co_await request.read_body(sink);
+            if (ec && !is_form_error(ec)) co_return;  // the connection answers 400/408/413
+        }
+        auto finished = parser.finish();
+        if (!finished) {
+            const std::string& detail = parser.error_detail();
+            co_await plain(writer, 400,
+                           "bad request: " + (detail.empty() ? finished.error().message() : detail) +
+                               "\n");
+            co_return;
+        }
+        form.emplace(std::move(finished).value());
+        body = form->data_json;
+    } else if (kind == forms::BodyKind::kRaw && request.has_body()) {
+        if (const auto length = request.content_length()) raw_body.reserve(*length);
+        if (co_await request.read_body(raw_body)) co_return;  // the connection answers
+        body = raw_body;
+    }
+
+    // 2. The request context.
+    http::MappedRequest mapped;
+    request.map(mapped);
+    std::vector<protocol::HttpField> headers;
+    headers.reserve(mapped.headers.size());
+    for (const auto& h : mapped.headers) headers.push_back({h.name, h.value});
+    std::vector<protocol::HttpField> cookies;
+    cookies.reserve(mapped.cookies.size());
+    for (const auto& c : mapped.cookies) cookies.push_back({c.name, c.value});
+    std::vector<protocol::HttpField> attributes;
+    attributes.reserve(mapped.attributes.size());
+    for (const auto& a : mapped.attributes) attributes.push_back({a.name, a.value});
+
+    protocol::HttpRequestContext ctx;
+    ctx.remote_addr = mapped.remote_addr;
+    ctx.protocol = mapped.protocol;
+    ctx.method = mapped.method;
+    ctx.uri = mapped.uri;
+    ctx.raw_query = mapped.raw_query;
+    ctx.headers = headers;
+    ctx.cookies = cookies;
+    ctx.attributes = attributes;
+    ctx.parsed = parsed;
+    if (form) ctx.uploads_json = form->uploads_json;
+
+    std::string context;
+    protocol::encode_request(options_.codec, ctx, context);
+
+    // 3. The worker.
+    const pool::Payload payload{context, body, protocol::codec_flag(options_.codec)};
+    std::string worker_error;
+    auto stream = co_await pool_->exec_stream(payload, &worker_error);
+    if (!stream) {
+        co_await fail(writer, stream.error(), worker_error);
+        co_return;
+    }
+    co_await relay(stream.value(), writer);
+    // `form` (and its temp files) lives until here: the worker has answered.
+}
+
+asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
+                                         http::ResponseWriter& writer) {
+    bool streaming = false;  // a final head with STREAM went out; frames are chunks now
+    while (!stream.finished()) {
+        auto frame = co_await stream.next();
+        if (!frame) {
+            if (!writer.head_sent()) {
+                co_await fail(writer, frame.error(), stream.worker_error());
+            } else {
+                log_->error("worker stream failed after the response head: {}",
+                            frame.error().message());
+            }
+            co_return;  // an unfinished stream makes the connection close
+        }
+        const pool::Response& f = frame.value();
+        auto head = protocol::decode_response(frame_codec(f.flags, options_.codec), f.context());
+        if (!head) {
+            log_->error("invalid response context from worker: {}", head.error().message());
+            co_await stream.stop();
+            if (!writer.head_sent()) co_await fail(writer, head.error(), {});
+            co_return;
+        }
+        const http::Fields fields = to_fields(head.value());
+        error_code ec;
+        if (streaming) {
+            if (head.value().present) writer.update_trailers(fields);
+            if (!f.body().empty()) ec = co_await writer.send_chunk(f.body());
+            if (!ec && !f.more()) ec = co_await writer.finish_stream(fields);
+        } else {
+            const std::int64_t status = head.value().present ? head.value().status : 200;
+            if (status >= 100 && status < 200) {
+                if (status == 101) {
+                    log_->error("worker sent 101 Switching Protocols; frame ignored");
+                } else {
+                    ec = co_await writer.send_interim(static_cast<int>(status), fields);
+                }
+                if (!ec && !f.more()) {
+                    // The worker ended its answer with an interim response: no final one.
+                    log_->error("worker answer ended with interim status {}", status);
+                    co_await fail(writer, errc::kHttpBadWorkerResponse, {});
+                    co_return;
+                }
+            } else if (status < 200 || status > 599) {
+                log_->error("unknown status code from worker: {}", status);
+                co_await stream.stop();
+                co_await plain(writer, 500, fmt::format("unknown status code from worker: {}\n",
+                                                        status));
+                co_return;
+            } else if (!f.more()) {
+                ec = co_await writer.send_response(static_cast<int>(status), fields, f.body());
+            } else {
+                ec = co_await writer.start_stream(static_cast<int>(status), fields, f.body());
+                streaming = true;
+            }
+        }
+        if (ec) {
+            if (writer.client_gone()) {
+                log_->debug("client went away mid-response: {}", ec.message());
+            } else {
+                log_->error("response write failed: {}", ec.message());
+            }
+            co_await stream.stop();
+            co_return;
+        }
+    }
+}
+
+asio::awaitable<void> PoolHandler::fail(http::ResponseWriter& writer, error_code ec,
+                                        std::string_view worker_error) {
+    if (ec == errc::kWorkerSoftError) {
+        logging::warn(*log_, "worker error", {{"error", worker_error}});
+    } else {
+        logging::error(*log_, "request failed", {{"error", ec.message()}});
+    }
+    if (writer.head_sent()) co_return;
+    http::Fields headers;
+    if (ec == errc::kNoFreeWorkers) headers.add("No-Workers", "true");
+    std::string body;
+    if (options_.debug) {
+        body = worker_error.empty() ? ec.message() : std::string(worker_error);
+        body += '\n';
+        headers.add("Content-Type", "text/plain; charset=utf-8");
+    }
+    co_await writer.send_response(options_.internal_error_code, headers, body);
+}
+
+asio::awaitable<void> PoolHandler::plain(http::ResponseWriter& writer, int status,
+                                         std::string body) {
+    http::Fields headers{{"Content-Type", "text/plain; charset=utf-8"}};
+    co_await writer.send_response(status, headers, body);
+}
+
+void PoolHandler::on_complete(const http::Request& request,
+                              const http::Completion& done) noexcept {
+    const auto level = spdlog::level::info;
+    if (!log_->should_log(level)) return;
+    try {
+        const double elapsed_ms =
+            std::chrono::duration<double, std::milli>(done.elapsed).count();
+        const std::string remote = request.peer_address().to_string();
+        if (options_.access_logs) {
+            const std::string* ua = request.headers().find("User-Agent");
+            const std::string* referer = request.headers().find("Referer");
+            logging::log(*log_, level, "http access log",
+                         {{"status", done.status},
+                          {"method", request.method()},
+                          {"URI", request.target()},
+                          {"host", request.host()},
+                          {"remote_address", remote},
+                          {"user_agent", ua ? std::string_view(*ua) : std::string_view()},
+                          {"referer", referer ? std::string_view(*referer) : std::string_view()},
+                          {"read_bytes", done.body_bytes_read},
+                          {"write_bytes", done.bytes_written},
+                          {"elapsed_ms", elapsed_ms}});
+        } else {
+            logging::log(*log_, level, "http log",
+                         {{"status", done.status},
+                          {"method", request.method()},
+                          {"URI", request.target()},
+                          {"remote_address", remote},
+                          {"read_bytes", done.body_bytes_read},
+                          {"write_bytes", done.bytes_written},
+                          {"elapsed_ms", elapsed_ms}});
+        }
+    } catch (...) {
+        // Logging must never take a connection down.
+    }
+}
+
+}  // namespace rr::plugins

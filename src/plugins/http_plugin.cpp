@@ -1,0 +1,160 @@
+#include "plugins/http_plugin.h"
+
+#include "http/server.h"
+#include "plugins/http_settings.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include <pwd.h>
+
+namespace rr::plugins {
+
+namespace asio = boost::asio;
+
+namespace {
+
+/// Temp upload files belong to the workers' user, as upstream chowns them.
+void upload_owner(const std::string& user, std::optional<uid_t>& uid, std::optional<gid_t>& gid) {
+    if (user.empty()) return;
+    if (const passwd* pw = ::getpwnam(user.c_str())) {
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    }
+}
+
+}  // namespace
+
+HttpPlugin::HttpPlugin() = default;
+HttpPlugin::~HttpPlugin() = default;
+
+app::InitStatus HttpPlugin::init(app::InitContext& ctx) {
+    const auto& http = ctx.config().http;
+    if (!http) return app::InitStatus::kDisabled;
+    if (!http->address) {
+        throw config::ConfigError("http.address",
+                                  "required: this build serves plain HTTP/1.1 only (no ssl/fcgi)");
+    }
+    io_ = &ctx.io();
+    config_ = &*http;
+    log_ = ctx.logger();
+    provider_ = &ctx.require<WorkerPoolProvider>();
+    pool_options_ = provider_->pool_options(http->pool, "http", log_);
+
+    std::optional<uid_t> uid;
+    std::optional<gid_t> gid;
+    upload_owner(ctx.config().server ? ctx.config().server->user : std::string(), uid, gid);
+    handler_options_.internal_error_code = http->internal_error_code;
+    handler_options_.debug = http->pool.debug;
+    handler_options_.raw_body = http->raw_body;
+    handler_options_.access_logs = http->access_logs;
+    handler_options_.forms = form_settings(*http, uid, gid);
+    for (const auto& name : http->middleware) {
+        if (name != "proxy_ip_parser") {
+            log_->warn("http.middleware: '{}' is not implemented by this build and is skipped",
+                       name);
+        }
+    }
+    return app::InitStatus::kEnabled;
+}
+
+void HttpPlugin::serve(app::ServeContext& ctx) {
+    starting_ = true;
+    asio::co_spawn(*io_, start(ctx), asio::detached);
+}
+
+asio::awaitable<void> HttpPlugin::start(app::ServeContext ctx) {
+    const bool ready = co_await provider_->wait_ready();
+    if (ready && !stopping_) {
+        auto created = co_await pool::Pool::create(io_->get_executor(), pool_options_);
+        if (!created) {
+            ctx.fail("http: cannot start the worker pool: " + created.error().message());
+        } else {
+            pool_ = std::move(created).value();
+            handler_ = std::make_unique<PoolHandler>(pool_, handler_options_, log_);
+            if (!stopping_) {
+                server_ = std::make_unique<http::Server>(*io_, server_settings(*config_),
+                                                         *handler_, log_);
+                if (const auto ec = server_->start()) {
+                    ctx.fail(fmt::format("http: cannot listen on {}: {}",
+                                         config_->address->text, ec.message()));
+                } else {
+                    log_->info("http server listening on {} ({} workers)", listening_address(),
+                               pool_->stats().workers);
+                }
+            }
+        }
+    }
+    starting_ = false;
+    if (pending_stop_) {
+        co_await shutdown(pending_deadline_, std::exchange(pending_stop_, nullptr));
+    }
+}
+
+void HttpPlugin::stop(app::Deadline deadline, app::StopDone done) {
+    stopping_ = true;
+    if (starting_) {  // start() finishes first, then shuts down what it started
+        pending_deadline_ = deadline;
+        pending_stop_ = std::move(done);
+        return;
+    }
+    asio::co_spawn(*io_, shutdown(deadline, std::move(done)), asio::detached);
+}
+
+asio::awaitable<void> HttpPlugin::shutdown(app::Deadline deadline, app::StopDone done) {
+    if (server_) {
+        server_->stop();  // idle connections close now, busy ones after their response
+        asio::steady_timer timer(*io_);
+        while (server_->connection_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+            // Draining has no completion signal; look again shortly (shutdown path only).
+            timer.expires_after(std::chrono::milliseconds(20));
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        server_->close_all();
+    }
+    if (pool_) co_await pool_->destroy();
+    done({});
+}
+
+void HttpPlugin::reset(std::function<void(boost::system::error_code)> done) {
+    if (!pool_) {
+        done(errc::kPoolStopped);
+        return;
+    }
+    asio::co_spawn(
+        *io_,
+        [pool = pool_, done = std::move(done)]() -> asio::awaitable<void> {
+            auto result = co_await pool->reset();
+            done(result ? boost::system::error_code() : result.error());
+        },
+        asio::detached);
+}
+
+std::vector<app::WorkerInfo> HttpPlugin::workers() const {
+    std::vector<app::WorkerInfo> out;
+    if (!pool_) return out;
+    for (const auto& w : pool_->workers()) {
+        app::WorkerInfo info;
+        info.pid = w.pid;
+        info.status = std::string(worker::to_string(w.state));
+        info.num_execs = w.execs;
+        info.memory_bytes = w.rss_bytes;
+        info.created_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   w.created.time_since_epoch())
+                                   .count();
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+std::string HttpPlugin::listening_address() const {
+    if (!server_) return {};
+    const auto ep = server_->local_endpoint();
+    return ep.address().is_v6() ? fmt::format("[{}]:{}", ep.address().to_string(), ep.port())
+                                : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
+}  // namespace rr::plugins

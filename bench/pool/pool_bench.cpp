@@ -189,7 +189,7 @@ Result raw_pipes(std::size_t workers, const std::vector<std::string>& argv, doub
 }
 
 Result pool_trips(std::size_t workers, const std::vector<std::string>& argv, double seconds) {
-    asio::io_context io;
+    asio::io_context io(1);  // one thread: lets Asio skip cross-thread wake-ups
     rr::pool::PoolOptions o;
     o.spawn.argv = argv;
     o.num_workers = workers;

@@ -399,7 +399,7 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
             ec) {
             co_return fail_worker(std::move(w), ec, ttl.fired());
         }
-        auto frame = co_await w->relay().read_frame(options_.max_payload);
+        auto frame = co_await w->relay().read_frame(options_.max_payload, /*speculative=*/false);
         ttl.disarm();
         if (!frame) {
             co_return fail_worker(std::move(w), frame.error(), ttl.fired());

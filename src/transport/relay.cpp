@@ -98,7 +98,7 @@ Awaitable<boost::system::error_code> Relay::write_frame(std::uint8_t flags, std:
     }
 }
 
-Awaitable<boost::system::error_code> Relay::fill(std::size_t want) {
+Awaitable<boost::system::error_code> Relay::fill(std::size_t want, bool speculative) {
     // Ensures at least `want` bytes are buffered in [begin_, end_).
     if (end_ - begin_ >= want) {
         co_return boost::system::error_code{};
@@ -112,6 +112,14 @@ Awaitable<boost::system::error_code> Relay::fill(std::size_t want) {
         buf_.resize(std::max(want, kReadChunk));
     }
     const int fd = in_.native_handle();
+    if (!speculative) {
+        boost::system::error_code ec;
+        co_await in_.async_wait(Descriptor::wait_read,
+                                asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            co_return ec;
+        }
+    }
     while (end_ < want) {
         ssize_t r = ::read(fd, buf_.data() + end_, buf_.size() - end_);
         if (r > 0) {
@@ -165,8 +173,8 @@ Awaitable<boost::system::error_code> Relay::read_exact(char* dst, std::size_t n)
     co_return boost::system::error_code{};
 }
 
-Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload) {
-    if (auto ec = co_await fill(protocol::kHeaderSize); ec) {
+Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool speculative) {
+    if (auto ec = co_await fill(protocol::kHeaderSize, speculative || end_ > begin_); ec) {
         co_return ec;
     }
     auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));

@@ -66,8 +66,10 @@ public:
                                                      std::span<const std::uint32_t> options,
                                                      std::span<const std::string_view> parts);
 
-    /// Reads the next frame (payload up to `max_payload` bytes).
-    Awaitable<Result<Frame>> read_frame(std::size_t max_payload);
+    /// Reads the next frame (payload up to `max_payload` bytes). With `speculative` (default)
+    /// a non-blocking read() is tried first; pass false right after sending a request, when
+    /// the answer cannot be there yet, to wait for readability first and save a failed read().
+    Awaitable<Result<Frame>> read_frame(std::size_t max_payload, bool speculative = true);
 
     /// Aborts pending reads/writes (they complete with operation_aborted).
     void cancel() noexcept;
@@ -81,7 +83,7 @@ public:
     void drain_garbage() noexcept;
 
 private:
-    Awaitable<boost::system::error_code> fill(std::size_t want);
+    Awaitable<boost::system::error_code> fill(std::size_t want, bool speculative = true);
     Awaitable<boost::system::error_code> read_exact(char* dst, std::size_t n);
 
     Descriptor in_;

@@ -8,11 +8,34 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+
 namespace rr::test {
 namespace {
 
 using pool::Payload;
 using pool::Response;
+
+TEST(LeakCheck, SeesAnExtraDescriptorAndAnUnreapedChild) {
+    // The fixture's after-test check relies on these two probes; show that they can fail.
+    const auto fds = count_fds();
+    const auto children = child_pids().size();
+    int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    EXPECT_EQ(count_fds(), fds + 1);
+    ::close(fd);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::_exit(0);
+    }
+    // An exited but unreaped child (a zombie) still counts.
+    siginfo_t info{};
+    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
+    int st = 0;
+    EXPECT_EQ(child_pids().size(), children + 1);
+    ::waitpid(pid, &st, 0);
+    EXPECT_EQ(child_pids().size(), children);
+}
 
 TEST_F(PoolTest, EchoReturnsContextAndBodyFromAWorker) {
     ASSERT_TRUE(create(options()));

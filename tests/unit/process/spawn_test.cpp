@@ -106,6 +106,26 @@ TEST(Spawn, OurDescriptorsDoNotLeakIntoTheChild) {
     EXPECT_LE(count, 4) << out;
 }
 
+TEST(Spawn, UserSwitchRunsTheChildAsThatUserWhenWeAreRoot) {
+    if (::geteuid() != 0) {
+        GTEST_SKIP() << "needs root";
+    }
+    SpawnOptions o;
+    o.argv = {"sh", "-c", "id -u; id -g"};
+    o.user = "nobody";
+    o.stdin_mode = Stdio::kNull;
+    o.stderr_mode = Stdio::kNull;
+    auto r = spawn(o);
+    ASSERT_TRUE(r);
+    const std::string out = read_all(r.value().stdout_fd.get());
+    wait_status(r.value().pid);
+    EXPECT_EQ(out, "65534\n65534\n");
+    o.user = "no-such-user-rr";
+    std::string detail;
+    EXPECT_FALSE(spawn(o, &detail));
+    EXPECT_NE(detail.find("unknown user"), std::string::npos);
+}
+
 TEST(Spawn, RssIsReadFromProc) {
     auto r = rss_bytes(::getpid());
     ASSERT_TRUE(r);

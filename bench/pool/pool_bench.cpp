@@ -11,25 +11,24 @@
 //
 // Usage: rr_pool_bench [seconds-per-measurement=2] [php=php]
 
-#include "pool/pool.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <spdlog/spdlog.h>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "pool/pool.h"
 
 namespace {
 
@@ -286,14 +285,17 @@ int main(int argc, char** argv) {
     };
     for (std::size_t w : {1u, 2u}) {
         const Result c_raw = row("raw pipes, C echo child", w, raw_pipes(w, {}, seconds));
-        const Result php_raw = row("raw pipes, php raw_echo.php", w, raw_pipes(w, raw_php, seconds));
+        const Result php_raw =
+            row("raw pipes, php raw_echo.php", w, raw_pipes(w, raw_php, seconds));
         const Result pool_raw = row("pool, php raw_echo.php", w, pool_trips(w, raw_php, seconds));
-        const Result pool_lib = row("pool, php echo.php (library)", w, pool_trips(w, lib_php, seconds));
-        std::printf("  workers=%zu: pool/raw (same PHP program) = %.0f%%, pool/C-pipe floor = %.0f%%,"
-                    " library echo/raw echo = %.0f%%\n",
-                    w, 100.0 * pool_raw.per_second / php_raw.per_second,
-                    100.0 * pool_raw.per_second / c_raw.per_second,
-                    100.0 * pool_lib.per_second / pool_raw.per_second);
+        const Result pool_lib =
+            row("pool, php echo.php (library)", w, pool_trips(w, lib_php, seconds));
+        std::printf(
+            "  workers=%zu: pool/raw (same PHP program) = %.0f%%, pool/C-pipe floor = %.0f%%,"
+            " library echo/raw echo = %.0f%%\n",
+            w, 100.0 * pool_raw.per_second / php_raw.per_second,
+            100.0 * pool_raw.per_second / c_raw.per_second,
+            100.0 * pool_lib.per_second / pool_raw.per_second);
     }
     return 0;
 }

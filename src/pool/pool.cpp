@@ -1,16 +1,15 @@
 #include "pool/pool.h"
 
-#include "protocol/control.h"
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <thread>
+
+#include "protocol/control.h"
 
 namespace rr::pool {
 
@@ -33,8 +32,10 @@ bool is_frame_error(const error_code& ec) {
         case errc::kFrameCrcMismatch:
         case errc::kFrameTooLarge:
         case errc::kFrameTruncated:
-        case errc::kFrameBadOptions: return true;
-        default: return false;
+        case errc::kFrameBadOptions:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -294,16 +295,16 @@ error_code Pool::fail_worker(std::shared_ptr<Worker> w, error_code ec, bool exec
     } else if (is_frame_error(ec)) {
         w->transition(WorkerState::kErrored);
         w->relay().drain_garbage();
-        log_->error("worker {}: {}: invalid data found in the relay (possible echo to stdout): "
-                    "\"{}\"",
-                    w->pid(), ec.message(), printable(w->relay().garbage()));
+        log_->error(
+            "worker {}: {}: invalid data found in the relay (possible echo to stdout): "
+            "\"{}\"",
+            w->pid(), ec.message(), printable(w->relay().garbage()));
         result = ec;
     } else {
         w->transition(WorkerState::kErrored);
-        log_->error("worker {}: {}", w->pid(), w->exited()
-                                                   ? "exited: " + process::describe_status(
-                                                                      w->child().status())
-                                                   : ec.message());
+        log_->error("worker {}: {}", w->pid(),
+                    w->exited() ? "exited: " + process::describe_status(w->child().status())
+                                : ec.message());
         result = make_error_code(errc::kWorkerExited);
     }
     w->kill();
@@ -418,8 +419,7 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
         }
         if (f.options[0] == f.payload.size() && f.payload == protocol::kStopJson &&
             !f.header.has_stream_bit(protocol::stream_bit::kStream)) {
-            log_->info("worker {} asked to be restarted; the job goes to another worker",
-                       w->pid());
+            log_->info("worker {} asked to be restarted; the job goes to another worker", w->pid());
             w->transition(WorkerState::kInvalid);
             release(std::move(w));
             if (attempt + 1 >= kMaxStopRetries) {
@@ -546,15 +546,15 @@ void Pool::supervise_once(TimePoint now) {
         s.rss_bytes = w->rss_bytes();
         const Decision d = decide(s, now, limits);
         switch (d.verdict) {
-            case Verdict::kKeep: break;
+            case Verdict::kKeep:
+                break;
             case Verdict::kRetire:
                 log_->info("worker {}: {}, replacing it", w->pid(), worker::to_string(d.state));
                 w->transition(d.state);
                 retire(w, true);
                 break;
             case Verdict::kMarkInvalid:
-                log_->info("worker {}: limit reached while busy, replaced after its job",
-                           w->pid());
+                log_->info("worker {}: limit reached while busy, replaced after its job", w->pid());
                 w->transition(d.state);
                 break;
             case Verdict::kKill:

@@ -25,15 +25,6 @@
 //                      replaced, and what it printed is in the pool log
 //   kSpawnFailed, kHandshakeTimeout, kHandshakeFailed   debug mode: the per-job worker failed
 
-#include "common/result.h"
-#include "pool/supervisor.h"
-#include "process/spawn.h"
-#include "protocol/frame.h"
-#include "transport/async_event.h"
-#include "transport/socket_listener.h"
-#include "transport/types.h"
-#include "worker/worker.h"
-
 #include <spdlog/logger.h>
 
 #include <chrono>
@@ -43,6 +34,15 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/result.h"
+#include "pool/supervisor.h"
+#include "process/spawn.h"
+#include "protocol/frame.h"
+#include "transport/async_event.h"
+#include "transport/socket_listener.h"
+#include "transport/types.h"
+#include "worker/worker.h"
 
 namespace rr::pool {
 
@@ -58,10 +58,10 @@ struct PoolOptions {
     /// Command, environment (see process::worker_env: RR_RPC, RR_MODE, RR_VERSION, server.env),
     /// cwd, user/group. RR_RELAY is set by the pool from `relay` (actual bound address).
     process::SpawnOptions spawn;
-    std::string relay = "pipes";  ///< "pipes", "tcp://host:port" (port 0 ok), "unix://path"
-    std::size_t num_workers = 0;  ///< 0 = number of CPUs
-    std::uint64_t max_jobs = 0;   ///< 0 = unlimited
-    bool max_jobs_jitter = false; ///< RR 2024.1+ jitter (+0..14 %); off keeps it exact
+    std::string relay = "pipes";   ///< "pipes", "tcp://host:port" (port 0 ok), "unix://path"
+    std::size_t num_workers = 0;   ///< 0 = number of CPUs
+    std::uint64_t max_jobs = 0;    ///< 0 = unlimited
+    bool max_jobs_jitter = false;  ///< RR 2024.1+ jitter (+0..14 %); off keeps it exact
     std::chrono::steady_clock::duration allocate_timeout = std::chrono::seconds(60);
     std::chrono::steady_clock::duration reset_timeout = std::chrono::seconds(60);
     std::chrono::steady_clock::duration destroy_timeout = std::chrono::seconds(60);
@@ -73,7 +73,7 @@ struct PoolOptions {
     bool debug = false;              ///< a fresh worker per job, stopped after it
     /// Present ⇒ supervised (watch_tick is used only when some limit is set).
     SupervisorOptions supervisor;
-    std::size_t max_payload = 0xFFFFFFFFu;  ///< largest worker frame accepted
+    std::size_t max_payload = 0xFFFFFFFFu;          ///< largest worker frame accepted
     std::shared_ptr<spdlog::logger> logger;         ///< pool events; null = spdlog default
     std::shared_ptr<spdlog::logger> server_logger;  ///< worker stderr lines (info); null = drop
 };
@@ -88,9 +88,9 @@ struct Payload {
 
 /// One frame of a worker's answer.
 struct Response {
-    std::string payload;           ///< context ‖ body
+    std::string payload;  ///< context ‖ body
     std::size_t context_size = 0;
-    std::uint8_t flags = 0;        ///< the worker's codec flags
+    std::uint8_t flags = 0;  ///< the worker's codec flags
     std::uint8_t byte10 = 0;
 
     std::string_view context() const noexcept {
@@ -147,8 +147,8 @@ struct PoolStats {
     std::size_t workers = 0;  ///< live workers (ready + busy)
     std::size_t ready = 0;    ///< idle, can take a job now
     std::size_t busy = 0;
-    std::size_t queued = 0;   ///< jobs waiting for a worker
-    std::size_t starting = 0; ///< spawns in flight
+    std::size_t queued = 0;             ///< jobs waiting for a worker
+    std::size_t starting = 0;           ///< spawns in flight
     std::uint64_t no_free_workers = 0;  ///< allocate_timeout expiries so far
 };
 
@@ -203,8 +203,8 @@ private:
     Awaitable<void> replacement_loop();
     void release(std::shared_ptr<Worker> w);
     void retire(std::shared_ptr<Worker> w, bool replace);
-    boost::system::error_code fail_worker(std::shared_ptr<Worker> w,
-                                          boost::system::error_code ec, bool exec_ttl_fired);
+    boost::system::error_code fail_worker(std::shared_ptr<Worker> w, boost::system::error_code ec,
+                                          bool exec_ttl_fired);
     void remove_and_track(std::shared_ptr<Worker> w, bool replace, bool graceful);
     void on_worker_exit(std::shared_ptr<Worker> w);
     Awaitable<boost::system::error_code> send_pong(Worker& w);
@@ -220,9 +220,9 @@ private:
     worker::WorkerOptions worker_options_;
     std::size_t target_ = 0;
     std::vector<std::shared_ptr<Worker>> workers_;   ///< live, in the pool
-    std::vector<std::shared_ptr<Worker>> idle_;       ///< ready, LIFO (hot worker first)
-    std::deque<Waiter*> waiters_;                     ///< jobs waiting, FIFO
-    std::vector<std::shared_ptr<Worker>> retiring_;   ///< out of the pool, not yet reaped
+    std::vector<std::shared_ptr<Worker>> idle_;      ///< ready, LIFO (hot worker first)
+    std::deque<Waiter*> waiters_;                    ///< jobs waiting, FIFO
+    std::vector<std::shared_ptr<Worker>> retiring_;  ///< out of the pool, not yet reaped
     std::size_t starting_ = 0;
     std::uint64_t generation_ = 0;
     std::uint64_t no_free_workers_ = 0;

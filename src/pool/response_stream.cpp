@@ -1,4 +1,6 @@
-#include "pool/pool.h"
+// clang-format off
+#include "pool/pool.h"  // first: transport/types.h works around Boost 1.74's awaitable.hpp
+// clang-format on
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,7 +11,9 @@ namespace asio = boost::asio;
 
 ResponseStream::ResponseStream(std::shared_ptr<Pool> pool, std::shared_ptr<Worker> worker,
                                Response first)
-    : pool_(std::move(pool)), worker_(std::move(worker)), first_(std::move(first)),
+    : pool_(std::move(pool)),
+      worker_(std::move(worker)),
+      first_(std::move(first)),
       has_first_(true) {}
 
 ResponseStream& ResponseStream::operator=(ResponseStream&& other) noexcept {

@@ -9,11 +9,11 @@
 //
 // Thread safety: stateless, safe from any thread.
 
-#include "transport/types.h"
-#include "worker/worker_state.h"
-
 #include <chrono>
 #include <cstdint>
+
+#include "transport/types.h"
+#include "worker/worker_state.h"
 
 namespace rr::pool {
 
@@ -22,10 +22,10 @@ using transport::TimePoint;
 
 struct SupervisorOptions {
     Duration watch_tick = std::chrono::seconds(5);
-    Duration ttl{0};                        ///< 0 = off
-    Duration idle_ttl{0};                   ///< 0 = off; counts only after the first job
-    std::uint64_t max_worker_memory = 0;    ///< bytes (config MB × 1024 × 1024); 0 = off
-    Duration exec_ttl{0};                   ///< 0 = off; hard limit per job / per stream frame
+    Duration ttl{0};                      ///< 0 = off
+    Duration idle_ttl{0};                 ///< 0 = off; counts only after the first job
+    std::uint64_t max_worker_memory = 0;  ///< bytes (config MB × 1024 × 1024); 0 = off
+    Duration exec_ttl{0};                 ///< 0 = off; hard limit per job / per stream frame
 
     /// True when any periodic check is configured (exec_ttl alone needs no tick).
     bool needs_tick() const noexcept {
@@ -37,10 +37,10 @@ struct SupervisorOptions {
 /// What the supervisor needs to know about one worker.
 struct WorkerSnapshot {
     worker::WorkerState state = worker::WorkerState::kReady;
-    bool busy = false;             ///< a job holds the worker
+    bool busy = false;  ///< a job holds the worker
     TimePoint created{};
-    TimePoint last_used{};         ///< end of the last job
-    TimePoint job_started{};       ///< start of the current job (busy only)
+    TimePoint last_used{};    ///< end of the last job
+    TimePoint job_started{};  ///< start of the current job (busy only)
     std::uint64_t execs = 0;
     std::uint64_t rss_bytes = 0;
 };

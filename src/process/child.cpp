@@ -1,11 +1,11 @@
 #include "process/child.h"
 
+#include <signal.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <signal.h>
 
 namespace rr::process {
 

@@ -6,12 +6,12 @@
 // Thread safety / executor: io_context thread only. Create with Child::watch() (shared_ptr: the
 // watcher coroutine holds a weak reference and stops touching the object once it is gone).
 
+#include <functional>
+#include <memory>
+
 #include "process/spawn.h"
 #include "transport/async_event.h"
 #include "transport/types.h"
-
-#include <functional>
-#include <memory>
 
 namespace rr::process {
 

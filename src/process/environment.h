@@ -36,7 +36,7 @@ std::vector<std::pair<std::string, std::string>> worker_env(const WorkerEnvInput
 
 /// The full child environment: `base` ("K=V" strings, normally environ) with `overrides`
 /// replacing or adding keys.
-std::vector<std::string> merge_env(const char* const* base,
-                                   const std::vector<std::pair<std::string, std::string>>& overrides);
+std::vector<std::string> merge_env(
+    const char* const* base, const std::vector<std::pair<std::string, std::string>>& overrides);
 
 }  // namespace rr::process

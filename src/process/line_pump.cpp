@@ -1,12 +1,11 @@
 #include "process/line_pump.h"
 
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <unistd.h>
-
 #include <cerrno>
 #include <string>
 #include <string_view>

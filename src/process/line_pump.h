@@ -8,12 +8,12 @@
 //
 // Thread safety / executor: io_context thread only. The logger must be thread-safe (spdlog _mt).
 
-#include "transport/types.h"
-#include "transport/unique_fd.h"
-
 #include <spdlog/logger.h>
 
 #include <memory>
+
+#include "transport/types.h"
+#include "transport/unique_fd.h"
 
 namespace rr::process {
 

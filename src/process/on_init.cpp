@@ -1,11 +1,11 @@
 #include "process/on_init.h"
 
-#include "process/child.h"
-#include "process/line_pump.h"
+#include <signal.h>
 
 #include <boost/asio/this_coro.hpp>
 
-#include <signal.h>
+#include "process/child.h"
+#include "process/line_pump.h"
 
 namespace rr::process {
 

@@ -5,13 +5,13 @@
 //
 // Thread safety / executor: io_context thread only.
 
-#include "common/result.h"
-#include "process/spawn.h"
-#include "transport/types.h"
-
 #include <spdlog/logger.h>
 
 #include <memory>
+
+#include "common/result.h"
+#include "process/spawn.h"
+#include "transport/types.h"
 
 namespace rr::process {
 

@@ -1,7 +1,5 @@
 #include "process/spawn.h"
 
-#include "process/environment.h"
-
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -14,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+
+#include "process/environment.h"
 
 extern char** environ;
 
@@ -50,8 +50,8 @@ void set_nonblocking(int fd) {
     ::_exit(127);
 }
 
-const char* const kStages[] = {"dup2", "setpgid", "setgroups", "setgid", "setuid", "chdir", "exec",
-                               "open /dev/null"};
+const char* const kStages[] = {"dup2",   "setpgid", "setgroups", "setgid",
+                               "setuid", "chdir",   "exec",      "open /dev/null"};
 
 }  // namespace
 
@@ -98,8 +98,8 @@ Result<ChildProcess> spawn(const SpawnOptions& options, std::string* detail) {
         std::size_t start = 0;
         while (start <= path.size()) {
             auto colon = path.find(':', start);
-            std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos
-                                                                             : colon - start);
+            std::string dir =
+                path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
             if (dir.empty()) {
                 dir = ".";
             }
@@ -160,9 +160,12 @@ Result<ChildProcess> spawn(const SpawnOptions& options, std::string* detail) {
     }
     auto pick = [&](Stdio mode, const UniqueFd& pipe_end, int self) {
         switch (mode) {
-            case Stdio::kPipe: return pipe_end.get();
-            case Stdio::kNull: return dev_null.get();
-            case Stdio::kInherit: return self;
+            case Stdio::kPipe:
+                return pipe_end.get();
+            case Stdio::kNull:
+                return dev_null.get();
+            case Stdio::kInherit:
+                return self;
         }
         return self;
     };
@@ -306,7 +309,8 @@ Result<std::uint64_t> rss_bytes(int pid) noexcept {
     if (std::sscanf(buf, "%llu %llu", &size, &resident) != 2) {
         return boost::system::error_code(EIO, boost::system::system_category());
     }
-    return static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    return static_cast<std::uint64_t>(resident) *
+           static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
 void ignore_sigpipe() noexcept {

@@ -12,13 +12,13 @@
 // Thread safety: spawn() may be called from any thread; it blocks for the fork+exec only
 // (no waiting on the child's start-up). Everything else here is a thin syscall wrapper.
 
-#include "common/result.h"
-#include "transport/unique_fd.h"
-
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/result.h"
+#include "transport/unique_fd.h"
 
 namespace rr::process {
 

@@ -1,9 +1,8 @@
 #include "transport/async_event.h"
 
+#include <algorithm>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 
 namespace rr::transport {
 

@@ -10,11 +10,11 @@
 //
 // Thread safety: io_context thread only.
 
-#include "transport/types.h"
-
 #include <functional>
 #include <memory>
 #include <vector>
+
+#include "transport/types.h"
 
 namespace rr::transport {
 

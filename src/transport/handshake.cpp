@@ -1,10 +1,9 @@
 #include "transport/handshake.h"
 
-#include "transport/async_event.h"
+#include <unistd.h>
 
 #include "protocol/control.h"
-
-#include <unistd.h>
+#include "transport/async_event.h"
 
 namespace rr::transport {
 

@@ -4,11 +4,11 @@
 //
 // Thread safety / executor: io_context thread only (they drive a Relay).
 
+#include <string>
+
 #include "common/result.h"
 #include "transport/relay.h"
 #include "transport/types.h"
-
-#include <string>
 
 namespace rr::transport {
 

@@ -1,13 +1,12 @@
 #include "transport/relay.h"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -193,10 +192,9 @@ Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool specula
     for (std::size_t i = 0; i < frame.header.option_count; ++i) {
         const auto* p = reinterpret_cast<const unsigned char*>(buf_.data() + begin_ +
                                                                protocol::kHeaderSize + 4 * i);
-        frame.options[i] = static_cast<std::uint32_t>(p[0]) |
-                           static_cast<std::uint32_t>(p[1]) << 8 |
-                           static_cast<std::uint32_t>(p[2]) << 16 |
-                           static_cast<std::uint32_t>(p[3]) << 24;
+        frame.options[i] =
+            static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+            static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
     }
     begin_ += protocol::kHeaderSize + opt_bytes;
     const std::size_t size = frame.header.payload_size;

@@ -16,11 +16,6 @@
 //   asio::error::operation_aborted  cancel() was called (timeouts use this)
 //   EPIPE / other errno from write()/read()
 
-#include "common/result.h"
-#include "protocol/frame.h"
-#include "transport/types.h"
-#include "transport/unique_fd.h"
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +24,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/result.h"
+#include "protocol/frame.h"
+#include "transport/types.h"
+#include "transport/unique_fd.h"
 
 namespace rr::transport {
 

@@ -1,16 +1,15 @@
 #include "transport/socket_listener.h"
 
-#include "transport/handshake.h"
+#include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <unistd.h>
-
-#include <algorithm>
 #include <charconv>
+
+#include "transport/handshake.h"
 
 namespace rr::transport {
 
@@ -75,7 +74,8 @@ Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
             h = "[" + h + "]";
         }
         self->address_ = "tcp://" + h + ":" + std::to_string(local.port());
-        asio::co_spawn(ex, [self]() { return self->accept_loop_tcp(); }, asio::detached);
+        asio::co_spawn(
+            ex, [self]() { return self->accept_loop_tcp(); }, asio::detached);
         return self;
     }
     if (address.starts_with("unix://")) {
@@ -98,7 +98,8 @@ Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
         }
         self->unix_path_ = path;
         self->address_ = "unix://" + path;
-        asio::co_spawn(ex, [self]() { return self->accept_loop_unix(); }, asio::detached);
+        asio::co_spawn(
+            ex, [self]() { return self->accept_loop_unix(); }, asio::detached);
         return self;
     }
     return make_error_code(errc::kHandshakeFailed);

@@ -10,20 +10,19 @@
 // Errors of listen(): kSpawnFailed-free; returns the bind/listen error_code or
 // errc::kHandshakeFailed for an address that is neither tcp://host:port nor unix://path.
 
-#include "common/result.h"
-#include "transport/async_event.h"
-#include "transport/relay.h"
-#include "transport/types.h"
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "common/result.h"
+#include "transport/async_event.h"
+#include "transport/relay.h"
+#include "transport/types.h"
 
 namespace rr::transport {
 

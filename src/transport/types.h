@@ -5,13 +5,14 @@
 // The I/O objects use the concrete io_context executor so the hot path avoids the type-erased
 // any_io_executor; coroutines use the default asio::awaitable<T> so callers can co_await them.
 
+// clang-format off
 #include <utility>  // before awaitable.hpp: Boost 1.74 uses std::exchange without it
+// clang-format on
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/basic_stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 
 namespace rr::transport {

@@ -1,10 +1,10 @@
 #include "worker/worker.h"
 
-#include "process/line_pump.h"
-#include "transport/handshake.h"
-
 #include <signal.h>
 #include <unistd.h>
+
+#include "process/line_pump.h"
+#include "transport/handshake.h"
 
 namespace rr::worker {
 

@@ -10,14 +10,6 @@
 // Thread safety / executor: io_context thread only. Held by shared_ptr (pool lists and job
 // coroutines share it). Destroying the last reference kills and reaps a still-running process.
 
-#include "common/result.h"
-#include "process/child.h"
-#include "process/spawn.h"
-#include "transport/relay.h"
-#include "transport/socket_listener.h"
-#include "transport/types.h"
-#include "worker/worker_state.h"
-
 #include <spdlog/logger.h>
 
 #include <chrono>
@@ -25,6 +17,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "common/result.h"
+#include "process/child.h"
+#include "process/spawn.h"
+#include "transport/relay.h"
+#include "transport/socket_listener.h"
+#include "transport/types.h"
+#include "worker/worker_state.h"
 
 namespace rr::worker {
 
@@ -98,10 +98,10 @@ public:
     Awaitable<void> stop(Duration grace);
 
     // ---- pool bookkeeping (owned by the pool; plain fields to keep the hot path cheap) ----
-    bool busy = false;            ///< leased to a job
-    std::uint64_t generation = 0; ///< pool generation (reset bumps it)
-    std::uint64_t max_jobs = 0;   ///< effective max_jobs (with jitter), 0 = unlimited
-    bool removed = false;         ///< already taken out of the pool's lists
+    bool busy = false;             ///< leased to a job
+    std::uint64_t generation = 0;  ///< pool generation (reset bumps it)
+    std::uint64_t max_jobs = 0;    ///< effective max_jobs (with jitter), 0 = unlimited
+    bool removed = false;          ///< already taken out of the pool's lists
 
 private:
     Executor ex_;

@@ -4,19 +4,32 @@ namespace rr::worker {
 
 std::string_view to_string(WorkerState s) noexcept {
     switch (s) {
-        case WorkerState::kInactive: return "inactive";
-        case WorkerState::kReady: return "ready";
-        case WorkerState::kWorking: return "working";
-        case WorkerState::kInvalid: return "invalid";
-        case WorkerState::kStopping: return "stopping";
-        case WorkerState::kStopped: return "stopped";
-        case WorkerState::kDestroyed: return "destroyed";
-        case WorkerState::kMaxJobsReached: return "maxJobsReached";
-        case WorkerState::kErrored: return "errored";
-        case WorkerState::kIdleTtlReached: return "idleTTLReached";
-        case WorkerState::kTtlReached: return "ttlReached";
-        case WorkerState::kMaxMemoryReached: return "maxMemoryReached";
-        case WorkerState::kExecTtlReached: return "undefined";
+        case WorkerState::kInactive:
+            return "inactive";
+        case WorkerState::kReady:
+            return "ready";
+        case WorkerState::kWorking:
+            return "working";
+        case WorkerState::kInvalid:
+            return "invalid";
+        case WorkerState::kStopping:
+            return "stopping";
+        case WorkerState::kStopped:
+            return "stopped";
+        case WorkerState::kDestroyed:
+            return "destroyed";
+        case WorkerState::kMaxJobsReached:
+            return "maxJobsReached";
+        case WorkerState::kErrored:
+            return "errored";
+        case WorkerState::kIdleTtlReached:
+            return "idleTTLReached";
+        case WorkerState::kTtlReached:
+            return "ttlReached";
+        case WorkerState::kMaxMemoryReached:
+            return "maxMemoryReached";
+        case WorkerState::kExecTtlReached:
+            return "undefined";
     }
     return "undefined";
 }
@@ -29,8 +42,10 @@ bool is_retire_state(WorkerState s) noexcept {
         case WorkerState::kIdleTtlReached:
         case WorkerState::kTtlReached:
         case WorkerState::kMaxMemoryReached:
-        case WorkerState::kExecTtlReached: return true;
-        default: return false;
+        case WorkerState::kExecTtlReached:
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -15,19 +15,19 @@
 namespace rr::worker {
 
 enum class WorkerState : std::uint8_t {
-    kInactive = 0,          ///< spawned, handshake not done yet
-    kReady = 1,             ///< idle, can take a job
-    kWorking = 2,           ///< executing a job
-    kInvalid = 3,           ///< to be replaced once released (busy ttl/memory, stop request, reset)
-    kStopping = 4,          ///< stop command sent, waiting for the exit
-    kStopped = 5,           ///< process exited
-    kDestroyed = 6,         ///< removed on purpose (pool destroy); not replaced
-    kMaxJobsReached = 7,    ///< served max_jobs
-    kErrored = 8,           ///< transport or protocol error; killed
-    kIdleTtlReached = 9,    ///< idle longer than idle_ttl
-    kTtlReached = 10,       ///< older than ttl
-    kMaxMemoryReached = 11, ///< RSS above max_worker_memory
-    kExecTtlReached = 12,   ///< a job ran past exec_ttl; killed
+    kInactive = 0,        ///< spawned, handshake not done yet
+    kReady = 1,           ///< idle, can take a job
+    kWorking = 2,         ///< executing a job
+    kInvalid = 3,         ///< to be replaced once released (busy ttl/memory, stop request, reset)
+    kStopping = 4,        ///< stop command sent, waiting for the exit
+    kStopped = 5,         ///< process exited
+    kDestroyed = 6,       ///< removed on purpose (pool destroy); not replaced
+    kMaxJobsReached = 7,  ///< served max_jobs
+    kErrored = 8,         ///< transport or protocol error; killed
+    kIdleTtlReached = 9,  ///< idle longer than idle_ttl
+    kTtlReached = 10,     ///< older than ttl
+    kMaxMemoryReached = 11,  ///< RSS above max_worker_memory
+    kExecTtlReached = 12,    ///< a job ran past exec_ttl; killed
 };
 
 /// Upstream's status strings ("ready", "working", ..., "undefined" for exec TTL as upstream).

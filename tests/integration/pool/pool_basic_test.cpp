@@ -1,15 +1,14 @@
 // Pool behaviour with real php-cli workers: exec, environment, soft errors, stop requests,
 // crashes, stdout garbage, allocate timeout, queue limit, max_jobs, debug mode, spawn failures.
 
-#include "pool_fixture.h"
+#include <fcntl.h>
+#include <sys/wait.h>
 
 #include <boost/asio/detached.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 
-#include <fcntl.h>
-#include <sys/wait.h>
+#include "pool_fixture.h"
 
 namespace rr::test {
 namespace {

@@ -4,19 +4,15 @@
 // (no child process and no extra file descriptor may survive the pool). No sleeps: every wait
 // is "run the io_context until a condition holds or a deadline passes".
 
-#include "pool/pool.h"
-#include "process/environment.h"
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
-
-#include <dirent.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +25,9 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "pool/pool.h"
+#include "process/environment.h"
 
 namespace rr::test {
 
@@ -198,7 +197,9 @@ protected:
             pool_.reset();
         }
         const bool clean = run_until(
-            [&] { return child_pids().size() <= baseline_children_ && count_fds() <= baseline_fds_; },
+            [&] {
+                return child_pids().size() <= baseline_children_ && count_fds() <= baseline_fds_;
+            },
             15s);
         EXPECT_TRUE(clean) << "leak after test: children " << child_pids().size() << " (baseline "
                            << baseline_children_ << "), fds " << count_fds() << " (baseline "

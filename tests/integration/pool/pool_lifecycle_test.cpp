@@ -1,9 +1,9 @@
 // Reset (every worker replaced, queued jobs do not fail) and graceful destroy (stop command,
 // destroy_timeout, then SIGKILL), with the fixture's leak check after each test.
 
-#include "pool_fixture.h"
-
 #include <boost/asio/detached.hpp>
+
+#include "pool_fixture.h"
 
 namespace rr::test {
 namespace {

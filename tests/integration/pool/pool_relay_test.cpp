@@ -1,9 +1,9 @@
 // Socket relays (tcp://, unix://) with the PID handshake, and the boot-time budget
 // (allocate_timeout covers the worker's boot, PROTOCOL.md §3.2).
 
-#include "pool_fixture.h"
-
 #include <filesystem>
+
+#include "pool_fixture.h"
 
 namespace rr::test {
 namespace {
@@ -25,8 +25,8 @@ TEST_F(PoolTest, TcpRelayMatchesEachConnectionToItsProcess) {
 }
 
 TEST_F(PoolTest, UnixRelayWorksAndRemovesItsSocketFile) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("rr_pool_unix_" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("rr_pool_unix_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto path = (dir / "rr.sock").string();
     auto o = options("worker.php", 2);

@@ -1,9 +1,9 @@
 // Supervisor limits with real workers: exec_ttl is hard (job fails, worker killed), ttl /
 // idle_ttl / max_worker_memory are soft (a busy worker finishes its job first; #1561).
 
-#include "pool_fixture.h"
-
 #include <boost/asio/detached.hpp>
+
+#include "pool_fixture.h"
 
 namespace rr::test {
 namespace {

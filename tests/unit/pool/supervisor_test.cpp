@@ -93,8 +93,7 @@ TEST(Supervisor, MemoryLimitIsSoftForBusyWorkers) {
     auto busy = busy_worker(c, 0s);
     busy.rss_bytes = 500u << 20;
     // Upstream #1561 killed here; we only mark it and let the job finish.
-    EXPECT_EQ(decide(busy, c.at(1s), l),
-              (Decision{Verdict::kMarkInvalid, WorkerState::kInvalid}));
+    EXPECT_EQ(decide(busy, c.at(1s), l), (Decision{Verdict::kMarkInvalid, WorkerState::kInvalid}));
 }
 
 TEST(Supervisor, ExecTtlIsHardAndWinsOverSoftLimits) {

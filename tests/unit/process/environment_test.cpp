@@ -36,9 +36,9 @@ TEST(Environment, WorkerEnvHasUpstreamKeysUpperCasedUserVarsAndModeLast) {
     in.version = "2024.3.5";
     auto env = worker_env(in);
     std::vector<std::pair<std::string, std::string>> want = {
-        {"RR_RELAY", "pipes"},       {"RR_RPC", "tcp://127.0.0.1:6001"},
-        {"MIXED_CASE", "v"},         {"APP_ENV", "alpha"},  // map order of the config keys
-        {"RR_VERSION", "2024.3.5"},  {"RR_MODE", "http"}};
+        {"RR_RELAY", "pipes"},      {"RR_RPC", "tcp://127.0.0.1:6001"},
+        {"MIXED_CASE", "v"},        {"APP_ENV", "alpha"},  // map order of the config keys
+        {"RR_VERSION", "2024.3.5"}, {"RR_MODE", "http"}};
     EXPECT_EQ(env, want);
     in.rpc.clear();
     env = worker_env(in);

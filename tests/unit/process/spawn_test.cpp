@@ -1,23 +1,23 @@
 // Process spawning: exec errors, pipes, process groups, environment, no inherited fds, reaping.
 
-#include "process/child.h"
-#include "process/line_pump.h"
-#include "process/on_init.h"
 #include "process/spawn.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <sstream>
 #include <string>
+
+#include "process/child.h"
+#include "process/line_pump.h"
+#include "process/on_init.h"
 
 namespace rr::process {
 namespace {
@@ -65,8 +65,9 @@ TEST(Spawn, UnknownProgramInPathFails) {
 
 TEST(Spawn, ChildGetsEnvironmentPipesAndItsOwnProcessGroup) {
     SpawnOptions o;
-    o.argv = {"sh", "-c", "echo \"$RR_SPAWN_TEST\"; echo pgid=$(ps -o pgid= -p $$ | tr -d ' ')"
-                          " pid=$$; echo err >&2"};
+    o.argv = {"sh", "-c",
+              "echo \"$RR_SPAWN_TEST\"; echo pgid=$(ps -o pgid= -p $$ | tr -d ' ')"
+              " pid=$$; echo err >&2"};
     o.env = {{"RR_SPAWN_TEST", "value 1"}};
     o.stdin_mode = Stdio::kNull;
     auto r = spawn(o);

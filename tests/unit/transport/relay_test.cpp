@@ -1,22 +1,22 @@
 // Relay: whole frames over a pipe pair, checked against the golden vectors in tests/vectors.
 
-#include "transport/async_event.h"
-#include "transport/handshake.h"
 #include "transport/relay.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include "transport/async_event.h"
+#include "transport/handshake.h"
 
 namespace rr::transport {
 namespace {
@@ -111,8 +111,9 @@ TEST_F(RelayTest, StopCommandBytesMatchTheGoldenVector) {
 TEST_F(RelayTest, DataFrameIsHeaderOptionAndBothPartsInOneWrite) {
     const std::string_view parts[] = {"ctx", "body!"};
     const std::uint32_t opt = 3;
-    auto ec = run<boost::system::error_code>(
-        [&] { return relay_->write_frame(protocol::flag::kCodecJson, 0, {&opt, 1}, parts); });
+    auto ec = run<boost::system::error_code>([&] {
+        return relay_->write_frame(protocol::flag::kCodecJson, 0, {&opt, 1}, parts);
+    });
     ASSERT_FALSE(ec);
     // One read of everything available returns the whole frame: it went out in one writev.
     std::string buf(256, '\0');

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "pool/informer.h"
 #include "pool/supervisor.h"
 #include "process/spawn.h"
 #include "protocol/frame.h"
@@ -152,7 +153,7 @@ struct PoolStats {
     std::uint64_t no_free_workers = 0;  ///< allocate_timeout expiries so far
 };
 
-class Pool : public std::enable_shared_from_this<Pool> {
+class Pool : public WorkerInformer, public std::enable_shared_from_this<Pool> {
 public:
     /// Starts `num_workers` workers (in parallel) and returns once all are ready.
     /// Errors: the first worker's start error (kSpawnFailed, kHandshakeTimeout, ...), or the
@@ -178,7 +179,7 @@ public:
     Awaitable<void> destroy();
 
     /// informer.Workers: one entry per live worker (RSS sampled now).
-    std::vector<WorkerInfo> workers();
+    std::vector<WorkerInfo> workers() override;
     PoolStats stats() const;
     /// The relay address workers were given (RR_RELAY).
     const std::string& relay_address() const noexcept { return relay_address_; }

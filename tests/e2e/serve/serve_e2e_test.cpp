@@ -1,5 +1,5 @@
 // E2E: the real `rr` binary started as a child process (BEHAVIOUR.md §2.3–2.4).
-#include "child_process.h"
+#include "e2e/support/child_process.h"
 
 #include <gtest/gtest.h>
 

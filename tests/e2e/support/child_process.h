@@ -1,6 +1,7 @@
 #pragma once
 // Test helper: runs a program with stdout/stderr on pipes, waits for output or exit with a
 // deadline (poll(2) on the pipes, no sleeps), and cleans the process up by PID.
+// Used by the e2e suites (tests/e2e/*). Not thread-safe: one test thread drives it.
 
 #include <fcntl.h>
 #include <poll.h>
@@ -74,6 +75,13 @@ public:
         }
     }
 
+    /// Reads what the child has written so far without waiting, so a chatty child never
+    /// blocks on a full pipe while the test is busy elsewhere.
+    void drain() {
+        while (pump(Clock::now(), false)) {
+        }
+    }
+
     /// Reads everything until both pipes close, then reaps the process. nullopt on timeout.
     /// Returns the exit code, or 128+signal if it was killed by a signal.
     std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
@@ -88,9 +96,9 @@ public:
     }
 
 private:
-    /// Waits for data on the open pipes until the deadline. False on timeout or when both
-    /// pipes are closed.
-    bool pump(Clock::time_point deadline) {
+    /// Waits for data on the open pipes until the deadline (or only looks, if `!block`).
+    /// False on timeout, when nothing was ready, or when both pipes are closed.
+    bool pump(Clock::time_point deadline, bool block = true) {
         pollfd fds[2];
         int n = 0;
         if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
@@ -98,8 +106,9 @@ private:
         if (n == 0) return false;
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) return false;
-        const int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(left.count()));
+        if (block && left.count() <= 0) return false;
+        const int wait_ms = block ? static_cast<int>(left.count()) : 0;
+        const int ready = ::poll(fds, static_cast<nfds_t>(n), wait_ms);
         if (ready <= 0) return false;
         for (int i = 0; i < n; ++i) {
             if (fds[i].revents == 0) continue;

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "forms/body_class.h"
+#include "forms/urlencoded.h"
 #include "logging/fields.h"
 
 #include <fmt/chrono.h>
@@ -55,13 +56,17 @@ PoolHandler::PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
     : pool_(std::move(pool)), options_(std::move(options)), log_(std::move(log)) {}
 
 asio::awaitable<void> PoolHandler::handle(http::Request& request, http::ResponseWriter& writer) {
+    http::MappedRequest mapped;
+    request.map(mapped);
+
     // 1. The body.
     const std::string* content_type = request.headers().find("Content-Type");
     auto body_class = forms::classify_body(request.method(),
                                            content_type ? *content_type : std::string_view(),
                                            options_.raw_body);
     if (!body_class) {
-        co_await plain(writer, 400, "bad request: " + body_class.error().message() + "\n");
+        std::string text = "bad request: " + body_class.error().message() + "\n";
+        co_await plain(writer, 400, std::move(text));
         co_return;
     }
     std::string raw_body;
@@ -71,6 +76,13 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     const forms::BodyKind kind = body_class.value().kind;
     if (forms::is_form(kind)) {
         parsed = true;
+        // Go's ParseForm also parses the URL query and RoadRunner fails the request when that
+        // fails (`;` separator, bad escape), although PHP later gets the query raw.
+        if (const error_code ec = forms::check_query_string(mapped.raw_query)) {
+            std::string text = "bad request: invalid query string: " + ec.message() + "\n";
+            co_await plain(writer, 400, std::move(text));
+            co_return;
+        }
         forms::FormParser parser(body_class.value(), options_.forms);
         const bool read = kind == forms::BodyKind::kMultipart || body_class.value().form_in_body;
         if (read && request.has_body()) {
@@ -80,10 +92,13 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
         }
         auto finished = parser.finish();
         if (!finished) {
+            // Built before the co_await: g++ 12 destroys the temporaries of a conditional
+            // expression inside a co_await operand twice (double free seen under ASan).
             const std::string& detail = parser.error_detail();
-            co_await plain(writer, 400,
-                           "bad request: " + (detail.empty() ? finished.error().message() : detail) +
-                               "\n");
+            std::string text = "bad request: ";
+            text += detail.empty() ? finished.error().message() : detail;
+            text += '\n';
+            co_await plain(writer, 400, std::move(text));
             co_return;
         }
         form.emplace(std::move(finished).value());
@@ -95,8 +110,6 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     }
 
     // 2. The request context.
-    http::MappedRequest mapped;
-    request.map(mapped);
     std::vector<protocol::HttpField> headers;
     headers.reserve(mapped.headers.size());
     for (const auto& h : mapped.headers) headers.push_back({h.name, h.value});
@@ -179,8 +192,8 @@ asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
             } else if (status < 200 || status > 599) {
                 log_->error("unknown status code from worker: {}", status);
                 co_await stream.stop();
-                co_await plain(writer, 500, fmt::format("unknown status code from worker: {}\n",
-                                                        status));
+                std::string text = fmt::format("unknown status code from worker: {}\n", status);
+                co_await plain(writer, 500, std::move(text));
                 co_return;
             } else if (!f.more()) {
                 ec = co_await writer.send_response(static_cast<int>(status), fields, f.body());

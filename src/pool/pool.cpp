@@ -144,6 +144,7 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::start_worker() {
     std::string detail;
     auto w = co_await Worker::start(ex_, worker_options_, &detail);
     --starting_;
+    changed_.notify_all();  // destroy() waits for spawns in flight
     if (!w) {
         log_->error("failed to start a worker: {}: {}", w.error().message(), detail);
     } else {
@@ -606,6 +607,9 @@ Awaitable<void> Pool::destroy() {
     if (!stopping_) {
         stopping_ = true;
         supervisor_timer_.cancel();
+        if (listener_) {
+            listener_->close();  // socket workers still starting fail at once
+        }
         for (Waiter* w : waiters_) {
             w->timer.cancel();
         }
@@ -616,7 +620,9 @@ Awaitable<void> Pool::destroy() {
             retire(std::move(w), false);
         }
     }
-    while ((!workers_.empty() || !retiring_.empty()) && Clock::now() < deadline) {
+    // Spawns in flight finish first (they are retired as soon as they are added), so that no
+    // process appears after destroy() returned.
+    while ((!workers_.empty() || !retiring_.empty() || starting_ > 0) && Clock::now() < deadline) {
         co_await changed_.wait_until(deadline);
     }
     // Out of time: everything left is killed. Busy workers' jobs fail (their coroutines see the
@@ -630,8 +636,16 @@ Awaitable<void> Pool::destroy() {
         w->kill();
     }
     const auto reap_deadline = Clock::now() + kReapBudget;
-    while (!retiring_.empty() && Clock::now() < reap_deadline) {
+    while ((!retiring_.empty() || starting_ > 0) && Clock::now() < reap_deadline) {
         co_await changed_.wait_until(reap_deadline);
+        for (auto& w : std::vector(workers_)) {  // a spawn that completed meanwhile
+            w->kill();
+            remove_and_track(w, false, false);
+        }
+    }
+    if (starting_ > 0 || !retiring_.empty()) {
+        log_->error("destroy: {} worker(s) still starting, {} not reaped", starting_,
+                    retiring_.size());
     }
     if (listener_) {
         listener_->close();

@@ -160,11 +160,21 @@ TEST_F(PoolTest, MixedLoadWithCrashesErrorsAndStopRequestsLeavesAHealthyPool) {
     for (int i = 0; i < kJobs; ++i) {
         std::string body;
         switch (i % 6) {
-            case 0: body = "crash:mixed crash " + std::to_string(i); break;
-            case 1: body = "error:mixed error"; break;
-            case 2: body = "stop_once:" + marker_dir + "_" + std::to_string(i); break;
-            case 3: body = "stream:6"; break;
-            default: body = "echo:" + std::to_string(i); break;
+            case 0:
+                body = "crash:mixed crash " + std::to_string(i);
+                break;
+            case 1:
+                body = "error:mixed error";
+                break;
+            case 2:
+                body = "stop_once:" + marker_dir + "_" + std::to_string(i);
+                break;
+            case 3:
+                body = "stream:6";
+                break;
+            default:
+                body = "echo:" + std::to_string(i);
+                break;
         }
         asio::co_spawn(
             io_,
@@ -252,6 +262,28 @@ TEST_F(PoolTest, ResetAndDestroyDuringLoadFinishEveryJobAndLeakNothing) {
     ASSERT_TRUE(run_until([&] { return done == kJobs; }, 60s));
     EXPECT_GE(ok, 2 * kJobs / 3);
     EXPECT_TRUE(pool_->workers().empty());
+}
+
+}  // namespace
+}  // namespace rr::test
+
+namespace rr::test {
+namespace {
+
+TEST_F(PoolTest, DestroyWhileAReplacementIsBootingLeavesNoProcess) {
+    auto o = options("slow_boot.php", 1);
+    o.spawn.env = {{"BOOT_MS", "300"}};
+    ASSERT_TRUE(create(o));
+    const int pid = *pids().begin();
+    ::kill(pid, SIGKILL);
+    ASSERT_TRUE(run_until([&] { return pool_->stats().starting == 1; }));
+    run([p = pool_]() -> asio::awaitable<int> {
+        co_await p->destroy();
+        co_return 0;
+    });
+    EXPECT_EQ(pool_->stats().starting, 0u);
+    EXPECT_TRUE(pool_->workers().empty());
+    // The fixture's TearDown checks that no child process is left.
 }
 
 }  // namespace

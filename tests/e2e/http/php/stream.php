@@ -1,0 +1,54 @@
+<?php
+// E2E worker for responses over time:
+//   GET /hints            103 Early Hints (Link), then 200
+//   GET /stream?fifo=P    chunk 1, then waits for a line on the FIFO P, then chunk 2 and the end
+//   GET /endless          chunks until rr stops the stream (client gone); remembers the stop
+//   GET /status           200 with the pid and whether the last /endless was stopped
+declare(strict_types=1);
+
+require __DIR__ . '/../../../../php/autoload.php';
+
+use Nyholm\Psr7\Factory\Psr17Factory;
+use Nyholm\Psr7\Response;
+use Spiral\RoadRunner\Http\Exception\StreamStoppedException;
+use Spiral\RoadRunner\Http\PSR7Worker;
+use Spiral\RoadRunner\Worker;
+
+$factory = new Psr17Factory();
+$psr7 = new PSR7Worker(Worker::create(), $factory, $factory, $factory);
+$http = $psr7->getHttpWorker();
+$stopped = 'none';
+$pid = (string) getmypid();
+
+while ($request = $psr7->waitRequest()) {
+    $path = $request->getUri()->getPath();
+    if ($path === '/hints') {
+        $http->respond(103, '', ['Link' => ['</a.css>; rel=preload; as=style']], false);
+        $http->respond(200, 'final', ['Content-Type' => ['text/plain'], 'X-Pid' => [$pid]]);
+    } elseif ($path === '/stream') {
+        $fifo = $request->getQueryParams()['fifo'] ?? '';
+        $http->respond(200, (function () use ($fifo) {
+            yield "chunk-1\n";
+            $in = fopen($fifo, 'r');
+            $line = fgets($in);
+            fclose($in);
+            yield 'chunk-2 after ' . trim((string) $line) . "\n";
+            return "end\n";
+        })(), ['Content-Type' => ['text/plain'], 'X-Pid' => [$pid]]);
+    } elseif ($path === '/endless') {
+        $stopped = 'running';
+        $http->respond(200, (function () use (&$stopped) {
+            try {
+                for ($i = 0; $i < 1000000; $i++) {
+                    yield str_repeat('z', 1024) . "\n";
+                }
+                $stopped = 'completed';
+            } catch (StreamStoppedException) {
+                $stopped = 'stopped';
+            }
+            return '';
+        })(), ['Content-Type' => ['text/plain'], 'X-Pid' => [$pid]]);
+    } else {
+        $psr7->respond(new Response(200, ['X-Pid' => $pid, 'X-Last-Stream' => $stopped], 'ok'));
+    }
+}

@@ -116,6 +116,33 @@ TEST_F(Requests, PipelinedRequestsAreAnsweredInOrder) {
     }
 }
 
+TEST_F(Requests, ExpectContinueGets100BeforeTheBodyIsSent) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario()));
+    auto c = connect();
+    ASSERT_TRUE(
+        c->send("POST /e HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+    const auto cont = c->read_response(kTimeout);
+    ASSERT_TRUE(cont);
+    EXPECT_EQ(cont->status, 100);
+    ASSERT_TRUE(c->send("hello"));
+    const auto r = c->read_response(kTimeout);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(body_json(*r)["body"], "aGVsbG8=");
+}
+
+TEST_F(Requests, Http10RequestIsAnsweredAndTheConnectionClosed) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario()));
+    auto c = connect();
+    ASSERT_TRUE(c->send("GET /old HTTP/1.0\r\nHost: " + host() + "\r\n\r\n"));
+    const auto r = c->read_response(kTimeout);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(body_json(*r)["protocol"], "1.0");
+    EXPECT_TRUE(c->wait_closed(kTimeout));
+}
+
 TEST_F(Requests, HeadRequestGetsTheHeadOnly) {
     ASSERT_NO_FATAL_FAILURE(start(Scenario()));
     auto c = connect();

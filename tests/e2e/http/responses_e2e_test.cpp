@@ -88,6 +88,77 @@ TEST_F(Responses, ClientAbortMidStreamStopsTheWorkerWhichThenServesTheNextReques
     EXPECT_EQ(r->header("X-Last-Stream"), "stopped");
 }
 
+TEST_F(Responses, TrailersNamedByTheWorkerFollowTheLastChunkWithTheLatestValue) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php")));
+    auto c = connect();
+    ASSERT_TRUE(c->send(get("/trailers")));
+    const auto r = c->read_response(kTimeout);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_TRUE(r->chunked);
+    EXPECT_EQ(r->body, "part-1\npart-2\n");
+    EXPECT_EQ(r->header("Trailer"), "X-Checksum");
+    EXPECT_FALSE(r->header("X-Checksum"));  // held back from the head
+    ASSERT_EQ(r->trailers.size(), 1U);
+    EXPECT_EQ(r->trailers[0].first, "X-Checksum");
+    EXPECT_EQ(r->trailers[0].second, "final-value");
+}
+
+TEST_F(Responses, LargeResponseArrivesIntact) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php")));
+    constexpr std::size_t kSize = 5 * 1024 * 1024 + 3;
+    const auto r = exchange(get("/big?size=" + std::to_string(kSize)));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    ASSERT_EQ(r->body.size(), kSize);
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < kSize; ++i) {
+        if (static_cast<unsigned char>(r->body[i]) != i % 256) ++bad;
+    }
+    EXPECT_EQ(bad, 0U);
+}
+
+TEST_F(Responses, WorkerSoftErrorGives500AndTheWorkerStays) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php").workers(1)));
+    const auto before = exchange(get("/status"));
+    ASSERT_TRUE(before);
+    const auto r = exchange(get("/soft-error"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500);
+    EXPECT_EQ(r->body, "");  // the error text only with pool.debug
+    const auto after = exchange(get("/status"));
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 200);
+    EXPECT_EQ(after->header("X-Pid"), before->header("X-Pid"));
+    EXPECT_NE(rr_->err().find("soft failure from PHP"), std::string::npos) << rr_->err();
+}
+
+TEST_F(Responses, StatusOutsideTheHttpRangeGives500WithTheReason) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php")));
+    const auto r = exchange(get("/bad-status"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500);
+    EXPECT_EQ(r->body, "unknown status code from worker: 700\n");
+}
+
+TEST_F(Responses, StopSignalLetsTheRequestInFlightFinish) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php").workers(1)));
+    const std::string fifo = make_fifo("stop");
+    auto c = connect();
+    ASSERT_TRUE(c->send(get("/stream?fifo=" + fifo)));
+    ASSERT_TRUE(c->read_until("chunk-1\n", kTimeout)) << c->buffer();
+
+    rr_->signal(SIGTERM);
+    ASSERT_TRUE(rr_->wait_for("stop signal received", kTimeout)) << rr_->out();
+    ASSERT_NO_FATAL_FAILURE(release_fifo(fifo, "go"));
+    const auto r = c->read_response(kTimeout);
+    ASSERT_TRUE(r) << c->buffer();
+    EXPECT_EQ(r->body, "chunk-1\nchunk-2 after go\nend\n");
+    EXPECT_TRUE(c->wait_closed(kTimeout));  // no keep-alive while stopping
+    EXPECT_EQ(rr_->wait_exit(kTimeout), 0) << rr_->err();
+    rr_.reset();
+}
+
 TEST_F(Responses, WorkerCrashGives500AndANewWorkerServesTheNextRequest) {
     ASSERT_NO_FATAL_FAILURE(start(Scenario().workers(1)));
     const auto before = exchange(get("/before"));

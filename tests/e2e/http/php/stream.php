@@ -3,6 +3,10 @@
 //   GET /hints            103 Early Hints (Link), then 200
 //   GET /stream?fifo=P    chunk 1, then waits for a line on the FIFO P, then chunk 2 and the end
 //   GET /endless          chunks until rr stops the stream (client gone); remembers the stop
+//   GET /trailers         two frames; X-Checksum announced in Trailer, final value in frame 2
+//   GET /big?size=N       N bytes (a repeating pattern) in one frame
+//   GET /soft-error       Worker::error(): the request fails, the worker stays
+//   GET /bad-status       status 700
 //   GET /status           200 with the pid and whether the last /endless was stopped
 declare(strict_types=1);
 
@@ -48,6 +52,22 @@ while ($request = $psr7->waitRequest()) {
             }
             return '';
         })(), ['Content-Type' => ['text/plain'], 'X-Pid' => [$pid]]);
+    } elseif ($path === '/trailers') {
+        $http->respond(200, "part-1\n", [
+            'Trailer' => ['X-Checksum'],
+            'X-Checksum' => ['pending'],
+            'Content-Type' => ['text/plain'],
+        ], false);
+        $http->respond(200, "part-2\n", ['X-Checksum' => ['final-value']]);
+    } elseif ($path === '/big') {
+        $size = (int) ($request->getQueryParams()['size'] ?? 0);
+        $pattern = implode('', array_map('chr', range(0, 255)));
+        $body = substr(str_repeat($pattern, intdiv($size, 256) + 1), 0, $size);
+        $http->respond(200, $body, ['X-Sha1' => [sha1($body)]]);
+    } elseif ($path === '/soft-error') {
+        $psr7->getWorker()->error('soft failure from PHP');
+    } elseif ($path === '/bad-status') {
+        $http->respond(700, 'odd');
     } else {
         $psr7->respond(new Response(200, ['X-Pid' => $pid, 'X-Last-Stream' => $stopped], 'ok'));
     }

@@ -244,32 +244,62 @@ void PoolHandler::on_complete(const http::Request& request,
     const auto level = spdlog::level::info;
     if (!log_->should_log(level)) return;
     try {
-        const double elapsed_ms =
-            std::chrono::duration<double, std::milli>(done.elapsed).count();
-        const std::string remote = request.peer_address().to_string();
+        // Upstream's fields, in its order (roadrunner-server/http middleware/log.go):
+        // remote_address is Go's RemoteAddr (ip:port), elapsed whole milliseconds, start the
+        // request's wall-clock start. URI and URL are both the request target here.
+        const std::int64_t elapsed_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(done.elapsed).count();
+        const auto& ip = request.peer_address();
+        const std::string remote =
+            ip.is_v6() ? fmt::format("[{}]:{}", ip.to_string(), request.peer_port())
+                       : fmt::format("{}:{}", ip.to_string(), request.peer_port());
+        const auto start_s = std::chrono::time_point_cast<std::chrono::seconds>(done.start);
+        const auto start_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(done.start - start_s).count();
+        const std::string start = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", start_s, start_ms);
+        const std::string_view target = request.target();
         if (options_.access_logs) {
             const std::string* ua = request.headers().find("User-Agent");
             const std::string* referer = request.headers().find("Referer");
+            const auto q = target.find('?');
+            const std::string_view query =
+                q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+            // Go: -1 when the length is unknown (chunked), 0 without a body.
+            const std::int64_t content_len =
+                request.content_length() ? static_cast<std::int64_t>(*request.content_length())
+                : request.has_body()     ? -1
+                                         : 0;
+            const std::string time_local = fmt::format(
+                "{:%d/%b/%y:%H:%M:%S %z}",
+                fmt::localtime(std::chrono::system_clock::to_time_t(done.start)));
             logging::log(*log_, level, "http access log",
-                         {{"status", done.status},
+                         {{"read_bytes", done.body_bytes_read},
+                          {"write_bytes", done.bytes_written},
+                          {"status", done.status},
                           {"method", request.method()},
-                          {"URI", request.target()},
-                          {"host", request.host()},
+                          {"URI", target},
+                          {"URL", target},
                           {"remote_address", remote},
+                          {"query", query},
+                          {"content_len", content_len},
+                          {"host", request.host()},
                           {"user_agent", ua ? std::string_view(*ua) : std::string_view()},
                           {"referer", referer ? std::string_view(*referer) : std::string_view()},
-                          {"read_bytes", done.body_bytes_read},
-                          {"write_bytes", done.bytes_written},
-                          {"elapsed_ms", elapsed_ms}});
+                          {"time_local", time_local},
+                          {"request_time", start},
+                          {"start", start},
+                          {"elapsed", elapsed_ms}});
         } else {
             logging::log(*log_, level, "http log",
                          {{"status", done.status},
                           {"method", request.method()},
-                          {"URI", request.target()},
+                          {"URI", target},
+                          {"URL", target},
                           {"remote_address", remote},
                           {"read_bytes", done.body_bytes_read},
                           {"write_bytes", done.bytes_written},
-                          {"elapsed_ms", elapsed_ms}});
+                          {"start", start},
+                          {"elapsed", elapsed_ms}});
         }
     } catch (...) {
         // Logging must never take a connection down.

@@ -291,5 +291,32 @@ TEST_F(Requests, ChunkedRequestBodyIsReassembled) {
     EXPECT_FALSE(j["headers"].contains("Transfer-Encoding"));
 }
 
+TEST_F(Requests, EachRequestIsLoggedWithUpstreamsFields) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario()));
+    auto c = connect();
+    ASSERT_TRUE(
+        c->send("POST /logged?x=1 HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                "Content-Length: 3\r\n\r\nabc"));
+    const auto r = c->read_final(kTimeout);
+    ASSERT_TRUE(r);
+    // The line is written after the response; the next response on this connection comes
+    // after it.
+    ASSERT_TRUE(c->send(get("/next")));
+    ASSERT_TRUE(c->read_final(kTimeout));
+    ASSERT_TRUE(rr_->wait_for("URI=/next", kTimeout, /*on_stderr=*/true)) << rr_->err();
+    const std::string& err = rr_->err();
+    const auto at = err.find("\tINFO\thttp\thttp log\tstatus=200 method=POST URI=\"/logged?x=1\"");
+    ASSERT_NE(at, std::string::npos) << err;
+    const std::string line = err.substr(at, err.find('\n', at) - at);
+    // Upstream's keys in upstream's order (roadrunner-server/http middleware/log.go).
+    std::size_t pos = 0;
+    for (const char* key : {" URL=", " remote_address=127.0.0.1:", " read_bytes=3 ",
+                            " write_bytes=", " start=", " elapsed="}) {
+        const auto found = line.find(key, pos);
+        EXPECT_NE(found, std::string::npos) << key << " in " << line;
+        if (found != std::string::npos) pos = found;
+    }
+}
+
 }  // namespace
 }  // namespace rr::e2e

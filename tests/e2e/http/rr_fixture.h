@@ -35,11 +35,13 @@ struct Scenario {
     int workers_ = 1;
     std::string allocate_timeout_ = "20s";
     std::string http_extra_;  ///< extra YAML lines under `http:` (2-space indented)
+    std::string pool_extra_;  ///< extra YAML lines under `http.pool:` (4-space indented)
 
     Scenario& worker(std::string v) { return worker_ = std::move(v), *this; }
     Scenario& workers(int v) { return workers_ = v, *this; }
     Scenario& allocate_timeout(std::string v) { return allocate_timeout_ = std::move(v), *this; }
     Scenario& http_extra(std::string v) { return http_extra_ = std::move(v), *this; }
+    Scenario& pool_extra(std::string v) { return pool_extra_ = std::move(v), *this; }
 };
 
 class HttpE2E : public ::testing::Test {
@@ -148,6 +150,7 @@ private:
         replace(text, "@WORKERS@", std::to_string(s.workers_));
         replace(text, "@UPLOADS@", uploads_dir().string());
         replace(text, "@ALLOCATE@", s.allocate_timeout_);
+        replace(text, "@POOL_EXTRA@", s.pool_extra_);
         replace(text, "@HTTP_EXTRA@", s.http_extra_);
         return text;
     }

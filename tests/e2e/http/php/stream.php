@@ -7,6 +7,7 @@
 //   GET /big?size=N       N bytes (a repeating pattern) in one frame
 //   GET /soft-error       Worker::error(): the request fails, the worker stays
 //   GET /bad-status       status 700
+//   GET /wait?fifo=P      200 after a line arrives on the FIFO P (a request that hangs)
 //   GET /status           200 with the pid and whether the last /endless was stopped
 declare(strict_types=1);
 
@@ -64,6 +65,11 @@ while ($request = $psr7->waitRequest()) {
         $pattern = implode('', array_map('chr', range(0, 255)));
         $body = substr(str_repeat($pattern, intdiv($size, 256) + 1), 0, $size);
         $http->respond(200, $body, ['X-Sha1' => [sha1($body)]]);
+    } elseif ($path === '/wait') {
+        $in = fopen($request->getQueryParams()['fifo'] ?? '', 'r');
+        $line = fgets($in);
+        fclose($in);
+        $psr7->respond(new Response(200, ['X-Pid' => $pid], 'waited ' . trim((string) $line)));
     } elseif ($path === '/soft-error') {
         $psr7->getWorker()->error('soft failure from PHP');
     } elseif ($path === '/bad-status') {

@@ -318,5 +318,65 @@ TEST_F(Requests, EachRequestIsLoggedWithUpstreamsFields) {
     }
 }
 
+TEST_F(Requests, LargeRawBodyReachesPhpIntact) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario()));
+    const std::string data = binary_content(3 * 1024 * 1024 + 11, 9);
+    const auto r = exchange(
+        "POST /raw HTTP/1.1\r\nHost: a\r\nContent-Type: application/octet-stream"
+        "\r\nContent-Length: " +
+        std::to_string(data.size()) + "\r\n\r\n" + data);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+    const json j = body_json(*r);
+    EXPECT_EQ(j["body_sha1"], sha1_hex(data));
+    EXPECT_EQ(j["body_length"], data.size());
+}
+
+TEST_F(Requests, ForbiddenUploadExtensionReachesPhpAsError8WithoutATempFile) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().http_extra("  uploads:\n    forbid: [\".php\"]\n")));
+    const std::string boundary = "b0undary";
+    const std::string body =
+        "--" + boundary +
+        "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.PHP\"\r\n"
+        "Content-Type: text/plain\r\n\r\n<?php evil();\r\n--" +
+        boundary + "--\r\n";
+    const auto r = exchange(
+        "POST /up HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; "
+        "boundary=" +
+        boundary + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const json f = body_json(*r)["files"]["f"];
+    EXPECT_EQ(f["name"], "x.PHP");
+    EXPECT_EQ(f["error"], 8) << f.dump();
+    EXPECT_EQ(f["length"], 0);
+    EXPECT_TRUE(fs::is_empty(uploads_dir()));
+}
+
+TEST_F(Requests, UploadOverTheLimitGets413AndLeavesNoTempFiles) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().http_extra("  max_request_size: 1\n")));
+    auto c = connect();
+    const std::string boundary = "b0undary";
+    ASSERT_TRUE(
+        c->send("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                "Content-Type: multipart/form-data; boundary=" +
+                boundary + "\r\n\r\n"));
+    const std::string part_head = "--" + boundary +
+                                  "\r\nContent-Disposition: form-data; name=\"f\"; "
+                                  "filename=\"big.bin\"\r\n\r\n";
+    auto chunk = [](const std::string& data) {
+        return fmt::format("{:x}\r\n", data.size()) + data + "\r\n";
+    };
+    c->send(chunk(part_head));
+    const std::string piece(64 * 1024, 'q');
+    for (int i = 0; i < 17 && c->send(chunk(piece)); ++i) {  // past 1 MiB
+    }
+    const auto r = c->read_response(kTimeout);
+    ASSERT_TRUE(r) << c->buffer();
+    EXPECT_EQ(r->status, 413);
+    // The handler has returned before the connection answers: its temp file is gone.
+    EXPECT_TRUE(fs::is_empty(uploads_dir()));
+}
+
 }  // namespace
 }  // namespace rr::e2e

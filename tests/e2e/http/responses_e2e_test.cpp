@@ -179,6 +179,38 @@ TEST_F(Responses, WorkerCrashGives500AndANewWorkerServesTheNextRequest) {
     EXPECT_NE(after->header("X-Pid"), old_pid);
 }
 
+TEST_F(Responses, WorkerCrashAfterTheHeadCutsTheStreamAndTheNextRequestIsServed) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php").workers(1)));
+    auto c = connect();
+    ASSERT_TRUE(c->send(get("/crash-mid-stream")));
+    // The head and chunk 1 went out; then the connection is closed without the last chunk,
+    // so the client can tell the body is incomplete.
+    EXPECT_TRUE(c->wait_closed(kTimeout));
+    EXPECT_NE(c->buffer().find("HTTP/1.1 200 OK\r\n"), std::string::npos) << c->buffer();
+    EXPECT_NE(c->buffer().find("chunk-1\n"), std::string::npos) << c->buffer();
+    EXPECT_EQ(c->buffer().find("\r\n0\r\n\r\n"), std::string::npos) << c->buffer();
+
+    const auto after = exchange(get("/status"));
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 200);
+}
+
+TEST_F(Responses, NoContentHasNeitherBodyNorLength) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario().worker("stream.php")));
+    auto c = connect();
+    ASSERT_TRUE(c->send(get("/no-content") + get("/status")));
+    const auto r = c->read_response(kTimeout);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 204);
+    EXPECT_FALSE(r->header("Content-Length"));
+    EXPECT_FALSE(r->header("Transfer-Encoding"));
+    // The next response starts right after the 204 head: no stray body bytes.
+    const auto next = c->read_response(kTimeout);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->status, 200);
+    EXPECT_EQ(next->body, "ok");
+}
+
 TEST_F(Responses, AllWorkersBusyGives500WithNoWorkersAfterAllocateTimeout) {
     ASSERT_NO_FATAL_FAILURE(
         start(Scenario().worker("stream.php").workers(1).allocate_timeout("1s")));

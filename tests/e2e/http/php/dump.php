@@ -57,7 +57,9 @@ while ($request = $psr7->waitRequest()) {
         'headers' => $request->getHeaders(),
         'parsed' => $request->getParsedBody(),
         'files' => describe_files($request->getUploadedFiles()),
-        'body' => base64_encode($body),
+        'body' => strlen($body) <= 65536 ? base64_encode($body) : null,
+        'body_sha1' => sha1($body),
+        'body_length' => strlen($body),
         'json' => json_decode($body, true),
     ];
     $json = json_encode($answer, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE);

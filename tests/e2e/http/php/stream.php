@@ -8,6 +8,8 @@
 //   GET /soft-error       Worker::error(): the request fails, the worker stays
 //   GET /bad-status       status 700
 //   GET /wait?fifo=P      200 after a line arrives on the FIFO P (a request that hangs)
+//   GET /crash-mid-stream chunk 1, then exit(1)
+//   GET /no-content       204 (the body PHP gives is dropped)
 //   GET /status           200 with the pid and whether the last /endless was stopped
 declare(strict_types=1);
 
@@ -70,6 +72,13 @@ while ($request = $psr7->waitRequest()) {
         $line = fgets($in);
         fclose($in);
         $psr7->respond(new Response(200, ['X-Pid' => $pid], 'waited ' . trim((string) $line)));
+    } elseif ($path === '/crash-mid-stream') {
+        $http->respond(200, (function () {
+            yield "chunk-1\n";
+            exit(1);
+        })());
+    } elseif ($path === '/no-content') {
+        $http->respond(204, 'dropped', ['X-Pid' => [$pid]]);
     } elseif ($path === '/soft-error') {
         $psr7->getWorker()->error('soft failure from PHP');
     } elseif ($path === '/bad-status') {

@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -85,6 +86,8 @@ public:
 private:
     Awaitable<boost::system::error_code> fill(std::size_t want, bool speculative = true);
     Awaitable<boost::system::error_code> read_exact(char* dst, std::size_t n);
+    Awaitable<std::pair<boost::system::error_code, std::size_t>> wait_and_read(char* dst,
+                                                                               std::size_t n);
 
     Descriptor in_;
     Descriptor out_;

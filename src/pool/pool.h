@@ -113,7 +113,8 @@ class Pool;
 class ResponseStream {
 public:
     ResponseStream() = default;
-    ResponseStream(ResponseStream&&) noexcept = default;
+    ResponseStream(ResponseStream&& other) noexcept;
+    /// An unfinished stream being overwritten is drained first, as on destruction.
     ResponseStream& operator=(ResponseStream&& other) noexcept;
     ResponseStream(const ResponseStream&) = delete;
     ResponseStream& operator=(const ResponseStream&) = delete;
@@ -135,6 +136,7 @@ public:
 private:
     friend class Pool;
     ResponseStream(std::shared_ptr<Pool> pool, std::shared_ptr<Worker> worker, Response first);
+    void abandon() noexcept;
 
     std::shared_ptr<Pool> pool_;
     std::shared_ptr<Worker> worker_;  ///< set while the worker still owes frames

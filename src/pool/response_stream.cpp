@@ -16,15 +16,31 @@ ResponseStream::ResponseStream(std::shared_ptr<Pool> pool, std::shared_ptr<Worke
       first_(std::move(first)),
       has_first_(true) {}
 
+ResponseStream::ResponseStream(ResponseStream&& other) noexcept
+    : pool_(std::move(other.pool_)),
+      worker_(std::move(other.worker_)),
+      first_(std::move(other.first_)),
+      has_first_(std::exchange(other.has_first_, false)),
+      worker_error_(std::move(other.worker_error_)) {}
+
 ResponseStream& ResponseStream::operator=(ResponseStream&& other) noexcept {
     if (this != &other) {
-        this->~ResponseStream();
-        new (this) ResponseStream(std::move(other));
+        abandon();
+        pool_ = std::move(other.pool_);
+        worker_ = std::move(other.worker_);
+        first_ = std::move(other.first_);
+        has_first_ = std::exchange(other.has_first_, false);
+        worker_error_ = std::move(other.worker_error_);
     }
     return *this;
 }
 
 ResponseStream::~ResponseStream() {
+    abandon();
+}
+
+void ResponseStream::abandon() noexcept {
+    has_first_ = false;
     if (worker_ && pool_) {
         // The consumer dropped the stream early: STOP + drain in the background.
         asio::co_spawn(
@@ -34,6 +50,7 @@ ResponseStream::~ResponseStream() {
             },
             asio::detached);
     }
+    worker_.reset();
 }
 
 Awaitable<Result<Response>> ResponseStream::next() {

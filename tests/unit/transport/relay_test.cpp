@@ -17,6 +17,7 @@
 
 #include "transport/async_event.h"
 #include "transport/handshake.h"
+#include "transport/socket_listener.h"
 
 namespace rr::transport {
 namespace {
@@ -262,6 +263,84 @@ TEST(Watchdog, DisarmedWatchdogNeverFires) {
     io.run();
     EXPECT_TRUE(fired);
     EXPECT_TRUE(dog.fired());
+}
+
+}  // namespace
+}  // namespace rr::transport
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace rr::transport {
+namespace {
+
+/// A fake worker connecting over TCP: answers the PID request with `reply` (a whole frame).
+int connect_and_answer(asio::io_context& io, int port, const std::string& reply) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    // Drive the listener until our PID request has arrived.
+    pollfd p{fd, POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (::poll(&p, 1, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(5ms);
+    }
+    char buf[256];
+    EXPECT_GT(::read(fd, buf, sizeof buf), 12);
+    EXPECT_EQ(::write(fd, reply.data(), reply.size()), static_cast<ssize_t>(reply.size()));
+    return fd;
+}
+
+TEST(SocketListener, BadHandshakeDropsOnlyThatConnectionAndGoodOnesAreMatchedByPid) {
+    asio::io_context io;
+    auto listener = SocketListener::listen(io.get_executor(), "tcp://127.0.0.1:0", 5s);
+    ASSERT_TRUE(listener) << listener.error().message();
+    auto& l = *listener.value();
+    const auto& address = l.address();
+    const int port = std::stoi(address.substr(address.rfind(':') + 1));
+
+    const std::uint32_t opt = 0;
+    int bad = connect_and_answer(io, port, protocol::encode_frame(0, 0, {&opt, 1}, "{}"));
+    int good = connect_and_answer(
+        io, port, protocol::encode_frame(protocol::flag::kControl, 0, {}, R"({"pid":4242})"));
+
+    std::optional<Result<std::unique_ptr<Relay>>> taken;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            taken.emplace(co_await l.take(4242, Clock::now() + 5s, [] { return true; }));
+        },
+        asio::detached);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!taken && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(5ms);
+    }
+    ASSERT_TRUE(taken.has_value());
+    ASSERT_TRUE(*taken) << taken->error().message();
+    EXPECT_EQ(l.parked(), 0u);
+
+    // A PID nobody connected with times out.
+    std::optional<Result<std::unique_ptr<Relay>>> missing;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            missing.emplace(co_await l.take(99, Clock::now() + 50ms, [] { return true; }));
+        },
+        asio::detached);
+    while (!missing && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(5ms);
+    }
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_EQ(missing->error(), make_error_code(errc::kHandshakeTimeout));
+    l.close();
+    ::close(bad);
+    ::close(good);
+    io.poll();
 }
 
 }  // namespace

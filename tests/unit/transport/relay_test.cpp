@@ -2,8 +2,12 @@
 
 #include "transport/relay.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -267,11 +271,6 @@ TEST(Watchdog, DisarmedWatchdogNeverFires) {
 
 }  // namespace
 }  // namespace rr::transport
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 
 namespace rr::transport {
 namespace {

@@ -20,6 +20,7 @@
 //                      worker is kept
 //   kExecTtl           the job ran past supervisor.exec_ttl; the worker was killed
 //   kWorkerExited      the worker died or closed its relay mid-job; it was replaced
+//   kWorkerStopRequested  16 workers in a row answered {"stop":true} to the same job
 //   kFrameCrcMismatch, kFrameBadOptions, kFrameTooLarge, kFrameBadHeaderLength
 //                      the worker sent a broken frame (stray stdout output); it was killed and
 //                      replaced, and what it printed is in the pool log

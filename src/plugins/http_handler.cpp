@@ -42,6 +42,23 @@ protocol::HttpCodec frame_codec(std::uint8_t flags, protocol::HttpCodec request_
     return request_codec;
 }
 
+/// Go's html.EscapeString: `<`, `>`, `&`, `'` and `"`.
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '\'': out += "&#39;"; break;
+            case '"': out += "&#34;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
 http::Fields to_fields(const protocol::HttpResponseHead& head) {
     http::Fields fields;
     fields.reserve(head.headers.size());
@@ -226,7 +243,8 @@ asio::awaitable<void> PoolHandler::fail(http::ResponseWriter& writer, error_code
     if (ec == errc::kNoFreeWorkers) headers.add("No-Workers", "true");
     std::string body;
     if (options_.debug) {
-        body = worker_error.empty() ? ec.message() : std::string(worker_error);
+        // HTML-escaped as upstream (Go's html.EscapeString): the text may echo request data.
+        body = html_escape(worker_error.empty() ? ec.message() : std::string(worker_error));
         body += '\n';
         headers.add("Content-Type", "text/plain; charset=utf-8");
     }

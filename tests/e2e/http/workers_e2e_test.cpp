@@ -81,7 +81,7 @@ TEST_F(Workers, DebugModeShowsTheErrorTextAndStartsAWorkerPerRequest) {
     const auto err = exchange(get("/soft-error"));
     ASSERT_TRUE(err);
     EXPECT_EQ(err->status, 500);
-    EXPECT_EQ(err->body, "soft failure from PHP\n");
+    EXPECT_EQ(err->body, "soft failure from PHP &lt;b&gt;&amp;&lt;/b&gt;\n");  // HTML-escaped
     const auto a = exchange(get("/status"));
     const auto b = exchange(get("/status"));
     ASSERT_TRUE(a && b);

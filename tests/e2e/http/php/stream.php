@@ -80,7 +80,7 @@ while ($request = $psr7->waitRequest()) {
     } elseif ($path === '/no-content') {
         $http->respond(204, 'dropped', ['X-Pid' => [$pid]]);
     } elseif ($path === '/soft-error') {
-        $psr7->getWorker()->error('soft failure from PHP');
+        $psr7->getWorker()->error('soft failure from PHP <b>&</b>');
     } elseif ($path === '/bad-status') {
         $http->respond(700, 'odd');
     } else {

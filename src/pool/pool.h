@@ -60,10 +60,10 @@ struct PoolOptions {
     /// Command, environment (see process::worker_env: RR_RPC, RR_MODE, RR_VERSION, server.env),
     /// cwd, user/group. RR_RELAY is set by the pool from `relay` (actual bound address).
     process::SpawnOptions spawn;
-    std::string relay = "pipes";   ///< "pipes", "tcp://host:port" (port 0 ok), "unix://path"
-    std::size_t num_workers = 0;   ///< 0 = number of CPUs
-    std::uint64_t max_jobs = 0;    ///< 0 = unlimited
-    bool max_jobs_jitter = false;  ///< RR 2024.1+ jitter (+0..14 %); off keeps it exact
+    std::string relay = "pipes";  ///< "pipes", "tcp://host:port" (port 0 ok), "unix://path"
+    std::size_t num_workers = 0;  ///< 0 = number of CPUs
+    std::uint64_t max_jobs = 0;   ///< 0 = unlimited
+    bool max_jobs_jitter = true;  ///< RR 2024.1+ jitter (+0..14 %); off keeps it exact
     std::chrono::steady_clock::duration allocate_timeout = std::chrono::seconds(60);
     std::chrono::steady_clock::duration reset_timeout = std::chrono::seconds(60);
     std::chrono::steady_clock::duration destroy_timeout = std::chrono::seconds(60);

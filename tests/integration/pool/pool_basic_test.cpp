@@ -53,6 +53,29 @@ TEST_F(PoolTest, EchoReturnsContextAndBodyFromAWorker) {
     EXPECT_EQ(execs, 1u);
 }
 
+TEST_F(PoolTest, InformerShowsABusyWorkerAsWorking) {
+    ASSERT_TRUE(create(options("worker.php", 2)));
+    std::optional<Result<Response>> slow;
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+            std::string body = "sleep:300";
+            slow.emplace(co_await pool_->exec(Payload{"{}", body}));
+        },
+        asio::detached);
+    ASSERT_TRUE(run_until([&] { return pool_->stats().busy == 1; }));
+    int working = 0, ready = 0;
+    for (const auto& w : pool_->workers()) {
+        working += w.state == worker::WorkerState::kWorking;
+        ready += w.state == worker::WorkerState::kReady;
+        EXPECT_NE(w.command.find("worker.php"), std::string::npos);
+    }
+    EXPECT_EQ(working, 1);
+    EXPECT_EQ(ready, 1);
+    ASSERT_TRUE(run_until([&] { return slow.has_value(); }));
+    EXPECT_TRUE(*slow);
+}
+
 TEST_F(PoolTest, LargeBodyTravelsInOneFrameBothWays) {
     ASSERT_TRUE(create(options("echo.php", 1)));
     std::string body(8 * 1024 * 1024, 'b');

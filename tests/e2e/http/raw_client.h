@@ -106,6 +106,9 @@ public:
 
     void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
+    /// The socket, for poll(2) over several clients.
+    int fd() const { return fd_; }
+
     /// Bytes received and not yet consumed by read_response().
     const std::string& buffer() const { return buf_; }
     bool eof() const { return eof_; }

@@ -54,6 +54,38 @@ TEST_F(Workers, MaxJobsReplacesTheWorkerAfterItsLastJob) {
     EXPECT_EQ(pids.size(), 3U);
 }
 
+TEST_F(Workers, FullQueueIsRefusedAtOnceWhileQueuedRequestsWait) {
+    ASSERT_NO_FATAL_FAILURE(
+        start(Scenario().worker("stream.php").workers(1).pool_extra("    max_queue_size: 1\n")));
+    const std::string fifo = make_fifo("queue");
+    auto busy = connect();
+    ASSERT_TRUE(busy->send(get("/stream?fifo=" + fifo)));
+    ASSERT_TRUE(busy->read_until("chunk-1\n", kTimeout)) << busy->buffer();
+
+    // Two more clients: one takes the only queue place and waits (allocate_timeout is 20 s),
+    // the other finds the queue full and is answered at once. Which is which depends on the
+    // order rr reads the two sockets, so the first one to get an answer is the refused one.
+    auto b = connect();
+    auto c = connect();
+    ASSERT_TRUE(b->send(get("/status")));
+    ASSERT_TRUE(c->send(get("/status")));
+    pollfd fds[2] = {{b->fd(), POLLIN, 0}, {c->fd(), POLLIN, 0}};
+    ASSERT_GT(::poll(fds, 2, static_cast<int>(kTimeout.count())), 0);
+    RawClient& refused_client = (fds[0].revents != 0) ? *b : *c;
+    RawClient& queued = (fds[0].revents != 0) ? *c : *b;
+    const auto refused = refused_client.read_response(kTimeout);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 500);
+    EXPECT_FALSE(refused->header("No-Workers"));  // not an allocate timeout
+    EXPECT_FALSE(fds[0].revents != 0 && fds[1].revents != 0) << "both answered at once";
+
+    ASSERT_NO_FATAL_FAILURE(release_fifo(fifo, "go"));
+    ASSERT_TRUE(busy->read_response(kTimeout));
+    const auto r = queued.read_final(kTimeout);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+}
+
 TEST_F(Workers, ExecTtlKillsAHungRequestWith500AndANewWorkerTakesOver) {
     ASSERT_NO_FATAL_FAILURE(
         start(Scenario()

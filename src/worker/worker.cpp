@@ -65,6 +65,11 @@ Awaitable<Result<std::shared_ptr<Worker>>> Worker::start(Executor ex, const Work
                 *detail = pid ? "worker reported pid " + std::to_string(pid.value()) +
                                     ", spawned " + std::to_string(proc.pid)
                               : std::string(ec.message());
+                relay->drain_garbage();
+                if (!relay->garbage().empty()) {
+                    // Typically output printed before the PHP Worker object existed.
+                    *detail += "; the worker wrote instead: \"" + relay->garbage() + "\"";
+                }
             }
             child->signal(SIGKILL);
             co_await child->wait_exit(TimePoint::max());

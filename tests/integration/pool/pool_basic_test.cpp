@@ -301,6 +301,7 @@ TEST_F(PoolTest, StdoutOutputBeforeTheHandshakeFailsCreation) {
     auto r = create(o);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), make_error_code(errc::kFrameCrcMismatch));
+    EXPECT_TRUE(pool_sink_->contains("Notice: this line breaks the pipes relay"));
 }
 
 }  // namespace

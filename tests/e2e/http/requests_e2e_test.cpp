@@ -378,5 +378,24 @@ TEST_F(Requests, UploadOverTheLimitGets413AndLeavesNoTempFiles) {
     EXPECT_TRUE(fs::is_empty(uploads_dir()));
 }
 
+TEST_F(Requests, OptionsBodyIsNotPassedAndIsSkippedBeforeTheNextRequest) {
+    ASSERT_NO_FATAL_FAILURE(start(Scenario()));
+    auto c = connect();
+    // The body must be drained, not parsed as the next request line.
+    ASSERT_TRUE(
+        c->send("OPTIONS /o HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                "Content-Length: 26\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n" +
+                get("/after")));
+    const auto r = c->read_final(kTimeout);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+    const json j = body_json(*r);
+    EXPECT_EQ(j["method"], "OPTIONS");
+    EXPECT_EQ(j["body"], "");
+    const auto next = c->read_final(kTimeout);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(body_json(*next)["uri"], "http://" + host() + "/after");
+}
+
 }  // namespace
 }  // namespace rr::e2e

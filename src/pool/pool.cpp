@@ -67,7 +67,8 @@ Pool::Pool(Executor ex, PoolOptions options)
       options_(std::move(options)),
       log_(options_.logger ? options_.logger : spdlog::default_logger()),
       changed_(ex),
-      supervisor_timer_(ex) {}
+      supervisor_timer_(ex),
+      extra_timer_(ex) {}
 
 Pool::~Pool() {
     if (listener_) {
@@ -132,6 +133,9 @@ Awaitable<Result<std::shared_ptr<Pool>>> Pool::create(Executor ex, PoolOptions o
     }
     if (opt.supervisor.needs_tick() && opt.supervisor.watch_tick.count() > 0) {
         asio::co_spawn(ex, pool->supervisor_loop(), asio::detached);
+    }
+    if (opt.dynamic_allocator.max_workers > 0 && !opt.debug) {
+        asio::co_spawn(ex, pool->extra_reaper_loop(), asio::detached);
     }
     co_return pool;
 }
@@ -201,7 +205,7 @@ void Pool::start_replacement() {
 
 Awaitable<void> Pool::replacement_loop() {
     auto self = shared_from_this();
-    while (!stopping_ && workers_.size() + starting_ < target_) {
+    while (!stopping_ && base_count() < target_) {
         auto w = co_await start_worker();
         if (w) {
             add_worker(std::move(w.value()), false);
@@ -221,6 +225,10 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
     }
     w->removed = true;
     w->busy = false;
+    if (w->extra) {
+        --extra_live_;
+        replace = false;  // extras are never replaced
+    }
     if (auto it = std::find(workers_.begin(), workers_.end(), w); it != workers_.end()) {
         workers_.erase(it);
     }
@@ -346,6 +354,15 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline)
     co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (auto it = std::find(waiters_.begin(), waiters_.end(), &waiter); it != waiters_.end()) {
         waiters_.erase(it);
+    }
+    if (!waiter.worker && !stopping_ && grow_dynamically() > 0) {
+        // Dynamic allocator: wait once more, at the head of the queue, for a new worker.
+        waiter.timer.expires_at(Clock::now() + options_.allocate_timeout);
+        waiters_.push_front(&waiter);
+        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (auto it = std::find(waiters_.begin(), waiters_.end(), &waiter); it != waiters_.end()) {
+            waiters_.erase(it);
+        }
     }
     if (waiter.worker) {
         co_return std::move(waiter.worker);
@@ -566,6 +583,61 @@ void Pool::supervise_once(TimePoint now) {
     }
 }
 
+std::size_t Pool::base_count() const noexcept {
+    return (workers_.size() - extra_live_) + (starting_ - extra_starting_);
+}
+
+std::size_t Pool::grow_dynamically() {
+    const auto& dyn = options_.dynamic_allocator;
+    if (dyn.max_workers == 0 || options_.debug) {
+        return 0;
+    }
+    const std::size_t have = extra_live_ + extra_starting_;
+    const std::size_t room = have < dyn.max_workers ? dyn.max_workers - have : 0;
+    const std::size_t n = std::min(std::max<std::size_t>(dyn.spawn_rate, 1), room);
+    if (n > 0) {
+        log_->info("no free worker within allocate_timeout: starting {} extra worker(s)", n);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        ++extra_starting_;
+        asio::co_spawn(
+            ex_,
+            [self = shared_from_this()]() -> Awaitable<void> {
+                auto w = co_await self->start_worker();
+                --self->extra_starting_;
+                if (w) {
+                    w.value()->extra = true;
+                    ++self->extra_live_;
+                    self->add_worker(std::move(w.value()), false);
+                }
+            },
+            asio::detached);
+    }
+    return extra_starting_;
+}
+
+Awaitable<void> Pool::extra_reaper_loop() {
+    auto self = shared_from_this();
+    const auto idle_timeout = options_.dynamic_allocator.idle_timeout;
+    while (!stopping_) {
+        extra_timer_.expires_after(idle_timeout);
+        error_code ec;
+        co_await extra_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) {
+            break;
+        }
+        const auto now = Clock::now();
+        for (auto& w : std::vector(idle_)) {
+            const auto since = std::max(w->last_used(), w->created());
+            if (w->extra && !w->busy && now - since >= idle_timeout) {
+                log_->info("extra worker {} idle for idle_timeout, stopping it", w->pid());
+                w->transition(WorkerState::kIdleTtlReached);
+                retire(w, false);
+            }
+        }
+    }
+}
+
 Awaitable<Result<void>> Pool::reset() {
     if (stopping_) {
         co_return make_error_code(errc::kPoolStopped);
@@ -607,6 +679,7 @@ Awaitable<void> Pool::destroy() {
     if (!stopping_) {
         stopping_ = true;
         supervisor_timer_.cancel();
+        extra_timer_.cancel();
         if (listener_) {
             listener_->close();  // socket workers still starting fail at once
         }
@@ -670,6 +743,7 @@ PoolStats Pool::stats() const {
         std::count_if(workers_.begin(), workers_.end(), [](const auto& w) { return w->busy; }));
     s.queued = waiters_.size();
     s.starting = starting_;
+    s.extra = extra_live_;
     s.no_free_workers = no_free_workers_;
     return s;
 }

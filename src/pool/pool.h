@@ -55,6 +55,16 @@ using worker::Worker;
 using worker::WorkerInfo;
 using worker::WorkerState;
 
+/// `pool.dynamic_allocator` (RR 2024.3+, PROTOCOL.md §6.1, BEHAVIOUR.md §3.13): when a job found
+/// no free worker within allocate_timeout, up to `spawn_rate` extra workers are started (at most
+/// `max_workers` extras alive) and the job waits once more, up to allocate_timeout, for one of
+/// them. Extras idle for `idle_timeout` are stopped; extras are never replaced.
+struct DynamicAllocatorOptions {
+    std::size_t max_workers = 0;  ///< 0 = off (the section is absent)
+    std::size_t spawn_rate = 5;
+    std::chrono::steady_clock::duration idle_timeout = std::chrono::minutes(1);
+};
+
 /// Plain options; the server/http plugins map their config onto this (STYLE §11.5 rule 2).
 struct PoolOptions {
     /// Command, environment (see process::worker_env: RR_RPC, RR_MODE, RR_VERSION, server.env),
@@ -75,6 +85,7 @@ struct PoolOptions {
     bool debug = false;              ///< a fresh worker per job, stopped after it
     /// Present ⇒ supervised (watch_tick is used only when some limit is set).
     SupervisorOptions supervisor;
+    DynamicAllocatorOptions dynamic_allocator;
     std::size_t max_payload = 0xFFFFFFFFu;          ///< largest worker frame accepted
     std::shared_ptr<spdlog::logger> logger;         ///< pool events; null = spdlog default
     std::shared_ptr<spdlog::logger> server_logger;  ///< worker stderr lines (info); null = drop
@@ -153,6 +164,7 @@ struct PoolStats {
     std::size_t busy = 0;
     std::size_t queued = 0;             ///< jobs waiting for a worker
     std::size_t starting = 0;           ///< spawns in flight
+    std::size_t extra = 0;              ///< dynamic-allocator workers alive
     std::uint64_t no_free_workers = 0;  ///< allocate_timeout expiries so far
 };
 
@@ -214,6 +226,10 @@ private:
     Awaitable<boost::system::error_code> send_pong(Worker& w);
     Awaitable<void> drain_stream(std::shared_ptr<Worker> w);
     Awaitable<void> supervisor_loop();
+    Awaitable<void> extra_reaper_loop();
+    /// Starts up to spawn_rate extra workers; returns how many are now starting.
+    std::size_t grow_dynamically();
+    std::size_t base_count() const noexcept;
     void supervise_once(TimePoint now);
 
     Executor ex_;
@@ -228,12 +244,15 @@ private:
     std::deque<Waiter*> waiters_;                    ///< jobs waiting, FIFO
     std::vector<std::shared_ptr<Worker>> retiring_;  ///< out of the pool, not yet reaped
     std::size_t starting_ = 0;
+    std::size_t extra_live_ = 0;      ///< extras in workers_
+    std::size_t extra_starting_ = 0;  ///< extras being spawned
     std::uint64_t generation_ = 0;
     std::uint64_t no_free_workers_ = 0;
     bool stopping_ = false;
     std::uint32_t jitter_seed_ = 12345;
     transport::AsyncEvent changed_;  ///< a worker was added, removed or reaped
     transport::Timer supervisor_timer_;
+    transport::Timer extra_timer_;  ///< dynamic allocator's idle check
 };
 
 }  // namespace rr::pool

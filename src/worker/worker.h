@@ -102,6 +102,7 @@ public:
     std::uint64_t generation = 0;  ///< pool generation (reset bumps it)
     std::uint64_t max_jobs = 0;    ///< effective max_jobs (with jitter), 0 = unlimited
     bool removed = false;          ///< already taken out of the pool's lists
+    bool extra = false;            ///< spawned by the dynamic allocator; not replaced
 
 private:
     Executor ex_;

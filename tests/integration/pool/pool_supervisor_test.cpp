@@ -99,3 +99,65 @@ TEST_F(PoolTest, MaxWorkerMemoryIsSoftTheJobFinishesThenTheWorkerIsReplaced) {
 
 }  // namespace
 }  // namespace rr::test
+
+namespace rr::test {
+namespace {
+
+TEST_F(PoolTest, DynamicAllocatorAddsExtraWorkersAfterAllocateTimeoutAndRemovesIdleOnes) {
+    auto o = options("worker.php", 1);
+    o.allocate_timeout = 300ms;
+    o.dynamic_allocator.max_workers = 2;
+    o.dynamic_allocator.spawn_rate = 2;
+    o.dynamic_allocator.idle_timeout = 400ms;
+    ASSERT_TRUE(create(o));
+    std::optional<Result<Response>> slow;
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+            std::string body = "sleep:2500";
+            slow.emplace(co_await pool_->exec(Payload{"{}", body}));
+        },
+        asio::detached);
+    ASSERT_TRUE(run_until([&] { return pool_->stats().busy == 1; }));
+    // No free worker within allocate_timeout: extras are started and this job takes one.
+    auto r = exec("echo:on an extra");
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r.value().body(), "on an extra");
+    EXPECT_TRUE(run_until([&] { return pool_->stats().extra == 2; }));  // both extras up
+    EXPECT_EQ(pool_->workers().size(), 3u);
+    EXPECT_TRUE(pool_sink_->contains("starting 2 extra worker(s)"));
+    // Idle extras go away after idle_timeout; the base worker stays.
+    EXPECT_TRUE(run_until([&] { return pool_->stats().extra == 0; }));
+    ASSERT_TRUE(run_until([&] { return slow.has_value(); }));
+    EXPECT_TRUE(*slow);
+    EXPECT_EQ(pool_->workers().size(), 1u);
+}
+
+TEST_F(PoolTest, DynamicAllocatorRespectsMaxWorkersAndExtrasAreNotReplaced) {
+    auto o = options("worker.php", 1);
+    o.allocate_timeout = 300ms;
+    o.dynamic_allocator.max_workers = 1;
+    o.dynamic_allocator.spawn_rate = 5;
+    o.dynamic_allocator.idle_timeout = 60s;
+    ASSERT_TRUE(create(o));
+    std::optional<Result<Response>> slow;
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+            std::string body = "sleep:3000";
+            slow.emplace(co_await pool_->exec(Payload{"{}", body}));
+        },
+        asio::detached);
+    ASSERT_TRUE(run_until([&] { return pool_->stats().busy == 1; }));
+    auto crash = exec("crash:extra goes away");  // runs on the single extra
+    ASSERT_FALSE(crash);
+    EXPECT_EQ(crash.error(), make_error_code(errc::kWorkerExited));
+    EXPECT_TRUE(run_until([&] { return pool_->stats().extra == 0; }));
+    EXPECT_EQ(pool_->stats().starting, 0u);  // the extra is not replaced
+    ASSERT_TRUE(run_until([&] { return slow.has_value(); }));
+    EXPECT_TRUE(*slow);
+    EXPECT_EQ(pool_->workers().size(), 1u);
+}
+
+}  // namespace
+}  // namespace rr::test

@@ -7,7 +7,7 @@
 //
 // Thread safety / executor: io_context thread only. Create with listen(); call close() before
 // dropping the last reference (the accept loop holds one until the acceptor is closed).
-// Errors of listen(): kSpawnFailed-free; returns the bind/listen error_code or
+// Errors of listen(): the bind/listen error_code (errno values), or
 // errc::kHandshakeFailed for an address that is neither tcp://host:port nor unix://path.
 
 #include <boost/asio/ip/tcp.hpp>

@@ -26,6 +26,17 @@ void upload_owner(const std::string& user, std::optional<uid_t>& uid, std::optio
     }
 }
 
+/// The request codec: the first one the workers advertise that we speak (our PHP library
+/// lists the fastest first); JSON without advertisement, which every official PHP library
+/// of the 3.x line decodes (roadrunner-http 3.5+ also decodes protobuf, older ones JSON only).
+protocol::HttpCodec negotiate_codec(const std::vector<std::string>& advertised) {
+    for (const auto& name : advertised) {
+        if (name == "json") return protocol::HttpCodec::kJson;
+        if (name == "proto") return protocol::HttpCodec::kProto;
+    }
+    return protocol::HttpCodec::kJson;
+}
+
 }  // namespace
 
 HttpPlugin::HttpPlugin() = default;
@@ -74,6 +85,7 @@ asio::awaitable<void> HttpPlugin::start(app::ServeContext ctx) {
             ctx.fail("http: cannot start the worker pool: " + created.error().message());
         } else {
             pool_ = std::move(created).value();
+            handler_options_.codec = negotiate_codec(pool_->advertised_codecs());
             handler_ = std::make_unique<PoolHandler>(pool_, handler_options_, log_);
             if (!stopping_) {
                 server_ = std::make_unique<http::Server>(*io_, server_settings(*config_),
@@ -82,8 +94,10 @@ asio::awaitable<void> HttpPlugin::start(app::ServeContext ctx) {
                     ctx.fail(fmt::format("http: cannot listen on {}: {}",
                                          config_->address->text, ec.message()));
                 } else {
-                    log_->info("http server listening on {} ({} workers)", listening_address(),
-                               pool_->stats().workers);
+                    log_->info("http server listening on {} ({} workers, {} requests)",
+                               listening_address(), pool_->stats().workers,
+                               handler_options_.codec == protocol::HttpCodec::kJson ? "json"
+                                                                                    : "proto");
                 }
             }
         }

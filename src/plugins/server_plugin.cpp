@@ -103,7 +103,9 @@ pool::PoolOptions ServerPlugin::pool_options(const config::PoolConfig& pool,
         o.supervisor.exec_ttl = pool.supervisor->exec_ttl;
     }
     if (pool.dynamic_allocator) {
-        logger->warn("pool.dynamic_allocator is not supported yet; the pool keeps num_workers");
+        o.dynamic_allocator.max_workers = pool.dynamic_allocator->max_workers;
+        o.dynamic_allocator.spawn_rate = pool.dynamic_allocator->spawn_rate;
+        o.dynamic_allocator.idle_timeout = pool.dynamic_allocator->idle_timeout;
     }
     o.logger = std::move(logger);
     o.server_logger = worker_logger_;

@@ -748,4 +748,11 @@ PoolStats Pool::stats() const {
     return s;
 }
 
+std::vector<std::string> Pool::advertised_codecs() const {
+    for (const auto& w : workers_) {
+        if (!w->codecs().empty()) return w->codecs();
+    }
+    return {};
+}
+
 }  // namespace rr::pool

@@ -196,6 +196,9 @@ public:
     /// informer.Workers: one entry per live worker (RSS sampled now).
     std::vector<WorkerInfo> workers() override;
     PoolStats stats() const;
+    /// Request codecs advertised by the workers (those of a live worker; empty when none is
+    /// alive or the library does not advertise). All workers run the same program.
+    std::vector<std::string> advertised_codecs() const;
     /// The relay address workers were given (RR_RELAY).
     const std::string& relay_address() const noexcept { return relay_address_; }
     const PoolOptions& options() const noexcept { return options_; }

@@ -11,7 +11,7 @@ std::string pid_request_payload(int pid) {
     return "{\"pid\":" + std::to_string(pid) + "}";
 }
 
-Result<int> parse_pid_reply(const Frame& frame) {
+Result<protocol::PidReply> parse_pid_reply(const Frame& frame) {
     if (!frame.header.has_flag(protocol::flag::kControl)) {
         return make_error_code(errc::kFrameNotControl);
     }
@@ -22,10 +22,10 @@ Result<int> parse_pid_reply(const Frame& frame) {
     if (reply.value().pid > 0x7fffffff) {
         return make_error_code(errc::kFrameBadControl);
     }
-    return static_cast<int>(reply.value().pid);
+    return std::move(reply).value();
 }
 
-Awaitable<Result<int>> handshake(Relay& relay, TimePoint deadline) {
+Awaitable<Result<protocol::PidReply>> handshake(Relay& relay, TimePoint deadline) {
     Watchdog watchdog(relay.executor());
     watchdog.arm(deadline, [&relay] { relay.cancel(); });
     const std::string payload = pid_request_payload(static_cast<int>(::getpid()));
@@ -40,11 +40,11 @@ Awaitable<Result<int>> handshake(Relay& relay, TimePoint deadline) {
     if (!frame) {
         co_return watchdog.fired() ? make_error_code(errc::kHandshakeTimeout) : frame.error();
     }
-    auto pid = parse_pid_reply(frame.value());
-    if (!pid) {
+    auto reply = parse_pid_reply(frame.value());
+    if (!reply) {
         co_return make_error_code(errc::kHandshakeFailed);
     }
-    co_return pid.value();
+    co_return std::move(reply).value();
 }
 
 Awaitable<boost::system::error_code> send_stop_command(Relay& relay) {

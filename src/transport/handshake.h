@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "protocol/control.h"
 #include "transport/relay.h"
 #include "transport/types.h"
 
@@ -17,13 +18,14 @@ std::string pid_request_payload(int pid);
 inline constexpr std::string_view kStopCommand = R"({"stop":true})";
 
 /// Validates a worker's answer to the PID request: CONTROL flag set and a JSON object with an
-/// integer "pid" > 0. Errors: kFrameNotControl, kFrameBadControl.
-Result<int> parse_pid_reply(const Frame& frame);
+/// integer "pid" > 0 (plus the optional "codecs" our PHP library advertises).
+/// Errors: kFrameNotControl, kFrameBadControl.
+Result<protocol::PidReply> parse_pid_reply(const Frame& frame);
 
 /// Sends our PID request and reads the worker's reply, both before `deadline`.
-/// Returns the worker's pid. Errors: kHandshakeTimeout, kHandshakeFailed (bad reply),
+/// Returns the worker's reply (pid, codecs). Errors: kHandshakeTimeout, kHandshakeFailed (bad reply),
 /// kWorkerExited (EOF), or the relay's errors.
-Awaitable<Result<int>> handshake(Relay& relay, TimePoint deadline);
+Awaitable<Result<protocol::PidReply>> handshake(Relay& relay, TimePoint deadline);
 
 /// Sends the stop command (CONTROL|JSON `{"stop":true}`).
 Awaitable<boost::system::error_code> send_stop_command(Relay& relay);

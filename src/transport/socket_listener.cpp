@@ -146,25 +146,26 @@ Awaitable<void> SocketListener::handshake_one(UniqueFd fd) {
         co_return;
     }
     auto relay = Relay::from_socket(ex_, std::move(fd));
-    auto pid = co_await handshake(*relay, Clock::now() + handshake_timeout_);
-    if (!pid || closed_) {
+    auto reply = co_await handshake(*relay, Clock::now() + handshake_timeout_);
+    if (!reply || closed_ || reply.value().pid > 0x7fffffff) {
         co_return;  // dropped; the spawner of that worker times out or sees it exit
     }
-    parked_[pid.value()] = std::move(relay);
+    const int pid = static_cast<int>(reply.value().pid);
+    parked_[pid] = Connected{std::move(relay), std::move(reply.value().codecs)};
     arrived_.notify_all();
 }
 
-Awaitable<Result<std::unique_ptr<Relay>>> SocketListener::take(int pid, TimePoint deadline,
-                                                               std::function<bool()> alive) {
+Awaitable<Result<SocketListener::Connected>> SocketListener::take(int pid, TimePoint deadline,
+                                                                 std::function<bool()> alive) {
     auto self = shared_from_this();
     for (;;) {
         if (closed_) {
             co_return make_error_code(errc::kPoolStopped);
         }
         if (auto it = parked_.find(pid); it != parked_.end()) {
-            auto relay = std::move(it->second);
+            Connected connected = std::move(it->second);
             parked_.erase(it);
-            co_return relay;
+            co_return connected;
         }
         if (alive && !alive()) {
             co_return make_error_code(errc::kWorkerExited);

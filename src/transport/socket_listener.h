@@ -36,11 +36,16 @@ public:
     /// The address workers must connect to (the bound port filled in): goes into RR_RELAY.
     const std::string& address() const noexcept { return address_; }
 
+    /// A connection whose worker answered the handshake.
+    struct Connected {
+        std::unique_ptr<Relay> relay;
+        std::vector<std::string> codecs;  ///< advertised in the PID reply (may be empty)
+    };
+
     /// Waits until the worker with `pid` has connected and answered the handshake.
     /// `alive` is polled every 10 ms; when it returns false the wait ends with kWorkerExited.
     /// Errors: kHandshakeTimeout at `deadline`, kWorkerExited, kPoolStopped after close().
-    Awaitable<Result<std::unique_ptr<Relay>>> take(int pid, TimePoint deadline,
-                                                   std::function<bool()> alive);
+    Awaitable<Result<Connected>> take(int pid, TimePoint deadline, std::function<bool()> alive);
 
     /// Stops accepting, drops parked connections, unlinks the unix socket file.
     void close() noexcept;
@@ -63,7 +68,7 @@ private:
     std::string unix_path_;
     std::optional<asio::basic_socket_acceptor<Tcp, Executor>> tcp_;
     std::optional<asio::basic_socket_acceptor<Local, Executor>> unix_;
-    std::unordered_map<int, std::unique_ptr<Relay>> parked_;
+    std::unordered_map<int, Connected> parked_;
     AsyncEvent arrived_;
     bool closed_ = false;
 };

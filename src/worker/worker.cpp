@@ -55,14 +55,15 @@ Awaitable<Result<std::shared_ptr<Worker>>> Worker::start(Executor ex, const Work
         process::Child::watch(ex, proc.pid, std::move(proc.pidfd), spawn.own_process_group);
 
     std::unique_ptr<transport::Relay> relay;
+    std::vector<std::string> codecs;
     if (pipes) {
         relay = std::make_unique<transport::Relay>(ex, std::move(proc.stdout_fd),
                                                    std::move(proc.stdin_fd));
-        auto pid = co_await transport::handshake(*relay, deadline);
-        if (!pid || pid.value() != proc.pid) {
-            auto ec = pid ? make_error_code(errc::kHandshakeFailed) : pid.error();
+        auto reply = co_await transport::handshake(*relay, deadline);
+        if (!reply || reply.value().pid != proc.pid) {
+            auto ec = reply ? make_error_code(errc::kHandshakeFailed) : reply.error();
             if (detail) {
-                *detail = pid ? "worker reported pid " + std::to_string(pid.value()) +
+                *detail = reply ? "worker reported pid " + std::to_string(reply.value().pid) +
                                     ", spawned " + std::to_string(proc.pid)
                               : std::string(ec.message());
                 relay->drain_garbage();
@@ -75,6 +76,7 @@ Awaitable<Result<std::shared_ptr<Worker>>> Worker::start(Executor ex, const Work
             co_await child->wait_exit(TimePoint::max());
             co_return ec;
         }
+        codecs = std::move(reply.value().codecs);
     } else {
         std::weak_ptr<process::Child> weak = child;
         auto taken = co_await options.listener->take(proc.pid, deadline, [weak] {
@@ -89,9 +91,11 @@ Awaitable<Result<std::shared_ptr<Worker>>> Worker::start(Executor ex, const Work
             co_await child->wait_exit(TimePoint::max());
             co_return taken.error();
         }
-        relay = std::move(taken.value());
+        relay = std::move(taken.value().relay);
+        codecs = std::move(taken.value().codecs);
     }
     auto w = std::make_shared<Worker>(ex, std::move(child), std::move(relay), join(spawn.argv));
+    w->codecs_ = std::move(codecs);
     w->transition(WorkerState::kReady);
     co_return w;
 }

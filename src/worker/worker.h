@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "process/child.h"
@@ -88,6 +89,9 @@ public:
     /// Samples RSS from /proc now (keeps the last value when the process is gone).
     std::uint64_t sample_rss() noexcept;
     WorkerInfo info() const;
+    /// Request codecs the worker advertised in its PID reply, preferred first ("json",
+    /// "proto"); empty for libraries that do not advertise (docs/php.md, "Codec negotiation").
+    const std::vector<std::string>& codecs() const noexcept { return codecs_; }
 
     /// Hard stop: SIGKILL to the process group and abort relay I/O. The exit is observed
     /// asynchronously (child().wait_exit()).
@@ -116,6 +120,7 @@ private:
     TimePoint last_used_{};
     TimePoint job_started_{};
     std::uint64_t rss_bytes_ = 0;
+    std::vector<std::string> codecs_;
 };
 
 }  // namespace rr::worker

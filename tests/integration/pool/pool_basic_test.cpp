@@ -53,6 +53,16 @@ TEST_F(PoolTest, EchoReturnsContextAndBodyFromAWorker) {
     EXPECT_EQ(execs, 1u);
 }
 
+TEST_F(PoolTest, OurHttpLibraryAdvertisesItsCodecsAndBareWorkersNone) {
+    ASSERT_TRUE(create(options("http_hello.php", 1)));
+    EXPECT_EQ(pool_->advertised_codecs(), (std::vector<std::string>{"json", "proto"}));
+}
+
+TEST_F(PoolTest, BareWorkersAdvertiseNoCodec) {
+    ASSERT_TRUE(create(options("echo.php", 1)));
+    EXPECT_TRUE(pool_->advertised_codecs().empty());
+}
+
 TEST_F(PoolTest, InformerShowsABusyWorkerAsWorking) {
     ASSERT_TRUE(create(options("worker.php", 2)));
     std::optional<Result<Response>> slow;

@@ -142,9 +142,10 @@ TEST_F(RelayTest, ReadsGoldenResponseAndPidReply) {
     EXPECT_EQ(first.value().payload.substr(27), "OK");
     auto second = run<Result<Frame>>([&] { return relay_->read_frame(1 << 20); });
     ASSERT_TRUE(second);
-    auto pid = parse_pid_reply(second.value());
-    ASSERT_TRUE(pid);
-    EXPECT_EQ(pid.value(), 4242);
+    auto reply = parse_pid_reply(second.value());
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply.value().pid, 4242);
+    EXPECT_TRUE(reply.value().codecs.empty());
 }
 
 TEST_F(RelayTest, LargeFramesWaitForTheReaderInsteadOfFailing) {
@@ -204,7 +205,7 @@ TEST_F(RelayTest, OversizedPayloadIsRejectedBeforeReadingIt) {
 
 TEST_F(RelayTest, HandshakeTimesOutWhenTheWorkerNeverAnswers) {
     const auto start = std::chrono::steady_clock::now();
-    auto r = run<Result<int>>([&] { return handshake(*relay_, Clock::now() + 150ms); });
+    auto r = run<Result<protocol::PidReply>>([&] { return handshake(*relay_, Clock::now() + 150ms); });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), make_error_code(errc::kHandshakeTimeout));
     EXPECT_GE(std::chrono::steady_clock::now() - start, 140ms);
@@ -213,9 +214,18 @@ TEST_F(RelayTest, HandshakeTimesOutWhenTheWorkerNeverAnswers) {
 TEST_F(RelayTest, HandshakeRejectsANonControlAnswer) {
     const std::uint32_t opt = 0;
     worker_writes(protocol::encode_frame(0, 0, {&opt, 1}, R"({"pid":5})"));
-    auto r = run<Result<int>>([&] { return handshake(*relay_, Clock::now() + 5s); });
+    auto r = run<Result<protocol::PidReply>>([&] { return handshake(*relay_, Clock::now() + 5s); });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), make_error_code(errc::kHandshakeFailed));
+}
+
+TEST_F(RelayTest, HandshakeReturnsTheAdvertisedCodecs) {
+    worker_writes(protocol::encode_frame(protocol::flag::kControl, 0, {},
+                                         R"({"pid":77,"codecs":["json","proto"]})"));
+    auto r = run<Result<protocol::PidReply>>([&] { return handshake(*relay_, Clock::now() + 5s); });
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r.value().pid, 77);
+    EXPECT_EQ(r.value().codecs, (std::vector<std::string>{"json", "proto"}));
 }
 
 TEST(AsyncEvent, NotifyWakesEveryWaiterAndTimeoutReturnsFalse) {
@@ -306,9 +316,9 @@ TEST(SocketListener, BadHandshakeDropsOnlyThatConnectionAndGoodOnesAreMatchedByP
     const std::uint32_t opt = 0;
     int bad = connect_and_answer(io, port, protocol::encode_frame(0, 0, {&opt, 1}, "{}"));
     int good = connect_and_answer(
-        io, port, protocol::encode_frame(protocol::flag::kControl, 0, {}, R"({"pid":4242})"));
+        io, port, protocol::encode_frame(protocol::flag::kControl, 0, {}, R"({"pid":4242,"codecs":["proto","json"]})"));
 
-    std::optional<Result<std::unique_ptr<Relay>>> taken;
+    std::optional<Result<SocketListener::Connected>> taken;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
@@ -321,10 +331,11 @@ TEST(SocketListener, BadHandshakeDropsOnlyThatConnectionAndGoodOnesAreMatchedByP
     }
     ASSERT_TRUE(taken.has_value());
     ASSERT_TRUE(*taken) << taken->error().message();
+    EXPECT_EQ(taken->value().codecs, (std::vector<std::string>{"proto", "json"}));
     EXPECT_EQ(l.parked(), 0u);
 
     // A PID nobody connected with times out.
-    std::optional<Result<std::unique_ptr<Relay>>> missing;
+    std::optional<Result<SocketListener::Connected>> missing;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {

@@ -37,6 +37,7 @@ RATIOS = [
     ("rr-raw", "rr", None),
 ]
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+NCPU = os.cpu_count() or 1
 
 
 def parse_wrk(path):
@@ -74,6 +75,12 @@ def load(out):
             r["server_us"] = (float(row["busy_s"]) - float(row["wrk_cpu_s"])) / n * 1e6
             r["wrk_us"] = float(row["wrk_cpu_s"]) / n * 1e6
             own = float(row["own_cpu_s"])
+            # Noise: CPU that neither the servers we started nor wrk used, as a share of the
+            # machine during the run (results.tsv of older runs lack the columns).
+            r["other_pct"] = None
+            if row.get("ours_cpu_s") and row.get("seconds"):
+                other = float(row["busy_s"]) - float(row["wrk_cpu_s"]) - float(row["ours_cpu_s"])
+                r["other_pct"] = max(other, 0.0) / (float(row["seconds"]) * NCPU) * 100
             r["own_us"] = own / n * 1e6 if r["target"].startswith("rr") else None
             runs.append(r)
     return runs
@@ -104,13 +111,15 @@ def main():
     lines += ["Method: ../shared/bench/PROTOCOL.md. `wrk -t1 -cC --latency`, targets rotated "
               "each round; pinned = every server on cpu0, wrk on cpu1. Server CPU = machine "
               "busy time (/proc/stat) minus wrk's own CPU, per request; rr own = the rr "
-              "process alone (PHP workers excluded).", ""]
+              "process alone (PHP workers excluded); other CPU = the highest share of the "
+              "machine, over the rounds, used by programs that are neither the servers nor "
+              "wrk (noise: above a few % the run was not on a quiet machine).", ""]
     summary = {}
     for mode, conns in groups:
         lines += [f"## {mode}, c={conns}", "",
                   "| target | median req/s | min–max req/s | p50 ms | p99 ms | errors "
-                  "| server CPU µs/req | rr own µs/req | wrk µs/req |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| server CPU µs/req | rr own µs/req | wrk µs/req | other CPU % |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for t in targets:
             rs = [r for r in runs if (r["mode"], r["conns"], r["target"]) == (mode, conns, t)]
             if not rs:
@@ -125,12 +134,15 @@ def main():
                 "server_us": med(r["server_us"] for r in rs),
                 "own_us": med(r["own_us"] for r in rs),
                 "wrk_us": med(r["wrk_us"] for r in rs),
+                "other_pct": max((r["other_pct"] for r in rs if r["other_pct"] is not None),
+                                 default=None),
             }
             summary[(mode, conns, t)] = s
             lines.append(f"| {LABELS[t]} | {fmt(s['rps'], thousands=True)} "
                          f"| {fmt(s['min'], thousands=True)}–{fmt(s['max'], thousands=True)} "
                          f"| {fmt(s['p50'], 2)} | {fmt(s['p99'], 2)} | {s['errors']} "
-                         f"| {fmt(s['server_us'])} | {fmt(s['own_us'])} | {fmt(s['wrk_us'])} |")
+                         f"| {fmt(s['server_us'])} | {fmt(s['own_us'])} | {fmt(s['wrk_us'])} "
+                         f"| {fmt(s['other_pct'])} |")
         lines += ["", "Paired ratios (same round):", "",
                   "| ratio | median | min–max | rounds | target | every round above target |",
                   "|---|---:|---:|---:|---:|---|"]

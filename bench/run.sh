@@ -222,11 +222,22 @@ start_all() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Measurement. Machine busy time comes from /proc/stat (all CPUs), the load generator's own
+# Measurement. Machine busy time comes from /proc/stat (user + nice + system + irq + softirq of
+# all CPUs; steal is the hypervisor's, not ours), the load generator's own
 # CPU from the subshell's `times` (wrk is its only child), an rr process's own CPU from
 # /proc/<pid>/stat (utime + stime of every thread; its PHP children are not included).
-busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
 own_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU ticks of every process we started and their descendants (PHP workers, nginx and apache
+# children). Busy time minus this and wrk is what other programs used: the run's noise.
+ours_ticks() {
+    local p files=()
+    for p in "${pids[@]}" $(for p in "${pids[@]}"; do descendants "$p"; done); do
+        files+=("/proc/$p/stat")
+    done
+    # The command name in field 2 may hold spaces: count fields after its closing parenthesis.
+    cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }'
+}
 
 wrk_run() { # wrk_run <target> <conns> <seconds> <raw output file>: prints wrk's CPU seconds
     (
@@ -241,16 +252,20 @@ wrk_run() { # wrk_run <target> <conns> <seconds> <raw output file>: prints wrk's
 }
 
 measure() { # measure <target> <conns> <round>: appends one line to results.tsv
-    local t="$1" c="$2" r="$3" raw b0 b1 o0=0 o1=0 wcpu
+    local t="$1" c="$2" r="$3" raw b0 b1 o0=0 o1=0 s0 s1 wcpu
     raw="$out/raw/$mode-c$c-r$r-$t.txt"
-    b0=$(busy_ticks)
+    s0=$(ours_ticks)
     [ -n "${main_pid[$t]:-}" ] && o0=$(own_ticks "${main_pid[$t]}")
+    b0=$(busy_ticks)
     wcpu=$(wrk_run "$t" "$c" "$duration" "$raw")
     b1=$(busy_ticks)
     [ -n "${main_pid[$t]:-}" ] && o1=$(own_ticks "${main_pid[$t]}")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$c" "$r" "$t" "$raw" \
+    s1=$(ours_ticks)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$c" "$r" "$t" "$raw" \
         "$(awk -v d=$((b1 - b0)) -v h="$clk_tck" 'BEGIN{print d / h}')" "$wcpu" \
-        "$(awk -v d=$((o1 - o0)) -v h="$clk_tck" 'BEGIN{print d / h}')" >>"$out/results.tsv"
+        "$(awk -v d=$((o1 - o0)) -v h="$clk_tck" 'BEGIN{print d / h}')" \
+        "$(awk -v d=$((s1 - s0)) -v h="$clk_tck" 'BEGIN{print d / h}')" "$duration" \
+        >>"$out/results.tsv"
     log "$mode c=$c round $r $t: $(awk '/Requests\/sec/{print $2}' "$raw") req/s"
 }
 
@@ -317,7 +332,7 @@ chmod 755 "$run"
     echo "nginx=\"$(nginx -v 2>&1 | sed 's/.*: //')\" php=\"$(php -r 'echo PHP_VERSION;')\""
     echo "wrk=\"$(wrk -v 2>&1 | head -1)\""
 } >"$out/meta.txt"
-printf 'mode\tconns\tround\ttarget\traw\tbusy_s\twrk_cpu_s\town_cpu_s\n' >"$out/results.tsv"
+printf 'mode\tconns\tround\ttarget\traw\tbusy_s\twrk_cpu_s\town_cpu_s\tours_cpu_s\tseconds\n' >"$out/results.tsv"
 
 log "profile $profile: targets $targets; output $out"
 run_mode unpinned

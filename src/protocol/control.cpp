@@ -42,9 +42,12 @@ std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
 
 }  // namespace
 
+std::string pid_request_json(std::int64_t server_pid) {
+    return fmt::format(R"({{"pid":{}}})", server_pid);
+}
+
 std::string encode_pid_request(std::int64_t server_pid) {
-    const std::string payload = fmt::format(R"({{"pid":{}}})", server_pid);
-    return encode_frame(kControlFlags, 0, {}, payload);
+    return encode_frame(kControlFlags, 0, {}, pid_request_json(server_pid));
 }
 
 std::string encode_stop_command() {

@@ -22,7 +22,10 @@ inline constexpr std::uint8_t kControlFlags = flag::kControl | flag::kCodecJson;
 /// The context a worker sends to ask for its own restart, and the stop command's payload.
 inline constexpr std::string_view kStopJson = R"({"stop":true})";
 
-/// The whole PID request frame: CONTROL|JSON, no options, payload `{"pid":<server_pid>}`.
+/// The PID request payload: `{"pid":<server_pid>}`.
+std::string pid_request_json(std::int64_t server_pid);
+
+/// The whole PID request frame: CONTROL|JSON, no options, payload pid_request_json(server_pid).
 std::string encode_pid_request(std::int64_t server_pid);
 
 /// The whole stop command frame: CONTROL|JSON, no options, payload `{"stop":true}`.

@@ -7,15 +7,12 @@
 
 namespace rr::transport {
 
-std::string pid_request_payload(int pid) {
-    return "{\"pid\":" + std::to_string(pid) + "}";
-}
-
 Result<protocol::PidReply> parse_pid_reply(const Frame& frame) {
-    if (!frame.header.has_flag(protocol::flag::kControl)) {
-        return make_error_code(errc::kFrameNotControl);
-    }
-    auto reply = protocol::parse_pid_reply_json(frame.payload);
+    protocol::FrameView view;
+    view.header = frame.header;
+    view.options = frame.options;
+    view.payload = std::as_bytes(std::span(frame.payload.data(), frame.payload.size()));
+    auto reply = protocol::parse_pid_reply(view);
     if (!reply) {
         return reply.error();
     }
@@ -28,10 +25,9 @@ Result<protocol::PidReply> parse_pid_reply(const Frame& frame) {
 Awaitable<Result<protocol::PidReply>> handshake(Relay& relay, TimePoint deadline) {
     Watchdog watchdog(relay.executor());
     watchdog.arm(deadline, [&relay] { relay.cancel(); });
-    const std::string payload = pid_request_payload(static_cast<int>(::getpid()));
+    const std::string payload = protocol::pid_request_json(::getpid());
     const std::string_view parts[] = {payload};
-    auto ec = co_await relay.write_frame(protocol::flag::kControl | protocol::flag::kCodecJson, 0,
-                                         {}, parts);
+    auto ec = co_await relay.write_frame(protocol::kControlFlags, 0, {}, parts);
     if (ec) {
         co_return watchdog.fired() ? make_error_code(errc::kHandshakeTimeout) : ec;
     }
@@ -48,9 +44,8 @@ Awaitable<Result<protocol::PidReply>> handshake(Relay& relay, TimePoint deadline
 }
 
 Awaitable<boost::system::error_code> send_stop_command(Relay& relay) {
-    const std::string_view parts[] = {kStopCommand};
-    co_return co_await relay.write_frame(protocol::flag::kControl | protocol::flag::kCodecJson, 0,
-                                         {}, parts);
+    const std::string_view parts[] = {protocol::kStopJson};
+    co_return co_await relay.write_frame(protocol::kControlFlags, 0, {}, parts);
 }
 
 }  // namespace rr::transport

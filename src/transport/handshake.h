@@ -1,6 +1,6 @@
 #pragma once
 // Control messages on a relay: the PID handshake (PROTOCOL.md §3.2) and the stop command (§3.5).
-// Private helpers until protocol/control.h is available; byte-identical to tests/vectors.
+// The payloads and their checks come from protocol/control.h; this file only drives a Relay.
 //
 // Thread safety / executor: io_context thread only (they drive a Relay).
 
@@ -13,13 +13,9 @@
 
 namespace rr::transport {
 
-/// `{"pid":<pid>}`
-std::string pid_request_payload(int pid);
-inline constexpr std::string_view kStopCommand = R"({"stop":true})";
-
-/// Validates a worker's answer to the PID request: CONTROL flag set and a JSON object with an
-/// integer "pid" > 0 (plus the optional "codecs" our PHP library advertises).
-/// Errors: kFrameNotControl, kFrameBadControl.
+/// Validates a worker's answer to the PID request with protocol::parse_pid_reply (CONTROL flag
+/// set, a JSON object with an integer "pid" > 0, optional "codecs"), and also rejects a pid
+/// that does not fit a pid_t. Errors: kFrameNotControl, kFrameBadControl.
 Result<protocol::PidReply> parse_pid_reply(const Frame& frame);
 
 /// Sends our PID request and reads the worker's reply, both before `deadline`.

@@ -27,6 +27,11 @@ TEST(ControlFrames, PidRequestMatchesTheGoldenFrame) {
     EXPECT_EQ(encode_pid_request(12345), test::golden("pid_request").bin_file);
 }
 
+TEST(ControlFrames, PidRequestJsonIsThePayloadOnly) {
+    EXPECT_EQ(pid_request_json(12345), R"({"pid":12345})");
+    EXPECT_EQ(pid_request_json(1), R"({"pid":1})");
+}
+
 TEST(ControlFrames, StopCommandMatchesTheGoldenFrame) {
     EXPECT_EQ(encode_stop_command(), test::golden("stop_command").bin_file);
 }

@@ -34,6 +34,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/cidr.h"
+
 namespace rr::config {
 
 /// Thrown for any configuration problem at start-up (never on the data path).
@@ -69,15 +71,8 @@ struct Endpoint {
     std::string text;        ///< the original string, e.g. for RR_RPC / RR_RELAY
 };
 
-/// One CIDR of http.trusted_subnets.
-struct Subnet {
-    boost::asio::ip::address network;  ///< host bits cleared
-    unsigned prefix_length = 0;
-    std::string text;
-
-    /// True if `ip` lies inside the subnet. IPv4-mapped IPv6 addresses match IPv4 subnets.
-    bool contains(const boost::asio::ip::address& ip) const noexcept;
-};
+/// One CIDR of http.trusted_subnets (common/cidr.h).
+using Subnet = rr::Cidr;
 
 // ---------------------------------------------------------------------------------------------
 // server
@@ -389,6 +384,7 @@ std::optional<Duration> parse_duration(std::string_view text);
 
 /// Expands `${VAR}`, `$VAR` and `${VAR:-default}` against the process environment. The default
 /// applies when VAR is unset or empty; an unknown VAR expands to "". Other text is kept as is.
+/// rr::expand_env (common/expand_env.h) with defaults on.
 std::string expand_env(std::string_view text);
 
 /// Parses `host:port`, `tcp://host:port` or `unix://path`. Returns nullopt if malformed.

@@ -1,73 +1,17 @@
-// Environment handling: `${VAR}` expansion and `.env` files.
+// Environment handling: `${VAR}` expansion (common/expand_env.h) and `.env` files.
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "common/expand_env.h"
 #include "config/config.h"
 #include "config/internal.h"
 
 namespace rr::config {
 
-namespace {
-
-bool is_name_start(char c) {
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-bool is_name_char(char c) {
-    return is_name_start(c) || (c >= '0' && c <= '9');
-}
-
-std::string getenv_or_empty(const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return v == nullptr ? std::string() : std::string(v);
-}
-
-}  // namespace
-
 std::string expand_env(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const char c = text[i];
-        if (c != '$' || i + 1 >= text.size()) {
-            out += c;
-            ++i;
-            continue;
-        }
-        const char next = text[i + 1];
-        if (next == '{') {
-            const auto close = text.find('}', i + 2);
-            if (close == std::string_view::npos) {
-                // Unterminated "${": keep the text as written.
-                out.append(text.substr(i));
-                break;
-            }
-            const std::string_view body = text.substr(i + 2, close - i - 2);
-            const auto def = body.find(":-");
-            if (def == std::string_view::npos) {
-                out += getenv_or_empty(std::string(body));
-            } else {
-                std::string value = getenv_or_empty(std::string(body.substr(0, def)));
-                out += value.empty() ? std::string(body.substr(def + 2)) : value;
-            }
-            i = close + 1;
-        } else if (is_name_start(next)) {
-            std::size_t j = i + 1;
-            while (j < text.size() && is_name_char(text[j])) {
-                ++j;
-            }
-            out += getenv_or_empty(std::string(text.substr(i + 1, j - i - 1)));
-            i = j;
-        } else {
-            // "$" not followed by a name ("$1", "$ ", "$$"): literal.
-            out += c;
-            ++i;
-        }
-    }
-    return out;
+    return rr::expand_env(text, ExpandEnvOptions{.defaults = true, .digit_starts_name = false});
 }
 
 namespace detail {

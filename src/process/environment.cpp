@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "common/expand_env.h"
+
 namespace rr::process {
 
 std::vector<std::string> split_command(std::string_view command) {
@@ -24,50 +26,8 @@ std::vector<std::string> split_command(std::string_view command) {
     return out;
 }
 
-namespace {
-
-bool is_name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
-
-std::string lookup(const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::string(v) : std::string();
-}
-
-}  // namespace
-
 std::string expand_env(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        char c = value[i];
-        if (c != '$' || i + 1 >= value.size()) {
-            out.push_back(c);
-            continue;
-        }
-        if (value[i + 1] == '{') {
-            auto close = value.find('}', i + 2);
-            if (close == std::string_view::npos) {
-                out.append(value.substr(i));  // unterminated: keep verbatim
-                break;
-            }
-            out += lookup(std::string(value.substr(i + 2, close - i - 2)));
-            i = close;
-            continue;
-        }
-        std::size_t j = i + 1;
-        while (j < value.size() && is_name_char(value[j])) {
-            ++j;
-        }
-        if (j == i + 1) {
-            out.push_back(c);
-            continue;
-        }
-        out += lookup(std::string(value.substr(i + 1, j - i - 1)));
-        i = j - 1;
-    }
-    return out;
+    return rr::expand_env(value, ExpandEnvOptions{.defaults = false, .digit_starts_name = true});
 }
 
 std::string upper_case(std::string_view key) {

@@ -13,8 +13,8 @@ namespace rr::process {
 /// `server.command` given as one string: split on whitespace, no shell quoting (as upstream).
 std::vector<std::string> split_command(std::string_view command);
 
-/// Expands `${VAR}` and `$VAR` against `lookup` (Go os.ExpandEnv semantics: unknown → empty,
-/// a lone `$` at the end stays). `lookup` defaults to getenv().
+/// Expands `${VAR}` and `$VAR` against getenv() (Go os.ExpandEnv semantics: unknown → empty,
+/// a lone `$` at the end stays): rr::expand_env (common/expand_env.h) with digit-led names.
 std::string expand_env(std::string_view value);
 
 /// Upper-cases ASCII letters (server.env keys).

@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             head.fields.contains("content-length")));
 
     rr::http::MappingOptions opts;
-    opts.trusted_subnets.push_back(rr::http::parse_cidr("0.0.0.0/0").value());
+    opts.trusted_subnets.push_back(rr::parse_cidr("0.0.0.0/0").value());
     auto mapped = rr::http::map_request(head, boost::asio::ip::address_v4::loopback(), opts);
     check(mapped.uri.find('\r') == std::string::npos);
     check(mapped.uri.find('\n') == std::string::npos);

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/ip/address.hpp>
 #include <cctype>
-#include <charconv>
 #include <filesystem>
 #include <optional>
 
+#include "common/cidr.h"
 #include "config/internal.h"
 
 namespace rr::config::detail {
@@ -46,42 +45,11 @@ void require_file(const DecodeContext& ctx, const std::string& key_path, const s
 
 Subnet parse_subnet(const Value& v, const std::string& path) {
     const std::string text = as_string(v, path);
-    auto bad = [&]() { fail_expected(path, "a CIDR such as \"10.0.0.0/8\" or \"::1/128\"", v); };
-    const auto slash = text.find('/');
-    if (slash == std::string::npos) {
-        bad();
+    auto subnet = rr::parse_cidr(text);
+    if (!subnet) {
+        fail_expected(path, "a CIDR such as \"10.0.0.0/8\" or \"::1/128\"", v);
     }
-    boost::system::error_code ec;
-    auto addr = boost::asio::ip::make_address(text.substr(0, slash), ec);
-    unsigned prefix = 0;
-    const char* first = text.data() + slash + 1;
-    const char* last = text.data() + text.size();
-    auto [ptr, perr] = std::from_chars(first, last, prefix);
-    if (ec || first == last || perr != std::errc() || ptr != last ||
-        prefix > (addr.is_v4() ? 32U : 128U)) {
-        bad();
-    }
-    Subnet s;
-    s.prefix_length = prefix;
-    s.text = text;
-    // Clear the host bits so contains() can compare bytes directly.
-    auto clear = [prefix](auto bytes) {
-        for (std::size_t i = 0; i < bytes.size(); ++i) {
-            const unsigned bit0 = static_cast<unsigned>(i) * 8;
-            if (bit0 >= prefix) {
-                bytes[i] = 0;
-            } else if (prefix - bit0 < 8) {
-                bytes[i] &= static_cast<unsigned char>(0xFF << (8 - (prefix - bit0)));
-            }
-        }
-        return bytes;
-    };
-    if (addr.is_v4()) {
-        s.network = boost::asio::ip::address_v4(clear(addr.to_v4().to_bytes()));
-    } else {
-        s.network = boost::asio::ip::address_v6(clear(addr.to_v6().to_bytes()));
-    }
-    return s;
+    return *subnet;
 }
 
 UploadsConfig decode_uploads(const Value& v, const std::string& path) {

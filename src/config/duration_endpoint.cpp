@@ -1,4 +1,4 @@
-// parse_duration, parse_endpoint and Subnet (see config.h).
+// parse_duration and parse_endpoint (see config.h).
 
 #include <charconv>
 #include <cstdint>
@@ -158,32 +158,6 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
     e.host = std::string(host);
     e.port = static_cast<std::uint16_t>(value);
     return e;
-}
-
-bool Subnet::contains(const boost::asio::ip::address& ip) const noexcept {
-    boost::asio::ip::address addr = ip;
-    if (addr.is_v6() && addr.to_v6().is_v4_mapped() && network.is_v4()) {
-        addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
-    }
-    if (addr.is_v4() != network.is_v4()) {
-        return false;
-    }
-    auto match = [&](const auto& a, const auto& n) {
-        unsigned bits = prefix_length;
-        for (std::size_t i = 0; i < a.size() && bits > 0; ++i) {
-            const unsigned take = bits >= 8 ? 8 : bits;
-            const auto mask = static_cast<unsigned char>(0xFF << (8 - take));
-            if ((a[i] & mask) != (n[i] & mask)) {
-                return false;
-            }
-            bits -= take;
-        }
-        return true;
-    };
-    if (addr.is_v4()) {
-        return match(addr.to_v4().to_bytes(), network.to_v4().to_bytes());
-    }
-    return match(addr.to_v6().to_bytes(), network.to_v6().to_bytes());
 }
 
 }  // namespace rr::config

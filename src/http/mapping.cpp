@@ -165,13 +165,6 @@ std::vector<Field> parse_cookies(const std::vector<std::string_view>& headers) {
     return out;
 }
 
-ip::address unmap(const ip::address& a) {
-    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-        return ip::make_address_v4(ip::v4_mapped, a.to_v6());
-    }
-    return a;
-}
-
 std::string ip_to_string(const ip::address& a) {
     return unmap(a).to_string();
 }
@@ -195,65 +188,6 @@ std::string build_uri(std::string_view scheme, std::string_view host, std::strin
     out.append(strip_crlf(host));
     out.append(strip_crlf(target));
     return out;
-}
-
-bool Cidr::contains(const ip::address& addr) const noexcept {
-    ip::address a = unmap(addr);
-    if (a.is_v4() != network.is_v4()) return false;
-    if (a.is_v4()) {
-        std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
-        return (a.to_v4().to_uint() & mask) == (network.to_v4().to_uint() & mask);
-    }
-    auto x = a.to_v6().to_bytes();
-    auto n = network.to_v6().to_bytes();
-    unsigned bits = prefix;
-    for (std::size_t i = 0; i < 16 && bits > 0; ++i) {
-        unsigned take = bits >= 8 ? 8 : bits;
-        auto mask = static_cast<unsigned char>(0xff << (8 - take));
-        if ((x[i] & mask) != (n[i] & mask)) return false;
-        bits -= take;
-    }
-    return true;
-}
-
-Result<Cidr> parse_cidr(std::string_view text) {
-    text = trim(text);
-    auto slash = text.find('/');
-    if (slash == std::string_view::npos) return rr::errc::kHttpBadRequest;
-    auto addr = parse_ip(text.substr(0, slash));
-    if (!addr) return rr::errc::kHttpBadRequest;
-    auto bits_text = text.substr(slash + 1);
-    unsigned bits = 0;
-    auto [p, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-    if (ec != std::errc{} || p != bits_text.data() + bits_text.size() || bits_text.empty()) {
-        return rr::errc::kHttpBadRequest;
-    }
-    unsigned max = addr->is_v4() ? 32 : 128;
-    if (bits > max) return rr::errc::kHttpBadRequest;
-    Cidr c;
-    c.prefix = bits;
-    // Clear host bits.
-    if (addr->is_v4()) {
-        std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
-        c.network = ip::address_v4(addr->to_v4().to_uint() & mask);
-    } else {
-        auto b = addr->to_v6().to_bytes();
-        unsigned left = bits;
-        for (auto& byte : b) {
-            unsigned take = left >= 8 ? 8 : left;
-            byte = static_cast<unsigned char>(byte & (take == 0 ? 0 : (0xff << (8 - take))));
-            left -= take;
-        }
-        c.network = ip::address_v6(b);
-    }
-    return c;
-}
-
-bool in_subnets(const std::vector<Cidr>& subnets, const ip::address& a) noexcept {
-    for (const auto& s : subnets) {
-        if (s.contains(a)) return true;
-    }
-    return false;
 }
 
 std::vector<std::string> default_trusted_headers() {

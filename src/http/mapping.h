@@ -3,7 +3,7 @@
 // (PROTOCOL.md §4.5, BEHAVIOUR.md §3.1, §3.5). Shared by the JSON and protobuf codecs: the
 // codecs take a MappedRequest and only encode it.
 //
-// Thread safety: stateless functions; Cidr is a value type.
+// Thread safety: stateless functions.
 
 #include <boost/asio/ip/address.hpp>
 #include <optional>
@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cidr.h"
 #include "common/result.h"
 #include "http/request_parser.h"
 
@@ -36,8 +37,8 @@ std::vector<Field> parse_cookies(const std::vector<std::string_view>& headers);
 /// The peer IP as Go prints it without the port: IPv4 dotted, IPv6 without brackets, an
 /// IPv4-mapped IPv6 address as IPv4.
 std::string ip_to_string(const boost::asio::ip::address& ip);
-/// IPv4-mapped IPv6 → IPv4; other addresses unchanged.
-boost::asio::ip::address unmap(const boost::asio::ip::address& ip);
+/// IPv4-mapped IPv6 → IPv4; other addresses unchanged (common/cidr.h).
+using rr::unmap;
 
 /// The query of a request-target: everything after the first '?', CR/LF removed ("" if none).
 std::string raw_query(std::string_view target);
@@ -45,17 +46,6 @@ std::string raw_query(std::string_view target);
 /// The absolute URI PHP sees: an absolute-form target is kept; otherwise scheme + "://" +
 /// host + target. CR and LF are removed.
 std::string build_uri(std::string_view scheme, std::string_view host, std::string_view target);
-
-/// One trusted subnet. IPv4-mapped IPv6 peers match IPv4 subnets.
-struct Cidr {
-    boost::asio::ip::address network;  ///< host bits cleared
-    unsigned prefix = 0;
-    bool contains(const boost::asio::ip::address& ip) const noexcept;
-};
-/// "10.0.0.0/8", "::1/128". A bare address or a bad prefix gives kHttpBadRequest (callers turn
-/// that into a config error).
-Result<Cidr> parse_cidr(std::string_view text);
-bool in_subnets(const std::vector<Cidr>& subnets, const boost::asio::ip::address& ip) noexcept;
 
 /// Default order of the headers that carry the client IP (BEHAVIOUR.md §1.2 trusted_headers).
 std::vector<std::string> default_trusted_headers();
@@ -72,7 +62,7 @@ bool forwarded_https(const Fields& fields);
 
 struct MappingOptions {
     bool tls = false;                   ///< RR terminated TLS → https scheme
-    std::vector<Cidr> trusted_subnets;  ///< empty = proxy_ip_parser disabled
+    std::vector<rr::Cidr> trusted_subnets;  ///< empty = proxy_ip_parser disabled
     std::vector<std::string> trusted_headers = default_trusted_headers();
 };
 

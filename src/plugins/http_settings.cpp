@@ -22,10 +22,7 @@ http::ServerSettings server_settings(const config::HttpConfig& http) {
     const bool proxy_ip_parser = std::find(http.middleware.begin(), http.middleware.end(),
                                            "proxy_ip_parser") != http.middleware.end();
     if (proxy_ip_parser && http.trusted_subnets) {
-        for (const auto& subnet : *http.trusted_subnets) {
-            s.mapping.trusted_subnets.push_back(
-                http::Cidr{subnet.network, subnet.prefix_length});
-        }
+        s.mapping.trusted_subnets = *http.trusted_subnets;
         if (!http.trusted_headers.empty()) s.mapping.trusted_headers = http.trusted_headers;
     }
     return s;

@@ -1,5 +1,7 @@
 #include "forms/form_tree.h"
 
+#include "common/utf8.h"
+
 namespace rr::forms {
 
 std::vector<std::string> split_field_name(std::string_view name) {

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "common/json_string.h"
+
 namespace rr::logging {
 namespace {
 
@@ -41,31 +43,6 @@ std::string_view level_color(spdlog::level::level_enum level) noexcept {
         case spdlog::level::warn: return "\033[33m";   // yellow
         default: return "\033[31m";                    // red
     }
-}
-
-/// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is invalid.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        len = 2, cp = b0 & 0x1Fu, min = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        len = 3, cp = b0 & 0x0Fu, min = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        len = 4, cp = b0 & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > text.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(text[i + k]);
-        if ((b & 0xC0u) != 0x80u) return 0;
-        cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
 }
 
 void append_json_value(spdlog::memory_buf_t& out, const FieldValue& value) {
@@ -190,42 +167,7 @@ void encode(const EncoderOptions& options, const spdlog::details::log_msg& msg,
 }
 
 void append_json_string(spdlog::memory_buf_t& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const char c = text[i];
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x80) {
-            const std::size_t len = utf8_sequence_length(text, i);
-            if (len == 0) {
-                append(out, "\xEF\xBF\xBD");  // U+FFFD
-                ++i;
-            } else {
-                append(out, text.substr(i, len));
-                i += len;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"': append(out, "\\\""); break;
-            case '\\': append(out, "\\\\"); break;
-            case '\n': append(out, "\\n"); break;
-            case '\r': append(out, "\\r"); break;
-            case '\t': append(out, "\\t"); break;
-            case '\b': append(out, "\\b"); break;
-            case '\f': append(out, "\\f"); break;
-            default:
-                if (u < 0x20 || u == 0x7F) {
-                    const char esc[] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 0xF]};
-                    out.append(esc, esc + sizeof esc);
-                } else {
-                    out.push_back(c);
-                }
-        }
-        ++i;
-    }
-    out.push_back('"');
+    rr::append_json_string(out, text, kZapJsonString);
 }
 
 std::string_view level_name(spdlog::level::level_enum level) noexcept {

@@ -43,8 +43,9 @@ Encoding default_encoding(Mode mode) noexcept;
 void encode(const EncoderOptions& options, const spdlog::details::log_msg& msg,
             std::span<const Field> fields, spdlog::memory_buf_t& out);
 
-/// Appends `text` as a quoted JSON string: `"`, `\` and control bytes escaped, invalid UTF-8
-/// sequences replaced by U+FFFD so the line stays valid JSON.
+/// Appends `text` as a quoted JSON string: `"`, `\`, control bytes and DEL escaped, invalid UTF-8
+/// sequences replaced by U+FFFD so the line stays valid JSON (rr::append_json_string with
+/// kZapJsonString, common/json_string.h).
 void append_json_string(spdlog::memory_buf_t& out, std::string_view text);
 
 /// Lower-case level name as written in JSON (`debug`, `info`, `warn`, `error`, `panic`).

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
 #include "protocol/http_payload.h"
 #include "protocol/payload_util.h"
 #if defined(__SSE2__)
@@ -80,7 +81,7 @@ std::size_t escape(char* dst, std::string_view s) noexcept {
         if (i >= n) break;
         const unsigned char c = p[i];
         if (c >= 0x80) {
-            const std::size_t len = detail::utf8_sequence_length(p + i, n - i);
+            const std::size_t len = rr::utf8_sequence_length(p + i, n - i);
             if (len != 0) {
                 i += len;
                 continue;

@@ -1,5 +1,5 @@
 #pragma once
-// Internal helpers shared by the HTTP payload codecs: UTF-8 validation/repair, protobuf varints
+// Internal helpers shared by the HTTP payload codecs: UTF-8 repair (on common/utf8.h), protobuf varints
 // and grouping of repeated field names. Not part of the module's public API.
 // Thread safety: stateless, safe from any thread.
 
@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.h"
 #include "protocol/http_payload.h"
 
 #if defined(__SSE2__)
@@ -17,30 +18,6 @@
 #endif
 
 namespace rr::protocol::detail {
-
-/// Length (1..4) of the well-formed UTF-8 sequence at p[0..avail), or 0 if it is ill-formed
-/// (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
-inline std::size_t utf8_sequence_length(const unsigned char* p, std::size_t avail) noexcept {
-    const unsigned char c = p[0];
-    if (c < 0x80) return 1;
-    auto cont = [&](std::size_t i) { return i < avail && (p[i] & 0xC0u) == 0x80u; };
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (avail < 3 || !cont(2)) return 0;
-        const unsigned char c1 = p[1];
-        if (c == 0xE0) return (c1 >= 0xA0 && c1 <= 0xBF) ? 3 : 0;
-        if (c == 0xED) return (c1 >= 0x80 && c1 <= 0x9F) ? 3 : 0;
-        return cont(1) ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (avail < 4 || !cont(2) || !cont(3)) return 0;
-        const unsigned char c1 = p[1];
-        if (c == 0xF0) return (c1 >= 0x90 && c1 <= 0xBF) ? 4 : 0;
-        if (c == 0xF4) return (c1 >= 0x80 && c1 <= 0x8F) ? 4 : 0;
-        return cont(1) ? 4 : 0;
-    }
-    return 0;
-}
 
 /// Index of the first byte >= 0x80 at or after `from`, or s.size(). Sixteen bytes per step
 /// with SSE2 (x86-64 baseline), eight otherwise.
@@ -72,7 +49,7 @@ inline std::size_t sanitized_utf8_size(std::string_view s) noexcept {
     std::size_t i = find_non_ascii(s, 0);
     while (i < s.size()) {
         const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
-        const std::size_t n = utf8_sequence_length(p, s.size() - i);
+        const std::size_t n = rr::utf8_sequence_length(p, s.size() - i);
         if (n == 0) {
             size += kReplacementChar.size() - 1;
             ++i;
@@ -90,7 +67,7 @@ inline char* write_sanitized_utf8(char* dst, std::string_view s) noexcept {
     std::size_t i = find_non_ascii(s, 0);
     while (i < s.size()) {
         const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
-        const std::size_t n = utf8_sequence_length(p, s.size() - i);
+        const std::size_t n = rr::utf8_sequence_length(p, s.size() - i);
         if (n == 0) {
             std::memcpy(dst, s.data() + run, i - run);
             dst += i - run;

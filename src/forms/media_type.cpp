@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "common/percent.h"
+
 namespace rr::forms {
 
 namespace {
@@ -98,35 +100,6 @@ bool consume_value(std::string_view& s, std::string& value) {
     return false;  // no closing quote
 }
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-bool percent_unescape(std::string_view in, std::string& out) {
-    out.clear();
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '%') {
-            out += in[i];
-            continue;
-        }
-        if (in.size() - i < 3 || hex_value(in[i + 1]) < 0 || hex_value(in[i + 2]) < 0) {
-            return false;
-        }
-        out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
-        i += 2;
-    }
-    return true;
-}
-
 // RFC 2231 `charset'language'percent-encoded`; only utf-8 and us-ascii are accepted.
 bool decode_2231(std::string_view v, std::string& out) {
     const std::size_t q1 = v.find('\'');
@@ -141,7 +114,7 @@ bool decode_2231(std::string_view v, std::string& out) {
     if (charset != "utf-8" && charset != "us-ascii") {
         return false;
     }
-    return percent_unescape(v.substr(q2 + 1), out);
+    return percent_decode(v.substr(q2 + 1), out, /*plus_as_space=*/false);
 }
 
 }  // namespace
@@ -225,7 +198,7 @@ Result<MediaType> parse_media_type(std::string_view value) {
                 if (decode_2231(it->second, decoded)) {
                     joined += decoded;
                 }
-            } else if (percent_unescape(it->second, decoded)) {
+            } else if (percent_decode(it->second, decoded, /*plus_as_space=*/false)) {
                 joined += decoded;
             }
         }

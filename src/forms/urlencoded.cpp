@@ -2,22 +2,11 @@
 
 #include <cstring>
 
+#include "common/percent.h"
+
 namespace rr::forms {
 
 namespace {
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // Walks the segments of a query; calls on_pair(name, value) for each decodable pair.
 template <class F>
@@ -57,37 +46,7 @@ boost::system::error_code for_each_pair(std::string_view query, F&& on_pair) {
 }  // namespace
 
 bool query_unescape(std::string_view in, std::string& out) {
-    out.clear();
-    out.reserve(in.size());
-    std::size_t i = 0;
-    while (i < in.size()) {
-        // Copy runs without '%' or '+' in bulk.
-        std::size_t run = i;
-        while (run < in.size() && in[run] != '%' && in[run] != '+') {
-            ++run;
-        }
-        out.append(in.data() + i, run - i);
-        i = run;
-        if (i == in.size()) {
-            break;
-        }
-        if (in[i] == '+') {
-            out += ' ';
-            ++i;
-            continue;
-        }
-        if (in.size() - i < 3) {
-            return false;
-        }
-        const int hi = hex_value(in[i + 1]);
-        const int lo = hex_value(in[i + 2]);
-        if (hi < 0 || lo < 0) {
-            return false;
-        }
-        out += static_cast<char>(hi * 16 + lo);
-        i += 3;
-    }
-    return true;
+    return percent_decode(in, out, /*plus_as_space=*/true);
 }
 
 boost::system::error_code parse_urlencoded(std::string_view body, FormValues& out) {

@@ -2,16 +2,9 @@
 
 #include <algorithm>
 
-namespace rr::http {
+#include "common/percent.h"
 
-namespace {
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-}  // namespace
+namespace rr::http {
 
 ChunkedDecoder::Step ChunkedDecoder::next(std::string_view in) noexcept {
     Step step;

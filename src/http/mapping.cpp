@@ -5,6 +5,8 @@
 #include <boost/asio/ip/address_v6.hpp>
 #include <charconv>
 
+#include "common/percent.h"
+
 namespace rr::http {
 
 namespace ip = boost::asio::ip;
@@ -15,13 +17,6 @@ std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
-}
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 std::string strip_crlf(std::string_view s) {
@@ -106,22 +101,7 @@ std::string canonical_header_key(std::string_view name) {
 
 std::optional<std::string> query_unescape(std::string_view s) {
     std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= s.size()) return std::nullopt;
-            int hi = hex_value(s[i + 1]);
-            int lo = hex_value(s[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out.push_back(static_cast<char>((hi << 4) | lo));
-            i += 2;
-        } else if (c == '+') {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
+    if (!percent_decode(s, out, /*plus_as_space=*/true)) return std::nullopt;
     return out;
 }
 

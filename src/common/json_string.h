@@ -37,10 +37,16 @@ void append_json_string(Out& out, std::string_view s, const JsonStringOptions& o
     static constexpr char kHex[] = "0123456789abcdef";
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
-    auto put = [&out](std::string_view text) { out.append(text.data(), text.data() + text.size()); };
+    auto put = [&out](std::string_view text) {
+        out.append(text.data(), text.data() + text.size());
+    };
     auto put_u = [&out](unsigned code) {
-        const char esc[6] = {'\\', 'u', kHex[(code >> 12) & 0xF], kHex[(code >> 8) & 0xF],
-                             kHex[(code >> 4) & 0xF], kHex[code & 0xF]};
+        const char esc[6] = {'\\',
+                             'u',
+                             kHex[(code >> 12) & 0xF],
+                             kHex[(code >> 8) & 0xF],
+                             kHex[(code >> 4) & 0xF],
+                             kHex[code & 0xF]};
         out.append(esc, esc + sizeof esc);
     };
     out.push_back('"');
@@ -78,14 +84,30 @@ void append_json_string(Out& out, std::string_view s, const JsonStringOptions& o
         }
         put(s.substr(run, i - run));
         switch (c) {
-            case '"': put("\\\""); break;
-            case '\\': put("\\\\"); break;
-            case '\n': put("\\n"); break;
-            case '\r': put("\\r"); break;
-            case '\t': put("\\t"); break;
-            case '\b': put("\\b"); break;
-            case '\f': put("\\f"); break;
-            default: put_u(c); break;
+            case '"':
+                put("\\\"");
+                break;
+            case '\\':
+                put("\\\\");
+                break;
+            case '\n':
+                put("\\n");
+                break;
+            case '\r':
+                put("\\r");
+                break;
+            case '\t':
+                put("\\t");
+                break;
+            case '\b':
+                put("\\b");
+                break;
+            case '\f':
+                put("\\f");
+                break;
+            default:
+                put_u(c);
+                break;
         }
         ++i;
         run = i;

@@ -36,9 +36,9 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, std::size_t avai
 
 /// The same for the sequence at s[0]; 0 when `s` is empty.
 inline std::size_t utf8_sequence_length(std::string_view s) noexcept {
-    return s.empty() ? 0
-                     : utf8_sequence_length(reinterpret_cast<const unsigned char*>(s.data()),
-                                            s.size());
+    return s.empty()
+               ? 0
+               : utf8_sequence_length(reinterpret_cast<const unsigned char*>(s.data()), s.size());
 }
 
 }  // namespace rr

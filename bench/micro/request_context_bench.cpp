@@ -3,6 +3,7 @@
 // src/plugins/http_handler.cpp does), and decoding the worker's response head.
 
 #include "http/mapping.h"
+#include "http/request_context.h"
 #include "http/request_parser.h"
 #include "protocol/http_payload.h"
 #include "requests.h"
@@ -45,27 +46,16 @@ void BM_MapRequest(benchmark::State& state) {
 }
 BENCHMARK(BM_MapRequest)->Arg(0)->Arg(1);
 
-/// map_request + the HttpField views + encode_request: the handler's step 2, whole.
+/// map_request + the HttpField views (RequestContextView) + encode_request: the handler's
+/// step 2, whole.
 void context_bench(benchmark::State& state, HttpCodec codec) {
     Fixture& f = fixture(state);
     std::size_t size = 0;
     for (auto _ : state) {
         rr::http::MappedRequest mapped;
         rr::http::map_request(f.head, f.peer, f.options, mapped);
-        std::vector<HttpField> headers;
-        headers.reserve(mapped.headers.size());
-        for (const auto& h : mapped.headers) headers.push_back({h.name, h.value});
-        std::vector<HttpField> cookies;
-        cookies.reserve(mapped.cookies.size());
-        for (const auto& c : mapped.cookies) cookies.push_back({c.name, c.value});
-        rr::protocol::HttpRequestContext ctx;
-        ctx.remote_addr = mapped.remote_addr;
-        ctx.protocol = mapped.protocol;
-        ctx.method = mapped.method;
-        ctx.uri = mapped.uri;
-        ctx.raw_query = mapped.raw_query;
-        ctx.headers = headers;
-        ctx.cookies = cookies;
+        rr::http::RequestContextView view(mapped);
+        const rr::protocol::HttpRequestContext& ctx = view.context();
         std::string out;
         size = rr::protocol::encode_request(codec, ctx, out);
         benchmark::DoNotOptimize(out);
@@ -85,18 +75,8 @@ void encode_only(benchmark::State& state, HttpCodec codec) {
     Fixture& f = fixture(state);
     rr::http::MappedRequest mapped;
     rr::http::map_request(f.head, f.peer, f.options, mapped);
-    std::vector<HttpField> headers;
-    for (const auto& h : mapped.headers) headers.push_back({h.name, h.value});
-    std::vector<HttpField> cookies;
-    for (const auto& c : mapped.cookies) cookies.push_back({c.name, c.value});
-    rr::protocol::HttpRequestContext ctx;
-    ctx.remote_addr = mapped.remote_addr;
-    ctx.protocol = mapped.protocol;
-    ctx.method = mapped.method;
-    ctx.uri = mapped.uri;
-    ctx.raw_query = mapped.raw_query;
-    ctx.headers = headers;
-    ctx.cookies = cookies;
+    rr::http::RequestContextView view(mapped);
+    const rr::protocol::HttpRequestContext& ctx = view.context();
     std::string out;
     for (auto _ : state) {
         out.clear();

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "forms/body_class.h"
 #include "forms/urlencoded.h"
+#include "http/request_context.h"
 #include "logging/fields.h"
 
 #include <fmt/chrono.h>
@@ -127,25 +128,8 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     }
 
     // 2. The request context.
-    std::vector<protocol::HttpField> headers;
-    headers.reserve(mapped.headers.size());
-    for (const auto& h : mapped.headers) headers.push_back({h.name, h.value});
-    std::vector<protocol::HttpField> cookies;
-    cookies.reserve(mapped.cookies.size());
-    for (const auto& c : mapped.cookies) cookies.push_back({c.name, c.value});
-    std::vector<protocol::HttpField> attributes;
-    attributes.reserve(mapped.attributes.size());
-    for (const auto& a : mapped.attributes) attributes.push_back({a.name, a.value});
-
-    protocol::HttpRequestContext ctx;
-    ctx.remote_addr = mapped.remote_addr;
-    ctx.protocol = mapped.protocol;
-    ctx.method = mapped.method;
-    ctx.uri = mapped.uri;
-    ctx.raw_query = mapped.raw_query;
-    ctx.headers = headers;
-    ctx.cookies = cookies;
-    ctx.attributes = attributes;
+    http::RequestContextView view(mapped);
+    protocol::HttpRequestContext& ctx = view.context();
     ctx.parsed = parsed;
     if (form) ctx.uploads_json = form->uploads_json;
 

@@ -8,6 +8,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
+#include <type_traits>
 
 #include "transport/handshake.h"
 
@@ -75,7 +76,7 @@ Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
         }
         self->address_ = "tcp://" + h + ":" + std::to_string(local.port());
         asio::co_spawn(
-            ex, [self]() { return self->accept_loop_tcp(); }, asio::detached);
+            ex, [self]() { return self->accept_loop(*self->tcp_); }, asio::detached);
         return self;
     }
     if (address.starts_with("unix://")) {
@@ -99,41 +100,28 @@ Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
         self->unix_path_ = path;
         self->address_ = "unix://" + path;
         asio::co_spawn(
-            ex, [self]() { return self->accept_loop_unix(); }, asio::detached);
+            ex, [self]() { return self->accept_loop(*self->unix_); }, asio::detached);
         return self;
     }
     return make_error_code(errc::kHandshakeFailed);
 }
 
-Awaitable<void> SocketListener::accept_loop_tcp() {
+template <class Protocol>
+Awaitable<void> SocketListener::accept_loop(
+    asio::basic_socket_acceptor<Protocol, Executor>& acc) {
     auto self = shared_from_this();
     while (!closed_) {
         boost::system::error_code ec;
-        asio::basic_stream_socket<Tcp, Executor> sock(ex_);
-        co_await tcp_->async_accept(sock, asio::redirect_error(asio::use_awaitable, ec));
+        asio::basic_stream_socket<Protocol, Executor> sock(ex_);
+        co_await acc.async_accept(sock, asio::redirect_error(asio::use_awaitable, ec));
         if (closed_ || ec == asio::error::operation_aborted) {
             break;
         }
         if (ec) {
             continue;  // e.g. EMFILE; keep accepting
         }
-        sock.set_option(Tcp::no_delay(true), ec);
-        UniqueFd fd(sock.release(ec));
-        asio::co_spawn(ex_, handshake_one(std::move(fd)), asio::detached);
-    }
-}
-
-Awaitable<void> SocketListener::accept_loop_unix() {
-    auto self = shared_from_this();
-    while (!closed_) {
-        boost::system::error_code ec;
-        asio::basic_stream_socket<Local, Executor> sock(ex_);
-        co_await unix_->async_accept(sock, asio::redirect_error(asio::use_awaitable, ec));
-        if (closed_ || ec == asio::error::operation_aborted) {
-            break;
-        }
-        if (ec) {
-            continue;
+        if constexpr (std::is_same_v<Protocol, Tcp>) {
+            sock.set_option(Tcp::no_delay(true), ec);
         }
         UniqueFd fd(sock.release(ec));
         asio::co_spawn(ex_, handshake_one(std::move(fd)), asio::detached);

@@ -58,8 +58,9 @@ public:
     SocketListener(Executor ex, Duration handshake_timeout);
 
 private:
-    Awaitable<void> accept_loop_tcp();
-    Awaitable<void> accept_loop_unix();
+    /// Accepts until close(): TCP or Unix (TCP sockets get TCP_NODELAY).
+    template <class Protocol>
+    Awaitable<void> accept_loop(asio::basic_socket_acceptor<Protocol, Executor>& acc);
     Awaitable<void> handshake_one(UniqueFd fd);
 
     Executor ex_;

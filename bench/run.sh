@@ -90,7 +90,14 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_all
-    [ -n "$run" ] && rm -rf "$run"
+    if [ -n "$run" ]; then
+        # On failure keep the servers' logs (the temp dir goes away) for the error message.
+        if [ "$rc" -ne 0 ] && [ -d "$out" ]; then
+            mkdir -p "$out/logs" && cp "$run"/*.log "$run"/*.out "$run"/*.conf "$run"/*.yaml \
+                "$out/logs/" 2>/dev/null
+        fi
+        rm -rf "$run"
+    fi
     exit "$rc"
 }
 trap cleanup EXIT
@@ -188,7 +195,7 @@ wait_ready() { # wait (deadline 20 s) until the URL answers "Hello"
         [ "$body" = "Hello" ] && return 0
         sleep 0.1
     done
-    die "$t did not answer Hello at ${url[$t]} (last body: '${body:0:80}'); logs in $run"
+    die "$t did not answer Hello at ${url[$t]} (last body: '${body:0:80}'); logs: $out/logs"
 }
 
 start_rr() { # start_rr <target> <php command>

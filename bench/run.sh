@@ -117,9 +117,9 @@ install_peers() {
     if [ ${#missing[@]} -gt 0 ]; then
         [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]}; run as root"
         log "installing ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                "${missing[@]}" >/dev/null || die "apt-get install failed"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || die "apt-get update failed"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}" >/dev/null || die "apt-get install failed"
     fi
     # The packages may start their Debian services; we run our own instances, so stop those.
     for p in nginx php8.2-fpm apache2; do
@@ -238,9 +238,12 @@ own_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # CPU ticks of every process we started and their descendants (PHP workers, nginx and apache
 # children). Busy time minus this and wrk is what other programs used: the run's noise.
 ours_ticks() {
-    local p files=()
-    for p in "${pids[@]}" $(for p in "${pids[@]}"; do descendants "$p"; done); do
+    local p q files=()
+    for p in "${pids[@]}"; do
         files+=("/proc/$p/stat")
+        for q in $(descendants "$p"); do
+            files+=("/proc/$q/stat")
+        done
     done
     # The command name in field 2 may hold spaces: count fields after its closing parenthesis.
     cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }'
@@ -279,7 +282,8 @@ measure() { # measure <target> <conns> <round>: appends one line to results.tsv
 rotate() { # rotate <n> <words...>: the words rotated left by n
     local n="$1"
     shift
-    local a=("$@") k=${#a[@]} j
+    local a=("$@")
+    local k=${#a[@]} j
     for ((j = 0; j < k; j++)); do
         printf '%s ' "${a[$(((j + n) % k))]}"
     done

@@ -16,7 +16,8 @@
 #
 # Environment: RR_BIN (rr binary), BENCH_PORT_BASE (first of 6 ports, default 18480),
 # BENCH_TARGETS (space-separated subset of: static fpm apache rr rr-jit rr-raw),
-# BENCH_NO_INSTALL=1 (skip apt), BENCH_OUT (output dir).
+# BENCH_NO_INSTALL=1 (skip apt), BENCH_OUT (output dir), BENCH_WAIT_QUIET (seconds to wait for
+# a 1-minute load average below 1.5 before starting; default 0: warn and go on).
 set -uo pipefail
 
 profile="${1:-quick}"
@@ -329,6 +330,18 @@ build_rr
 ulimit -n 65536 2>/dev/null || ulimit -n 4096 2>/dev/null
 for t in $targets; do
     ss -Hltn "sport = :${port[$t]}" | grep -q . && die "port ${port[$t]} ($t) is in use"
+done
+# A quiet machine is the method's first step: wait up to BENCH_WAIT_QUIET seconds (default 0)
+# for a 1-minute load average below 1.5, and say so when it is not quiet.
+quiet_deadline=$(($(date +%s) + ${BENCH_WAIT_QUIET:-0}))
+while :; do
+    load1="$(cut -d' ' -f1 /proc/loadavg)"
+    awk -v l="$load1" 'BEGIN { exit !(l < 1.5) }' && break
+    if [ "$(date +%s)" -ge "$quiet_deadline" ]; then
+        log "warning: the machine is busy (load $load1): figures will be noisy (see 'other CPU %')"
+        break
+    fi
+    sleep 5
 done
 run="$(mktemp -d /tmp/rr-bench.XXXXXX)"
 chmod 755 "$run"

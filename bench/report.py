@@ -231,6 +231,7 @@ set grid ytics
 set key top right
 set xtics rotate by -25
 set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0
 set title 'median req/s (higher is better)'
 plot for [i=2:{1 + n}] '{dat}' using i:xtic(1) title columnheader(i)
 set title 'server CPU µs per request, wrk excluded (lower is better)'

@@ -43,6 +43,18 @@ void require_file(const DecodeContext& ctx, const std::string& key_path, const s
     }
 }
 
+/// An optional HTTP status key: absent or 0 keeps `out` (the default), otherwise 100..599.
+void read_status(MapReader& r, std::string_view key, int& out) {
+    int status = 0;
+    if (r.read_int(key, status, 0, 599) && status != 0) {
+        if (status < 100) {
+            fail_expected(r.child(key), "an integer between 100 and 599",
+                          Value::make_scalar(std::to_string(status), false));
+        }
+        out = status;
+    }
+}
+
 Subnet parse_subnet(const Value& v, const std::string& path) {
     const std::string text = as_string(v, path);
     auto subnet = rr::parse_cidr(text);
@@ -77,14 +89,7 @@ HeadersConfig decode_headers(const Value& v, const std::string& path) {
         cr.read("allow_credentials", cors.allow_credentials);
         cr.read("exposed_headers", cors.exposed_headers);
         cr.read_int("max_age", cors.max_age);
-        int status = 0;
-        if (cr.read_int("options_success_status", status, 0, 599) && status != 0) {
-            if (status < 100) {
-                fail_expected(cr.child("options_success_status"), "an integer between 100 and 599",
-                              Value::make_scalar(std::to_string(status), false));
-            }
-            cors.options_success_status = status;
-        }
+        read_status(cr, "options_success_status", cors.options_success_status);
         cr.read("debug", cors.debug);
         cr.finish();
         cfg.cors = std::move(cors);
@@ -264,14 +269,7 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
         a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
         cfg.address = as_endpoint(*a, r.child("address"));
     }
-    int code = 0;
-    if (r.read_int("internal_error_code", code, 0, 599) && code != 0) {
-        if (code < 100) {
-            fail_expected(r.child("internal_error_code"), "an integer between 100 and 599",
-                          Value::make_scalar(std::to_string(code), false));
-        }
-        cfg.internal_error_code = code;
-    }
+    read_status(r, "internal_error_code", cfg.internal_error_code);
     r.read("access_logs", cfg.access_logs);
     std::uint64_t mb = 0;
     if (r.read_int("max_request_size", mb)) {

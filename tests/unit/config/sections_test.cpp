@@ -364,6 +364,15 @@ TEST(Http, Headers) {
     EXPECT_EQ(h.cors->options_success_status, 200);
     EXPECT_EQ(h.request, (HeaderList{{"X-Input", "custom"}}));
     EXPECT_EQ(h.response, (HeaderList{{"X-Powered-By", "rr"}, {"X-Second", "two"}}));
+    EXPECT_EQ(parse_string(http_doc("  headers:\n    cors:\n      options_success_status: 204\n"))
+                  .http->headers->cors->options_success_status,
+              204);
+    EXPECT_EQ(parse_string(http_doc("  headers:\n    cors:\n      options_success_status: 0\n"))
+                  .http->headers->cors->options_success_status,
+              200);
+    EXPECT_EQ(error_of(http_doc("  headers:\n    cors:\n      options_success_status: 99\n")),
+              "http.headers.cors.options_success_status: expected an integer between 100 and "
+              "599, got \"99\"");
     EXPECT_EQ(error_of(http_doc("  headers:\n    cors:\n      allowed_origins: x\n")),
               "http.headers.cors.allowed_origins: unknown key");
     EXPECT_EQ(error_of(http_doc("  headers:\n    response: [a]\n")),

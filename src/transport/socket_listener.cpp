@@ -18,6 +18,23 @@ namespace {
 
 constexpr auto kAlivePoll = std::chrono::milliseconds(10);
 
+/// open + (SO_REUSEADDR) + bind + listen, stopping at the first error.
+template <class Acceptor, class Endpoint>
+boost::system::error_code open_and_listen(Acceptor& acc, const Endpoint& ep, bool reuse_address) {
+    boost::system::error_code ec;
+    acc.open(ep.protocol(), ec);
+    if (!ec && reuse_address) {
+        acc.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        acc.bind(ep, ec);
+    }
+    if (!ec) {
+        acc.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    return ec;
+}
+
 }  // namespace
 
 SocketListener::SocketListener(Executor ex, Duration handshake_timeout)
@@ -53,16 +70,7 @@ Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
         }
         Tcp::endpoint ep(ip, static_cast<unsigned short>(port));
         auto& acc = self->tcp_.emplace(ex);
-        acc.open(ep.protocol(), ec);
-        if (!ec) {
-            acc.set_option(asio::socket_base::reuse_address(true), ec);
-        }
-        if (!ec) {
-            acc.bind(ep, ec);
-        }
-        if (!ec) {
-            acc.listen(asio::socket_base::max_listen_connections, ec);
-        }
+        ec = open_and_listen(acc, ep, /*reuse_address=*/true);
         if (ec) {
             return ec;
         }
@@ -86,14 +94,7 @@ Result<std::shared_ptr<SocketListener>> SocketListener::listen(Executor ex,
         }
         ::unlink(path.c_str());
         auto& acc = self->unix_.emplace(ex);
-        Local::endpoint ep(path);
-        acc.open(ep.protocol(), ec);
-        if (!ec) {
-            acc.bind(ep, ec);
-        }
-        if (!ec) {
-            acc.listen(asio::socket_base::max_listen_connections, ec);
-        }
+        ec = open_and_listen(acc, Local::endpoint(path), /*reuse_address=*/false);
         if (ec) {
             return ec;
         }

@@ -57,7 +57,8 @@ char* put_string(char* p, char tag, std::string_view s, std::size_t wire_len, bo
     p = put_varint(p, wire_len);
     if (raw || wire_len == s.size()) {
         // Same size means no replacement happened: the bytes are already valid.
-        std::memcpy(p, s.data(), s.size());
+        // (An empty view may have a null data(): memcpy must not see it, even for 0 bytes.)
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());
         return p + s.size();
     }
     return detail::write_sanitized_utf8(p, s);

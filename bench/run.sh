@@ -358,10 +358,12 @@ chmod 755 "$run"
 } >"$out/meta.txt"
 printf 'mode\tconns\tround\ttarget\traw\tbusy_s\twrk_cpu_s\town_cpu_s\tours_cpu_s\tseconds\n' >"$out/results.tsv"
 
+echo "measured_from=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$out/meta.txt"
 log "profile $profile: targets $targets; output $out"
 run_mode unpinned
 run_mode pinned
-echo "load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\"" >>"$out/meta.txt"
+echo "load_after=\"$(cut -d' ' -f1-3 /proc/loadavg)\" measured_to=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    >>"$out/meta.txt"
 
 /usr/bin/python3 "$here/report.py" "$out" || die "report failed"
 log "report: $out/report.md, chart: $out/chart.png"

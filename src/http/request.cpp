@@ -1,10 +1,15 @@
 #include "http/request.h"
 
+#include <algorithm>
+
 namespace rr::http {
 
 boost::asio::awaitable<boost::system::error_code> Request::read_body(std::string& out) {
+    // Reserve for the announced length, but at most 4 MiB up front: a client that announces
+    // a huge body and then sends nothing must not make us allocate it.
+    constexpr std::uint64_t kMaxReserve = 4u << 20;
     if (auto len = content_length()) {
-        out.reserve(out.size() + static_cast<std::size_t>(*len));
+        out.reserve(out.size() + static_cast<std::size_t>(std::min(*len, kMaxReserve)));
     }
     for (;;) {
         auto piece = co_await body_->read_body_some();

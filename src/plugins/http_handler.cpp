@@ -9,8 +9,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include <vector>
 
 namespace rr::plugins {
@@ -124,12 +122,6 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
         form.emplace(std::move(finished).value());
         body = form->data_json;
     } else if (kind == forms::BodyKind::kRaw && request.has_body()) {
-        // Reserve for what is announced, but not more than 4 MiB up front: a client that
-        // announces a huge body and then sends nothing must not make us allocate it.
-        constexpr std::uint64_t kMaxReserve = 4u << 20;
-        if (const auto length = request.content_length()) {
-            raw_body.reserve(static_cast<std::size_t>(std::min(*length, kMaxReserve)));
-        }
         if (co_await request.read_body(raw_body)) co_return;  // the connection answers
         body = raw_body;
     }

@@ -123,6 +123,7 @@ asio::awaitable<void> Connection::serve() {
     if (ec) co_return;
     peer_ = remote.address();
     peer_port_ = remote.port();
+    peer_text_ = ip_to_string(peer_);
 
     const auto& s = state_->settings;
     HeadLimits limits{s.max_header_bytes};
@@ -195,7 +196,7 @@ asio::awaitable<bool> Connection::serve_one(RequestHead head) {
         co_return false;
     }
 
-    Request request(std::move(head), peer_, peer_port_, s.tls, *this, s.mapping);
+    Request request(std::move(head), peer_, peer_port_, s.tls, *this, s.mapping, peer_text_);
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
     try {

@@ -122,6 +122,7 @@ private:
     std::list<Connection*>::iterator self_;
     asio::ip::address peer_;
     std::uint16_t peer_port_ = 0;
+    std::string peer_text_;  // ip_to_string(peer_), formatted once per connection
 
     std::vector<char> buf_;
     std::size_t begin_ = 0;

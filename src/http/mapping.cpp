@@ -200,7 +200,12 @@ bool forwarded_https(const Fields& fields) {
 
 void map_request(const RequestHead& head, const ip::address& peer, const MappingOptions& options,
                  MappedRequest& m) {
-    m.remote_addr = ip_to_string(peer);
+    map_request(head, peer, ip_to_string(peer), options, m);
+}
+
+void map_request(const RequestHead& head, const ip::address& peer, std::string_view peer_text,
+                 const MappingOptions& options, MappedRequest& m) {
+    m.remote_addr.assign(peer_text);
     m.protocol = head.protocol();
     m.method = head.method;
     bool https = options.tls;

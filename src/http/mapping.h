@@ -94,5 +94,9 @@ MappedRequest map_request(const RequestHead& head, const boost::asio::ip::addres
 /// The same into `out`, reusing its capacity.
 void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
                  const MappingOptions& options, MappedRequest& out);
+/// The same with the peer already formatted: `peer_text` must equal ip_to_string(peer). The
+/// connection formats its peer once instead of once per request (inet_ntop is not free).
+void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
+                 std::string_view peer_text, const MappingOptions& options, MappedRequest& out);
 
 }  // namespace rr::http

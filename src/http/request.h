@@ -52,14 +52,17 @@ protected:
 class Request {
 public:
     /// `body` and `mapping` must outlive the Request (both are owned by the connection/server).
+    /// `peer_text`, when not empty, is ip_to_string(peer) formatted once by the connection and
+    /// must outlive the Request too; empty = formatted on each map().
     Request(RequestHead head, boost::asio::ip::address peer, std::uint16_t peer_port, bool tls,
-            BodySource& body, const MappingOptions& mapping)
+            BodySource& body, const MappingOptions& mapping, std::string_view peer_text = {})
         : head_(std::move(head)),
           peer_(peer),
           peer_port_(peer_port),
           tls_(tls),
           body_(&body),
-          mapping_(&mapping) {}
+          mapping_(&mapping),
+          peer_text_(peer_text) {}
 
     const RequestHead& head() const noexcept { return head_; }
     /// Mutable for middleware that adds request headers (headers.request).
@@ -98,7 +101,13 @@ public:
     /// The PHP-facing fields (remoteAddr, uri, canonical headers, cookies, ...), using the
     /// server's trusted subnets. The result borrows from this Request (see MappedRequest).
     MappedRequest map() const { return map_request(head_, peer_, *mapping_); }
-    void map(MappedRequest& out) const { map_request(head_, peer_, *mapping_, out); }
+    void map(MappedRequest& out) const {
+        if (peer_text_.empty()) {
+            map_request(head_, peer_, *mapping_, out);
+        } else {
+            map_request(head_, peer_, peer_text_, *mapping_, out);
+        }
+    }
 
 private:
     RequestHead head_;
@@ -107,6 +116,7 @@ private:
     bool tls_;
     BodySource* body_;               // owned by the connection
     const MappingOptions* mapping_;  // owned by the server settings
+    std::string_view peer_text_;     // owned by the connection; may be empty
 };
 
 }  // namespace rr::http

@@ -19,12 +19,22 @@ std::string_view trim(std::string_view s) noexcept {
     return s;
 }
 
+/// Appends `s` to `out` without its CR and LF bytes; no temporary string.
+void append_without_crlf(std::string& out, std::string_view s) {
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r' || s[i] == '\n') {
+            out.append(s.substr(from, i - from));
+            from = i + 1;
+        }
+    }
+    out.append(s.substr(from));
+}
+
 std::string strip_crlf(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (char c : s) {
-        if (c != '\r' && c != '\n') out.push_back(c);
-    }
+    append_without_crlf(out, s);
     return out;
 }
 
@@ -165,8 +175,8 @@ std::string build_uri(std::string_view scheme, std::string_view host, std::strin
     out.reserve(scheme.size() + 3 + host.size() + target.size());
     out.append(scheme);
     out.append("://");
-    out.append(strip_crlf(host));
-    out.append(strip_crlf(target));
+    append_without_crlf(out, host);
+    append_without_crlf(out, target);
     return out;
 }
 

@@ -163,11 +163,11 @@ asio::awaitable<void> Connection::serve() {
                 co_return;
             }
         }
-        if (!co_await serve_one(std::move(head))) co_return;
+        if (!co_await serve_one(head)) co_return;
     }
 }
 
-asio::awaitable<bool> Connection::serve_one(RequestHead head) {
+asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     const auto& s = state_->settings;
     request_start_ = Clock::now();
     auto wall_start = std::chrono::system_clock::now();

@@ -244,6 +244,22 @@ protected:
         return out;
     }
 
+    /// Waits until the pool holds `count` workers and none of them is in `before`.
+    bool all_workers_replaced(const std::set<int>& before, std::size_t count) {
+        return run_until([&] {
+            auto now = pids();
+            if (now.size() != count) {
+                return false;
+            }
+            for (int p : now) {
+                if (before.count(p)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     asio::io_context io_;
     std::shared_ptr<CaptureSink> pool_sink_;
     std::shared_ptr<CaptureSink> server_sink_;

@@ -41,18 +41,7 @@ TEST_F(PoolTest, ResetReplacesEveryWorkerWithoutFailingBusyOrQueuedJobs) {
     }
     EXPECT_EQ(results[2]->value().body(), "q1");
     EXPECT_EQ(results[3]->value().body(), "q2");
-    EXPECT_TRUE(run_until([&] {
-        auto now = pids();
-        if (now.size() != 2) {
-            return false;
-        }
-        for (int p : now) {
-            if (before.count(p)) {
-                return false;
-            }
-        }
-        return true;
-    }));
+    EXPECT_TRUE(all_workers_replaced(before, 2));
 }
 
 TEST_F(PoolTest, DestroyLetsABusyJobFinishAndStopsEveryWorker) {

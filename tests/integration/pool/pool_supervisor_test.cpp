@@ -37,18 +37,7 @@ TEST_F(PoolTest, TtlReplacesIdleWorkers) {
     o.supervisor.watch_tick = 50ms;
     ASSERT_TRUE(create(o));
     const auto before = pids();
-    EXPECT_TRUE(run_until([&] {
-        auto now = pids();
-        if (now.size() != 2) {
-            return false;
-        }
-        for (int p : now) {
-            if (before.count(p)) {
-                return false;
-            }
-        }
-        return true;
-    }));
+    EXPECT_TRUE(all_workers_replaced(before, 2));
 }
 
 TEST_F(PoolTest, TtlNeverInterruptsARunningJob) {

@@ -9,32 +9,16 @@
 namespace rr::protocol {
 namespace {
 
-// The two fixed 12-byte frames. Bytes 0..5 are `13 00 00 00 00 00` for both, so they share the
-// CRC 0x3480d196; tests check them against tests/vectors/{stream_stop,pong}.bin and encode_header.
-constexpr std::array<std::byte, kHeaderSize> kStopFrame{std::byte{0x13},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x96},
-                                                        std::byte{0xd1},
-                                                        std::byte{0x80},
-                                                        std::byte{0x34},
-                                                        std::byte{stream_bit::kStop},
-                                                        std::byte{0x00}};
-constexpr std::array<std::byte, kHeaderSize> kPongFrame{std::byte{0x13},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x00},
-                                                        std::byte{0x96},
-                                                        std::byte{0xd1},
-                                                        std::byte{0x80},
-                                                        std::byte{0x34},
-                                                        std::byte{stream_bit::kPong},
-                                                        std::byte{0x00}};
+// The two fixed 12-byte frames: HL 3, no flags, empty payload, and only byte10 differs. Bytes
+// 0..5 are `13 00 00 00 00 00` for both, so they share the CRC 0x3480d196; tests check them
+// against tests/vectors/{stream_stop,pong}.bin and encode_header.
+constexpr std::array<std::byte, kHeaderSize> fixed_frame(std::uint8_t byte10) {
+    return {std::byte{0x13}, std::byte{0x00}, std::byte{0x00}, std::byte{0x00},
+            std::byte{0x00}, std::byte{0x00}, std::byte{0x96}, std::byte{0xd1},
+            std::byte{0x80}, std::byte{0x34}, std::byte{byte10}, std::byte{0x00}};
+}
+constexpr auto kStopFrame = fixed_frame(stream_bit::kStop);
+constexpr auto kPongFrame = fixed_frame(stream_bit::kPong);
 
 std::string_view as_chars(std::span<const std::byte> bytes) noexcept {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};

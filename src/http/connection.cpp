@@ -78,6 +78,11 @@ Connection::Connection(std::shared_ptr<ServerState> state, Socket socket)
 
 Connection::~Connection() {
     state_->connections.erase(self_);
+    if (state_->stopping && state_->connections.empty() && !state_->drained.empty()) {
+        auto callbacks = std::move(state_->drained);
+        state_->drained.clear();
+        for (auto& callback : callbacks) callback();
+    }
 }
 
 void Connection::set_deadline(Clock::duration d) noexcept {

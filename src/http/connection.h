@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -53,6 +54,8 @@ struct ServerState {
     std::optional<Timer> sweep_timer;
     std::list<Connection*> connections;  // not owned: each lives in its coroutine frame
     bool stopping = false;
+    /// Run once when stopping and the last connection has gone (Server::on_drained).
+    std::vector<std::function<void()>> drained;
 
     /// The cached HTTP date, recomputed at most once per second.
     const std::string& date();

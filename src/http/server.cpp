@@ -181,6 +181,14 @@ void Server::close_all() {
     for (Connection* c : conns) c->stop(true);
 }
 
+void Server::on_drained(std::function<void()> callback) {
+    if (state_->stopping && state_->connections.empty()) {
+        callback();
+        return;
+    }
+    state_->drained.push_back(std::move(callback));
+}
+
 std::size_t Server::connection_count() const noexcept {
     return state_->connections.size();
 }

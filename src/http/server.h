@@ -19,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
+#include <functional>
 #include <memory>
 
 #include "http/handler.h"
@@ -56,6 +57,10 @@ public:
     void close_all();
 
     std::size_t connection_count() const noexcept;
+
+    /// Runs `callback` once, on the io_context thread, when the server is stopping (stop() or
+    /// close_all() was called) and no connection is left — at once if that is already so.
+    void on_drained(std::function<void()> callback);
 
 private:
     std::shared_ptr<detail::ServerState> state_;

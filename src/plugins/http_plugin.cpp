@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
@@ -121,11 +122,17 @@ void HttpPlugin::stop(app::Deadline deadline, app::StopDone done) {
 asio::awaitable<void> HttpPlugin::shutdown(app::Deadline deadline, app::StopDone done) {
     if (server_) {
         server_->stop();  // idle connections close now, busy ones after their response
-        asio::steady_timer timer(*io_);
-        while (server_->connection_count() > 0 && std::chrono::steady_clock::now() < deadline) {
-            // Draining has no completion signal; look again shortly (shutdown path only).
-            timer.expires_after(std::chrono::milliseconds(20));
-            co_await timer.async_wait(asio::use_awaitable);
+        // Wait for the last connection or the deadline, whichever comes first. The timer is
+        // shared: the drain callback may run after this frame is gone (deadline first).
+        auto timer = std::make_shared<asio::steady_timer>(*io_, deadline);
+        auto drained = std::make_shared<bool>(false);
+        server_->on_drained([timer, drained] {
+            *drained = true;
+            timer->cancel();
+        });
+        if (!*drained) {
+            boost::system::error_code ec;
+            co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
         server_->close_all();
     }

@@ -34,6 +34,22 @@ TEST_F(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
     EXPECT_EQ(server_->connection_count(), 1u);
 }
 
+TEST_F(HttpServer, OnDrainedRunsOnceTheLastConnectionHasGoneAfterStop) {
+    start();
+    auto c = std::make_unique<Client>(port());
+    c->send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(c->read_response().status, 200);
+    // Not stopping yet: an open keep-alive connection does not count as drained.
+    auto early = server_->on_drained();
+    EXPECT_EQ(server_->connection_count(), 1u);  // a round trip through the I/O thread
+    EXPECT_EQ(early.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+    server_->stop();  // the idle keep-alive connection is closed, which drains the server
+    EXPECT_EQ(early.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    EXPECT_TRUE(c->wait_closed());
+    // Already drained: runs at once.
+    EXPECT_EQ(server_->on_drained().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+}
+
 TEST_F(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
     start();
     Client c(port());

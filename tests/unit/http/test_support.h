@@ -105,6 +105,17 @@ public:
         });
     }
 
+    /// Registers Server::on_drained on the I/O thread; the future is set when it runs.
+    std::future<void> on_drained() {
+        auto done = std::make_shared<std::promise<void>>();
+        auto fut = done->get_future();
+        on_io([this, done] {
+            server_->on_drained([done] { done->set_value(); });
+            return 0;
+        });
+        return fut;
+    }
+
     void shutdown() {
         if (!thread_.joinable()) return;
         asio::post(ioc_, [this] { server_->close_all(); });

@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace Spiral\RoadRunner\Http;
 
 use Generator;
+use Nyholm\Psr7\ServerRequest as NyholmServerRequest;
+use Nyholm\Psr7\Uri as NyholmUri;
 use Psr\Http\Message\ResponseInterface;
 use Psr\Http\Message\ServerRequestFactoryInterface;
 use Psr\Http\Message\ServerRequestInterface;
@@ -29,6 +31,15 @@ use Spiral\RoadRunner\WorkerInterface;
  * variables (REQUEST_URI, REQUEST_TIME(_FLOAT), REMOTE_ADDR, REQUEST_METHOD, HTTP_*,
  * CONTENT_TYPE, CONTENT_LENGTH). With `$chunkSize > 0` response bodies are streamed in pieces
  * of that many bytes.
+ *
+ * When the request and stream factories are both exactly nyholm's Psr17Factory, the request is
+ * built with one `new ServerRequest(method, uri, headers, body, version, server)` instead of the
+ * factory call plus a withProtocolVersion/withHeader/withBody clone each, and the Uri object of
+ * the previous request is reused when the URI string is the same (Uri is immutable; nyholm
+ * already shares it between a request and its clones). The result is the same object state as
+ * the generic path (tests/Http/PSR7WorkerFastPathTest.php compares both); requests for which that
+ * cannot be guaranteed (header names equal ignoring case, a Host header, a host that nyholm's
+ * header validation would treat differently) take the generic path.
  */
 class PSR7Worker implements PSR7WorkerInterface
 {
@@ -39,6 +50,20 @@ class PSR7Worker implements PSR7WorkerInterface
 
     /** @var array<array-key, mixed> */
     private readonly array $originalServer;
+
+    /** Both factories are exactly nyholm's Psr17Factory: see the class comment. */
+    private readonly bool $nyholm;
+
+    /** URI string of $uriObject; null before the first request of the fast path. */
+    private ?string $uriKey = null;
+
+    private ?object $uriObject = null;
+
+    /**
+     * The Host header nyholm derives from $uriObject ('' when it has no host); false when that
+     * host needs nyholm's own handling (then the generic path is taken).
+     */
+    private string|false $uriHost = false;
 
     /** @var array<string, string> protocol string → PSR-7 protocol version */
     private const PROTOCOLS = [
@@ -56,6 +81,8 @@ class PSR7Worker implements PSR7WorkerInterface
     ) {
         $this->httpWorker = new HttpWorker($worker);
         $this->originalServer = $_SERVER;
+        $this->nyholm = $requestFactory::class === 'Nyholm\\Psr7\\Factory\\Psr17Factory'
+            && $streamFactory::class === 'Nyholm\\Psr7\\Factory\\Psr17Factory';
     }
 
     public function getWorker(): WorkerInterface
@@ -135,6 +162,13 @@ class PSR7Worker implements PSR7WorkerInterface
      */
     protected function mapRequest(Request $httpRequest, array $server): ServerRequestInterface
     {
+        if ($this->nyholm) {
+            $request = $this->mapNyholmRequest($httpRequest, $server);
+            if ($request !== null) {
+                return $request;
+            }
+        }
+
         $request = $this->requestFactory->createServerRequest(
             $httpRequest->method,
             $httpRequest->uri,
@@ -167,6 +201,91 @@ class PSR7Worker implements PSR7WorkerInterface
             $request = $request->withBody($this->streamFactory->createStream($httpRequest->body));
         }
         return $request;
+    }
+
+    /**
+     * mapRequest() for nyholm's factories: the same result and the same order of the steps that
+     * can throw (URI parse, uploads, header validation, parsed body), fewer clones. Null when
+     * the request needs the generic path.
+     *
+     * @param array<array-key, mixed> $server
+     */
+    private function mapNyholmRequest(Request $httpRequest, array $server): ?ServerRequestInterface
+    {
+        if ($httpRequest->uri !== $this->uriKey) {
+            $this->parseUri($httpRequest->uri);
+        }
+        $headers = $httpRequest->headers;
+        if ($headers !== []) {
+            // Without headers the constructor adds Host from the URI itself, as in the generic
+            // path; with headers see parseUri().
+            if ($this->uriHost === false) {
+                return null;
+            }
+            $lower = \array_change_key_case($headers, \CASE_LOWER);
+            if (isset($lower['host']) || \count($lower) !== \count($headers)) {
+                return null;
+            }
+            if ($this->uriHost !== '') {
+                $headers = ['Host' => [$this->uriHost]] + $headers;
+            }
+        }
+        $uploads = $httpRequest->uploads !== [] ? $this->wrapUploads($httpRequest->uploads) : null;
+
+        $request = new NyholmServerRequest(
+            $httpRequest->method,
+            $this->uriObject,
+            $headers,
+            $httpRequest->body,
+            self::PROTOCOLS[$httpRequest->protocol] ?? '1.1',
+            $server,
+        );
+        if ($httpRequest->cookies !== []) {
+            $request = $request->withCookieParams($httpRequest->cookies);
+        }
+        if ($httpRequest->query !== []) {
+            $request = $request->withQueryParams($httpRequest->query);
+        }
+        if ($uploads !== null) {
+            $request = $request->withUploadedFiles($uploads);
+        }
+        foreach ($httpRequest->attributes as $name => $value) {
+            $request = $request->withAttribute((string) $name, $value);
+        }
+        if ($httpRequest->parsed) {
+            $request = $request->withParsedBody($httpRequest->getParsedBody());
+        }
+        return $request;
+    }
+
+    /**
+     * Parses $uri into the Uri object nyholm's constructor would make and the Host header it
+     * would add (nyholm's updateHostFromUri(): host, `:port` unless the scheme's default).
+     *
+     * Passing `['Host' => [host]] + headers` to the constructor then gives the same `headers`
+     * and `headerNames` maps as the constructor + withHeader() per header, as long as no two
+     * names are equal ignoring case and none is `host` (withHeader() replaces where the
+     * constructor merges; checked per request), and the host passes nyholm's header validation
+     * unchanged (the URI path does not validate it; checked here, else $uriHost = false).
+     *
+     * @throws \InvalidArgumentException for a URI parse_url() rejects (as the factory)
+     */
+    private function parseUri(string $uriString): void
+    {
+        $uri = new NyholmUri($uriString);
+        $host = $uri->getHost();
+        if ($host !== '') {
+            $port = $uri->getPort();
+            if ($port !== null) {
+                $host .= ':' . $port;
+            }
+            if (\preg_match('/^[\x21-\x7E\x80-\xFF]+$/D', $host) !== 1) {
+                $host = false;
+            }
+        }
+        $this->uriObject = $uri;
+        $this->uriHost = $host;
+        $this->uriKey = $uriString;
     }
 
     /**

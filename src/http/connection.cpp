@@ -124,6 +124,11 @@ asio::awaitable<void> Connection::run() {
 asio::awaitable<void> Connection::serve() {
     error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    // write_now() needs sends that fail with EAGAIN instead of blocking. Asio makes the
+    // descriptor non-blocking for its first async operation anyway; its async operations work
+    // the same in this mode.
+    socket_.non_blocking(true, ec);
+    if (ec) co_return;
     auto remote = socket_.remote_endpoint(ec);
     if (ec) co_return;
     peer_ = remote.address();
@@ -310,6 +315,37 @@ asio::awaitable<Connection::error_code> Connection::write(std::string_view a, st
         close_after_ = true;
     }
     co_return ec;
+}
+
+bool Connection::write_now(std::string_view& a, std::string_view& b, std::string_view& c,
+                           error_code& ec) {
+    if (client_gone_) {
+        ec = make_error_code(asio::error::broken_pipe);
+        return true;
+    }
+    const std::size_t total = a.size() + b.size() + c.size();
+    std::array<asio::const_buffer, 3> bufs{asio::buffer(a.data(), a.size()),
+                                           asio::buffer(b.data(), b.size()),
+                                           asio::buffer(c.data(), c.size())};
+    ec = {};
+    std::size_t n = total == 0 ? 0 : socket_.write_some(bufs, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = {};
+        n = 0;
+    }
+    if (ec) {
+        client_gone_ = true;
+        close_after_ = true;
+        return true;
+    }
+    bytes_written_ += n;
+    if (n == total) return true;
+    for (std::string_view* v : {&a, &b, &c}) {
+        const std::size_t k = std::min(n, v->size());
+        v->remove_prefix(k);
+        n -= k;
+    }
+    return false;
 }
 
 asio::awaitable<void> Connection::answer_error_and_close(int status) {
@@ -559,7 +595,10 @@ asio::awaitable<Connection::error_code> Connection::send_response(int status, co
     }
     build_head(status, headers, mode, length);
     head_sent_ = true;
-    auto ec = co_await write(head_buf_, body);
+    std::string_view head = head_buf_;
+    std::string_view none;
+    error_code ec;
+    if (!write_now(head, body, none, ec)) ec = co_await write(head, body);
     if (!ec) response_done_ = true;
     co_return ec;
 }
@@ -628,8 +667,11 @@ asio::awaitable<Connection::error_code> Connection::send_chunk(std::string_view 
         case BodyMode::kChunked: {
             char size_line[24];
             int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
-            co_return co_await write(std::string_view(size_line, static_cast<std::size_t>(n)), data,
-                                     "\r\n");
+            std::string_view size(size_line, static_cast<std::size_t>(n));
+            std::string_view crlf = "\r\n";
+            error_code ec;
+            if (!write_now(size, data, crlf, ec)) ec = co_await write(size, data, crlf);
+            co_return ec;
         }
         case BodyMode::kFixed:
             if (data.size() > fixed_remaining_) {
@@ -638,11 +680,15 @@ asio::awaitable<Connection::error_code> Connection::send_chunk(std::string_view 
             }
             fixed_remaining_ -= data.size();
             if (data.empty()) co_return error_code{};
-            co_return co_await write(data);
+            break;
         case BodyMode::kUntilClose:
-            co_return co_await write(data);
+            break;
     }
-    co_return error_code{};
+    std::string_view none1;
+    std::string_view none2;
+    error_code ec;
+    if (!write_now(data, none1, none2, ec)) ec = co_await write(data);
+    co_return ec;
 }
 
 asio::awaitable<Connection::error_code> Connection::finish_stream(const Fields& headers) {
@@ -659,7 +705,10 @@ asio::awaitable<Connection::error_code> Connection::finish_stream(const Fields& 
                 if (!t.value.empty()) append_field(head_buf_, t.name, t.value);
             }
             head_buf_.append("\r\n");
-            ec = co_await write(head_buf_);
+            std::string_view last = head_buf_;
+            std::string_view none1;
+            std::string_view none2;
+            if (!write_now(last, none1, none2, ec)) ec = co_await write(last);
             break;
         }
         case BodyMode::kFixed:

@@ -111,6 +111,13 @@ private:
     asio::awaitable<error_code> read_more();
     asio::awaitable<error_code> write(std::string_view a, std::string_view b = {},
                                       std::string_view c = {});
+    /// Sends what the socket takes right now (one non-blocking sendmsg), so the common small
+    /// response needs no coroutine frame and no reactor round trip. Returns true when done:
+    /// everything was sent (`ec` clear) or the write failed (`ec` set, client_gone_ true, as
+    /// write() does). Returns false when the socket is full: `a`, `b`, `c` are advanced past
+    /// the bytes sent and the caller co_awaits write(a, b, c) for the rest.
+    bool write_now(std::string_view& a, std::string_view& b, std::string_view& c,
+                   error_code& ec);
     asio::awaitable<void> answer_error_and_close(int status);
     asio::awaitable<void> lingering_close();
     asio::awaitable<bool> drain_body();

@@ -15,8 +15,10 @@
  *   psr7_wait  = PSR7Worker::waitRequest()
  *   psr7_resp  = PSR7Worker::respond() of a prebuilt response
  *   psr7       = PSR7Worker::waitRequest() + new Response + respond() (the canonical loop)
- * The relay is in memory (hands out the same request frame, packs and drops answers), so the
- * numbers are the library's own cost without the pipe syscalls.
+ *   psr7_relay = the same loop over a real StreamRelay (frames read from a php://memory stream
+ *                holding 256 copies of the request, answers written to /dev/null)
+ * Except for psr7_relay the relay is in memory (hands out the same request frame, packs and
+ * drops answers), so the numbers are the library's own cost without the pipe syscalls.
  */
 
 declare(strict_types=1);
@@ -27,6 +29,7 @@ use Nyholm\Psr7\Factory\Psr17Factory;
 use Nyholm\Psr7\Response;
 use Spiral\Goridge\Frame;
 use Spiral\Goridge\Relay;
+use Spiral\Goridge\StreamRelay;
 use Spiral\RoadRunner\Http\HttpWorker;
 use Spiral\RoadRunner\Http\Internal\ProtoCodec;
 use Spiral\RoadRunner\Http\PSR7Worker;
@@ -48,6 +51,37 @@ final class LoopRelay extends Relay
     public function send(Frame $frame): void
     {
         $this->sentBytes += \strlen(Frame::packFrame($frame));
+    }
+}
+
+/** StreamRelay over an in-memory stream of 256 request frames, rewound after the last one. */
+final class MemoryStreamRelay extends StreamRelay
+{
+    private const FRAMES = 256;
+
+    private int $left = self::FRAMES;
+
+    /** @var resource */
+    private $memory;
+
+    public static function over(Frame $request): self
+    {
+        $memory = \fopen('php://memory', 'w+b');
+        \fwrite($memory, \str_repeat(Frame::packFrame($request), self::FRAMES));
+        \rewind($memory);
+        $relay = new self($memory, \fopen('/dev/null', 'wb'));
+        $relay->memory = $memory;
+        return $relay;
+    }
+
+    public function waitFrame(): Frame
+    {
+        if ($this->left === 0) {
+            \rewind($this->memory);
+            $this->left = self::FRAMES;
+        }
+        --$this->left;
+        return parent::waitFrame();
     }
 }
 
@@ -120,6 +154,12 @@ return (static function (): array {
                 $factory,
                 $factory,
             );
+            $psr7Relay = new PSR7Worker(
+                new Worker(MemoryStreamRelay::over($frame), false),
+                $factory,
+                $factory,
+                $factory,
+            );
             $response = new Response(200, $headers, $body);
             $cases["$name/$codec"] = [
                 'decode' => static function (int $n) use ($http): void {
@@ -146,6 +186,12 @@ return (static function (): array {
                     for ($i = 0; $i < $n; ++$i) {
                         $psr7->waitRequest();
                         $psr7->respond(new Response(200, $headers, $body));
+                    }
+                },
+                'psr7_relay' => static function (int $n) use ($psr7Relay, $headers, $body): void {
+                    for ($i = 0; $i < $n; ++$i) {
+                        $psr7Relay->waitRequest();
+                        $psr7Relay->respond(new Response(200, $headers, $body));
                     }
                 },
             ];

@@ -3,13 +3,13 @@
 # depend on machine load). For each case/phase, runs ir_count.php with N1 and N2 iterations and
 # prints (Ir(N2) - Ir(N1)) / (N2 - N1), which cancels start-up.
 # Usage: bench/php/ir_per_request.sh [case ...]   (default: wrk/json browser/json)
-#   env PHASES="decode encode psr7_wait psr7_resp psr7", N1=500, N2=5500,
+#   env PHASES="decode encode psr7_wait psr7_resp psr7 psr7_relay", N1=500, N2=5500,
 #   PHP_ARGS="-d opcache.enable_cli=1 -d opcache.jit=disable"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cases=("$@")
 [ ${#cases[@]} -eq 0 ] && cases=(wrk/json browser/json)
-phases=${PHASES:-decode encode psr7_wait psr7_resp psr7}
+phases=${PHASES:-decode encode psr7_wait psr7_resp psr7 psr7_relay}
 n1=${N1:-500}
 n2=${N2:-5500}
 read -r -a php_args <<< "${PHP_ARGS:--d opcache.enable_cli=1 -d opcache.jit=disable}"

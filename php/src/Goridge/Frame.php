@@ -83,14 +83,21 @@ final class Frame
     public static function packFrame(self $frame): string
     {
         $payload = $frame->payload ?? '';
-        $optionCount = \count($frame->options);
+        $options = $frame->options;
+        $optionCount = \count($options);
         $byte0 = (self::VERSION << 4) | (3 + $optionCount);
         $head = \pack('CCV', $byte0, $frame->flags, \strlen($payload));
+        if ($optionCount === 1) {
+            // The common case (a request or response with a context): one pack() for the rest.
+            $crc = \crc32($head);
+            return $head . \pack('VCCV', $crc, $frame->byte10, $frame->byte11, $options[0])
+                . $payload;
+        }
         $head .= \pack('VCC', \crc32($head), $frame->byte10, $frame->byte11);
         if ($optionCount === 0) {
             return $head . $payload;
         }
-        return $head . \pack('V*', ...$frame->options) . $payload;
+        return $head . \pack('V*', ...$options) . $payload;
     }
 
     /**
@@ -107,12 +114,17 @@ final class Frame
         if (\strlen($header) < self::HEADER_SIZE) {
             throw new InvalidArgumentException('Frame header must be 12 bytes long');
         }
-        $h = \unpack('Cvl/Cflags/Vlen/Vcrc/Cb10/Cb11', $header);
-        $hl = $h['vl'] & 0x0F;
+        $hl = \ord($header[0]) & 0x0F;
         if ($hl < 3) {
             throw new InvalidArgumentException('Invalid frame header length: ' . $hl);
         }
-        return [$h['flags'], $hl - 3, $h['len'], $h['b10'], $h['b11']];
+        return [
+            \ord($header[1]),
+            $hl - 3,
+            \unpack('V', $header, 2)[1],
+            \ord($header[10]),
+            \ord($header[11]),
+        ];
     }
 
     /**

@@ -56,14 +56,43 @@ class StreamRelay extends Relay implements BlockingRelayInterface
             }
         }
 
-        try {
-            $parsed = Frame::readHeader($header);
-        } catch (InvalidArgumentException $e) {
-            throw new HeaderException('Unable to read frame header: ' . $e->getMessage(), 0, $e);
+        // Frame::readHeader() + Frame::initFrame() inlined for the per-request path: the same
+        // frame without the intermediate array and calls.
+        $optionBytes = ((\ord($header[0]) & 0x0F) - 3) * 4;
+        if ($optionBytes < 0) {
+            try {
+                Frame::readHeader($header);
+            } catch (InvalidArgumentException $e) {
+                throw new HeaderException(
+                    'Unable to read frame header: ' . $e->getMessage(),
+                    0,
+                    $e,
+                );
+            }
         }
-
-        $length = $parsed[1] * 4 + $parsed[2];
-        return Frame::initFrame($parsed, $length === 0 ? '' : $this->readExactly($length));
+        $length = $optionBytes + \unpack('V', $header, 2)[1];
+        if ($length === 0) {
+            $frame = new Frame('', [], \ord($header[1]));
+        } else {
+            $body = \fread($this->in, $length);
+            if ($body === false || \strlen($body) !== $length) {
+                $body = $this->readRest($body === false ? '' : $body, $length);
+            }
+            if ($optionBytes === 4) {
+                $frame = new Frame(\substr($body, 4), [\unpack('V', $body)[1]], \ord($header[1]));
+            } elseif ($optionBytes === 0) {
+                $frame = new Frame($body, [], \ord($header[1]));
+            } else {
+                $frame = new Frame(
+                    \substr($body, $optionBytes),
+                    \array_values(\unpack('V*', \substr($body, 0, $optionBytes))),
+                    \ord($header[1]),
+                );
+            }
+        }
+        $frame->byte10 = \ord($header[10]);
+        $frame->byte11 = \ord($header[11]);
+        return $frame;
     }
 
     public function send(Frame $frame): void
@@ -104,7 +133,16 @@ class StreamRelay extends Relay implements BlockingRelayInterface
         if ($data !== false && \strlen($data) === $length) {
             return $data;
         }
-        $data = $data === false ? '' : $data;
+        return $this->readRest($data === false ? '' : $data, $length);
+    }
+
+    /**
+     * Reads on after a short read until $data is $length bytes long.
+     *
+     * @throws TransportException on EOF or a read error
+     */
+    private function readRest(string $data, int $length): string
+    {
         while (\strlen($data) < $length) {
             $chunk = \fread($this->in, $length - \strlen($data));
             if ($chunk === false || ($chunk === '' && \feof($this->in))) {

@@ -69,6 +69,62 @@ final class StreamRelayTest extends TestCase
         self::assertSame(Vectors::payload('proto_request'), $frame->payload);
     }
 
+    /** @return iterable<string, array{string}> wire bytes */
+    public function wireFrames(): iterable
+    {
+        foreach (Vectors::all() as $name => $_) {
+            yield $name => [Vectors::frame($name)];
+        }
+        $frames = [
+            'no options, empty payload' => new Frame(''),
+            'no options' => new Frame('abc', [], Frame::CODEC_RAW),
+            'one option, empty payload' => new Frame('', [0], Frame::CODEC_JSON),
+            'one option, all header' => new Frame('ctx', [3], Frame::CODEC_PROTO),
+            'three options' => new Frame('xyz', [1, 0xFFFFFFFF, 7], Frame::ERROR),
+            'byte10 and byte11' => (static function (): Frame {
+                $f = new Frame('p', [1], 0xFF);
+                $f->byte10 = Frame::BYTE10_STREAM | Frame::BYTE10_PING;
+                $f->byte11 = 0xAB;
+                return $f;
+            })(),
+        ];
+        foreach ($frames as $name => $frame) {
+            yield $name => [Frame::packFrame($frame)];
+        }
+    }
+
+    /** @dataProvider wireFrames */
+    public function testWaitFrameGivesWhatReadHeaderAndInitFrameGive(string $bytes): void
+    {
+        [$peer, $mine] = $this->pair();
+        $relay = new StreamRelay($mine, $mine);
+        \fwrite($peer, $bytes . $bytes);
+
+        $expected = Frame::initFrame(Frame::readHeader($bytes), \substr($bytes, 12));
+        $export = \var_export($expected, true);
+        self::assertSame($export, \var_export($relay->waitFrame(), true));
+        self::assertSame($export, \var_export($relay->waitFrame(), true));
+        self::assertSame($bytes, Frame::packFrame($expected));
+    }
+
+    public function testHeaderLengthBelowThreeIsAHeaderException(): void
+    {
+        [$peer, $mine] = $this->pair();
+        $relay = new StreamRelay($mine, $mine);
+        \fwrite($peer, "\x12" . \str_repeat("\0", 11));
+
+        try {
+            $relay->waitFrame();
+            self::fail('no exception');
+        } catch (HeaderException $e) {
+            self::assertSame(
+                'Unable to read frame header: Invalid frame header length: 2',
+                $e->getMessage(),
+            );
+            self::assertInstanceOf(InvalidArgumentException::class, $e->getPrevious());
+        }
+    }
+
     public function testLargeFramesRoundTrip(): void
     {
         [$peer, $mine] = $this->pair();

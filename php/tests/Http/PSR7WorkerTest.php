@@ -335,6 +335,35 @@ final class PSR7WorkerTest extends TestCase
         self::assertSame(\array_fill(0, \count($flags) - 1, 1), \array_slice($flags, 0, -1));
     }
 
+    public function testServerKeysAreTheSameForRepeatedAndManyHeaderNames(): void
+    {
+        $headers = ['content-type' => ['a/b'], 'Content-Length' => ['3'], 'x-lower' => ['l']];
+        for ($i = 0; $i < 300; ++$i) {
+            $headers['X-N-' . $i] = ['v' . $i];
+        }
+        $ctx = self::context(['headers' => $headers]);
+        $relay = (new TestRelay())->addFrames(
+            self::frame(false, $ctx),
+            self::frame(false, $ctx),
+            self::frame(false, self::context(['headers' => ['X-N-299' => ['w', 'z']]])),
+        );
+        $psr7 = self::psr7($relay);
+
+        foreach ([1, 2] as $_) {
+            $server = $psr7->waitRequest()?->getServerParams() ?? [];
+            self::assertSame('a/b', $server['CONTENT_TYPE']);
+            self::assertSame('3', $server['CONTENT_LENGTH']);
+            self::assertSame('l', $server['HTTP_X_LOWER']);
+            self::assertSame('', $server['HTTP_USER_AGENT']);
+            for ($i = 0; $i < 300; ++$i) {
+                self::assertSame('v' . $i, $server['HTTP_X_N_' . $i]);
+            }
+        }
+        $server = $psr7->waitRequest()?->getServerParams() ?? [];
+        self::assertSame('w, z', $server['HTTP_X_N_299']);
+        self::assertArrayNotHasKey('HTTP_X_N_0', $server);
+    }
+
     public function testAccessorsExposeTheLayersBelow(): void
     {
         $worker = new Worker(new TestRelay(), false);

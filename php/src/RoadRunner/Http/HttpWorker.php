@@ -220,18 +220,19 @@ class HttpWorker implements HttpWorkerInterface
         $attributes = \is_array($ctx['attributes'] ?? null) ? $ctx['attributes'] : [];
         $attributes[Request::PARSED_BODY_ATTRIBUTE_NAME] = $parsed;
 
+        // Positional arguments: named ones cost a lookup each at run time.
         return new Request(
-            remoteAddr: (string) ($ctx['remoteAddr'] ?? ''),
-            protocol: (string) ($ctx['protocol'] ?? ''),
-            method: (string) ($ctx['method'] ?? ''),
-            uri: (string) ($ctx['uri'] ?? ''),
-            headers: $headers,
-            cookies: \is_array($ctx['cookies'] ?? null) ? $ctx['cookies'] : [],
-            uploads: \is_array($ctx['uploads'] ?? null) ? $ctx['uploads'] : [],
-            attributes: $attributes,
-            query: $query,
-            body: $parsed && $body === '' ? '{}' : $body,
-            parsed: $parsed,
+            (string) ($ctx['remoteAddr'] ?? ''),
+            (string) ($ctx['protocol'] ?? ''),
+            (string) ($ctx['method'] ?? ''),
+            (string) ($ctx['uri'] ?? ''),
+            $headers,
+            \is_array($ctx['cookies'] ?? null) ? $ctx['cookies'] : [],
+            \is_array($ctx['uploads'] ?? null) ? $ctx['uploads'] : [],
+            $attributes,
+            $query,
+            $parsed && $body === '' ? '{}' : $body,
+            $parsed,
         );
     }
 }

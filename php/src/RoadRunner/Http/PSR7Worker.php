@@ -51,6 +51,11 @@ class PSR7Worker implements PSR7WorkerInterface
     /** @var array<array-key, mixed> */
     private readonly array $originalServer;
 
+    private const SERVER_KEYS_MAX = 256;
+
+    /** @var array<array-key, string> header name => `$_SERVER` key, see serverKey() */
+    private array $serverKeys = [];
+
     /** Both factories are exactly nyholm's Psr17Factory: see the class comment. */
     private readonly bool $nyholm;
 
@@ -135,16 +140,28 @@ class PSR7Worker implements PSR7WorkerInterface
         $server['HTTP_USER_AGENT'] = '';
 
         foreach ($request->headers as $name => $values) {
-            $key = \strtoupper(\strtr((string) $name, '-', '_'));
-            $value = \implode(', ', (array) $values);
-            if ($key === 'CONTENT_TYPE' || $key === 'CONTENT_LENGTH') {
-                $server[$key] = $value;
-            } else {
-                $server['HTTP_' . $key] = $value;
-            }
+            $key = $this->serverKeys[$name] ?? $this->serverKey($name);
+            $server[$key] = \implode(', ', (array) $values);
         }
 
         return $server;
+    }
+
+    /**
+     * The `$_SERVER` key of a header: `HTTP_` + upper case with `_` for `-`, except
+     * CONTENT_TYPE and CONTENT_LENGTH. Remembered for the next requests (up to
+     * SERVER_KEYS_MAX names, so that a client sending random names cannot grow the map).
+     */
+    private function serverKey(int|string $name): string
+    {
+        $key = \strtoupper(\strtr((string) $name, '-', '_'));
+        if ($key !== 'CONTENT_TYPE' && $key !== 'CONTENT_LENGTH') {
+            $key = 'HTTP_' . $key;
+        }
+        if (\count($this->serverKeys) < self::SERVER_KEYS_MAX) {
+            $this->serverKeys[$name] = $key;
+        }
+        return $key;
     }
 
     protected function timeInt(): int

@@ -130,20 +130,19 @@ final class ProtoCodec
         }
         $attributes[Request::PARSED_BODY_ATTRIBUTE_NAME] = $parsed;
 
+        // Positional arguments: named ones cost a lookup each at run time.
         return new Request(
-            remoteAddr: $remoteAddr,
-            protocol: $protocol,
-            method: $method,
-            uri: $uri,
-            headers: $headers,
-            cookies: $cookies,
-            uploads: $uploads === ''
-                ? []
-                : (array) \json_decode($uploads, true, 512, \JSON_THROW_ON_ERROR),
-            attributes: $attributes,
-            query: $query,
-            body: $parsed && $body === '' ? '{}' : $body,
-            parsed: $parsed,
+            $remoteAddr,
+            $protocol,
+            $method,
+            $uri,
+            $headers,
+            $cookies,
+            $uploads === '' ? [] : (array) \json_decode($uploads, true, 512, \JSON_THROW_ON_ERROR),
+            $attributes,
+            $query,
+            $parsed && $body === '' ? '{}' : $body,
+            $parsed,
         );
     }
 

@@ -132,6 +132,61 @@ final class HttpWorkerTest extends TestCase
         self::assertSame($expected, $relay->getReceivedBytes()[0]);
     }
 
+    public function testRepeatedResponsesEncodeLikeFreshOnes(): void
+    {
+        $json = \json_decode(self::JSON_CONTEXT, true);
+        $relay = (new TestRelay())->addFrames(
+            self::jsonRequest(),
+            self::jsonRequest(),
+            self::protoRequest($json),
+            self::jsonRequest(),
+        );
+        $http = new HttpWorker(new Worker($relay, false));
+        $a = ['Content-Type' => ['text/plain'], 'X-Two' => ['1', '2']];
+        $b = ['Content-Type' => 'text/plain'];
+        $sent = [];
+        $send = static function (int $status, array $headers) use ($http, $relay, &$sent): void {
+            $http->respond($status, 'x', $headers);
+            $frames = $relay->getReceived();
+            $sent[] = \end($frames)->payload;
+        };
+
+        $http->waitRequest();
+        $send(200, $a);
+        $send(200, $a);
+        $send(201, $a);
+        $send(200, $b);
+        $send(200, $b);
+        $http->waitRequest();
+        $send(200, ['X' => [0.0]]);
+        $send(200, ['X' => [-0.0]]);
+        $send(200, ['X' => '5']);
+        $send(200, ['X' => 5]);
+        $send(200, []);
+        $http->waitRequest();
+        $send(200, $a);
+        $proto = \end($sent);
+        $http->waitRequest();
+        $send(200, $a);
+
+        $ctx = '{"status":200,"headers":{"Content-Type":["text/plain"],"X-Two":["1","2"]}}x';
+        self::assertSame([
+            $ctx,
+            $ctx,
+            \str_replace('200', '201', $ctx),
+            '{"status":200,"headers":{"Content-Type":["text/plain"]}}x',
+            '{"status":200,"headers":{"Content-Type":["text/plain"]}}x',
+            '{"status":200,"headers":{"X":[0]}}x',
+            '{"status":200,"headers":{"X":[-0]}}x',
+            '{"status":200,"headers":{"X":["5"]}}x',
+            '{"status":200,"headers":{"X":["5"]}}x',
+            '{"status":200,"headers":{}}x',
+            ProtoCodec::encodeResponse(200, $a) . 'x',
+            $ctx,
+        ], $sent);
+        self::assertSame(ProtoCodec::encodeResponse(200, $a) . 'x', $proto);
+    }
+
     public function testHandshakeAdvertisesCodecs(): void
     {
         $relay = (new TestRelay())

@@ -40,6 +40,12 @@ class HttpWorker implements HttpWorkerInterface
     /** Codec of the latest request (Frame::CODEC_JSON or Frame::CODEC_PROTO); null before one. */
     protected static ?int $codec = null;
 
+    /** @var array<array-key, mixed>|null headers of $lastHead, see encodeHead() */
+    private static ?array $lastHeaders = null;
+    private static int $lastStatus = 0;
+    private static int $lastCodec = 0;
+    private static string $lastHead = '';
+
     public function __construct(private readonly WorkerInterface $worker)
     {
         if ($worker instanceof Worker) {
@@ -101,7 +107,8 @@ class HttpWorker implements HttpWorkerInterface
             $this->respondStream($head, $codec, $body, $endOfStream);
             return;
         }
-        $this->send($this->worker, new Payload($body, $head, $endOfStream), $codec);
+        /** @psalm-suppress TooManyArguments the 3.5 API accepts the codec as a 2nd argument */
+        $this->worker->respond(new Payload($body, $head, $endOfStream), $codec);
     }
 
     /**
@@ -173,24 +180,58 @@ class HttpWorker implements HttpWorkerInterface
     }
 
     /**
+     * The response context. The last one is kept with its status, headers and codec: an app
+     * that answers with the same status and headers again (the common case) skips the
+     * encoding. Only headers whose values are all strings are kept (their encoding depends on
+     * nothing but `===`-equal input; a float or object value could encode differently).
+     *
      * @param array<array-key, mixed> $headers
      */
     private static function encodeHead(int $codec, int $status, array $headers): string
     {
-        if ($codec === Frame::CODEC_PROTO) {
-            return ProtoCodec::encodeResponse($status, $headers);
+        if ($headers === self::$lastHeaders && $status === self::$lastStatus
+            && $codec === self::$lastCodec
+        ) {
+            return self::$lastHead;
         }
-        if ($headers === []) {
-            return '{"status":' . $status . ',"headers":{}}';
-        }
+
+        $key = $headers;
+        $strings = true;
         foreach ($headers as $name => $values) {
             if (!\is_array($values)) {
+                $strings = $strings && \is_string($values);
                 $headers[$name] = [(string) $values];
+                continue;
+            }
+            foreach ($values as $value) {
+                if (!\is_string($value)) {
+                    $strings = false;
+                    break;
+                }
             }
         }
-        // A list (numeric names only) would encode as a JSON array; the server wants an object.
-        $map = \array_is_list($headers) ? (object) $headers : $headers;
-        return \json_encode(['status' => $status, 'headers' => $map], self::JSON_ENCODE_FLAGS);
+
+        if ($codec === Frame::CODEC_PROTO) {
+            $head = ProtoCodec::encodeResponse($status, $key);
+        } elseif ($headers === []) {
+            $head = '{"status":' . $status . ',"headers":{}}';
+        } else {
+            // A list (numeric names only) would encode as a JSON array; the server wants an
+            // object.
+            $map = \array_is_list($headers) ? (object) $headers : $headers;
+            $head = \json_encode(
+                ['status' => $status, 'headers' => $map],
+                self::JSON_ENCODE_FLAGS,
+            );
+        }
+
+        if ($strings) {
+            self::$lastHeaders = $key;
+            self::$lastStatus = $status;
+            self::$lastCodec = $codec;
+            self::$lastHead = $head;
+        }
+        return $head;
     }
 
     private static function requestFromJson(string $header, string $body): Request

@@ -109,7 +109,18 @@ class Worker implements StreamWorkerInterface
             if ($this->payloads !== []) {
                 $payload = \array_shift($this->payloads);
             } else {
-                $payload = PayloadFactory::fromFrame($this->relay->waitFrame());
+                $frame = $this->relay->waitFrame();
+                if (($frame->flags & Frame::CONTROL) === 0
+                    && ($frame->byte10 & (Frame::BYTE10_STOP | Frame::BYTE10_PONG)) === 0
+                ) {
+                    // A data frame: PayloadFactory::fromFrame()'s last case, inlined.
+                    $data = $frame->payload ?? '';
+                    $split = $frame->options[0] ?? 0;
+                    return $split === 0
+                        ? new Payload($data, '')
+                        : new Payload(\substr($data, $split), \substr($data, 0, $split));
+                }
+                $payload = PayloadFactory::fromFrame($frame);
             }
 
             if ($payload::class === Payload::class) {

@@ -15,6 +15,7 @@ use Spiral\RoadRunner\Exception\RoadRunnerException;
 use Spiral\RoadRunner\Logger;
 use Spiral\RoadRunner\Message\Command\StreamStop;
 use Spiral\RoadRunner\Payload;
+use Spiral\RoadRunner\PayloadFactory;
 use Spiral\RoadRunner\Worker;
 
 final class WorkerTest extends TestCase
@@ -51,6 +52,30 @@ final class WorkerTest extends TestCase
         self::assertSame(Frame::CONTROL, $reply[0]->flags);
         self::assertSame([], $reply[0]->options);
         self::assertSame('{"pid":' . \getmypid() . '}', $reply[0]->payload);
+    }
+
+    public function testDataFramesGiveWhatPayloadFactoryGives(): void
+    {
+        $frames = [
+            new Frame('whole body'),
+            new Frame('whole body', [0], Frame::CODEC_JSON),
+            new Frame('ctxbody', [3], Frame::CODEC_PROTO),
+            new Frame('ctx', [3], Frame::CODEC_RAW),
+            new Frame(null, [], Frame::ERROR),
+            new Frame('ab', [1, 9], Frame::CODEC_JSON),
+        ];
+        $stream = new Frame('cb', [1]);
+        $stream->byte10 = Frame::BYTE10_STREAM | Frame::BYTE10_PING;
+        $frames[] = $stream;
+        $relay = (new TestRelay())->addFrames(...$frames);
+        $worker = new Worker($relay, false);
+
+        foreach ($frames as $frame) {
+            $expected = PayloadFactory::fromFrame($frame);
+            self::assertSame(Payload::class, $expected::class);
+            $actual = $worker->waitPayload();
+            self::assertSame(\var_export($expected, true), \var_export($actual, true));
+        }
     }
 
     public function testHandshakeReplyIsByteExactForAGivenPid(): void

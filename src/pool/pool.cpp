@@ -57,9 +57,10 @@ std::string printable(std::string_view bytes) {
 }  // namespace
 
 struct Pool::Waiter {
-    explicit Waiter(Executor ex, TimePoint deadline) : timer(ex, deadline) {}
+    Waiter(Executor ex, TimePoint deadline, QueuedJob* j) : timer(ex, deadline), job(j) {}
     transport::Timer timer;
     std::shared_ptr<Worker> worker;
+    QueuedJob* job;  ///< offer() starts it on the worker it hands over
 };
 
 Pool::Pool(Executor ex, PoolOptions options)
@@ -188,12 +189,19 @@ void Pool::add_worker(std::shared_ptr<Worker> w, bool busy) {
 }
 
 void Pool::offer(std::shared_ptr<Worker> w) {
-    while (!waiters_.empty()) {
+    if (!waiters_.empty()) {
         Waiter* waiter = waiters_.front();
         waiters_.pop_front();
         w->busy = true;
+        // The job goes into the worker's pipe now, not when the waiter's coroutine runs: that
+        // only happens after the caller (typically a job that just got its answer) has sent its
+        // response to its client, and the worker would sit idle meanwhile.
+        if (waiter->job && waiter->job->payload) {
+            waiter->job->start_ec = start_job(*w, *waiter->job->payload);
+            waiter->job->started = true;
+        }
         waiter->worker = std::move(w);
-        waiter->timer.cancel();
+        waiter->timer.cancel();  // queues the waiter's resumption
         return;
     }
     idle_.push_back(std::move(w));
@@ -295,6 +303,15 @@ void Pool::release(std::shared_ptr<Worker> w) {
     retire(std::move(w), true);
 }
 
+error_code Pool::start_job(Worker& w, const Payload& payload) {
+    w.transition(WorkerState::kWorking);
+    w.count_exec();
+    w.set_job_started(Clock::now());
+    const std::uint32_t context_size = static_cast<std::uint32_t>(payload.context.size());
+    const std::string_view parts[] = {payload.context, payload.body};
+    return w.relay().try_write_frame(payload.codec, 0, {&context_size, 1}, parts);
+}
+
 error_code Pool::fail_worker(std::shared_ptr<Worker> w, error_code ec, bool exec_ttl_fired) {
     error_code result;
     if (exec_ttl_fired || w->state() == WorkerState::kExecTtlReached) {
@@ -334,7 +351,7 @@ void Pool::on_worker_exit(std::shared_ptr<Worker> w) {
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
-Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline) {
+Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline, QueuedJob* job) {
     while (!idle_.empty()) {
         auto w = std::move(idle_.back());
         idle_.pop_back();
@@ -348,7 +365,7 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline)
     if (options_.max_queue_size > 0 && waiters_.size() >= options_.max_queue_size) {
         co_return make_error_code(errc::kQueueFull);
     }
-    Waiter waiter(ex_, deadline);
+    Waiter waiter(ex_, deadline, job);
     waiters_.push_back(&waiter);
     error_code ec;
     co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -389,6 +406,8 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
     auto self = shared_from_this();
     for (int attempt = 0;; ++attempt) {
         std::shared_ptr<Worker> w;
+        QueuedJob queued;
+        queued.payload = &payload;
         if (options_.debug) {
             auto started = co_await start_worker();
             if (!started) {
@@ -397,26 +416,24 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
             w = std::move(started.value());
             add_worker(w, /*busy=*/true);
         } else {
-            auto taken = co_await take_worker(Clock::now() + options_.allocate_timeout);
+            auto taken = co_await take_worker(Clock::now() + options_.allocate_timeout, &queued);
             if (!taken) {
                 co_return taken.error();
             }
             w = std::move(taken.value());
         }
-        const auto now = Clock::now();
-        w->transition(WorkerState::kWorking);
-        w->count_exec();
-        w->set_job_started(now);
-
+        // A queued job was started by offer() when it got the worker.
+        error_code sent = queued.started ? queued.start_ec : start_job(*w, payload);
         transport::Watchdog ttl(ex_);
         if (options_.supervisor.exec_ttl.count() > 0) {
-            ttl.arm(now + options_.supervisor.exec_ttl, [raw = w.get()] { raw->kill(); });
+            ttl.arm(w->job_started() + options_.supervisor.exec_ttl,
+                    [raw = w.get()] { raw->kill(); });
         }
-        const std::uint32_t context_size = static_cast<std::uint32_t>(payload.context.size());
-        const std::string_view parts[] = {payload.context, payload.body};
-        if (auto ec = co_await w->relay().write_frame(payload.codec, 0, {&context_size, 1}, parts);
-            ec) {
-            co_return fail_worker(std::move(w), ec, ttl.fired());
+        if (sent == asio::error::would_block) {
+            sent = co_await w->relay().finish_write();
+        }
+        if (sent) {
+            co_return fail_worker(std::move(w), sent, ttl.fired());
         }
         auto frame = co_await w->relay().read_frame(options_.max_payload, /*speculative=*/false);
         ttl.disarm();

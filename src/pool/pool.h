@@ -211,16 +211,31 @@ public:
 private:
     friend class ResponseStream;
     struct Waiter;
+    /// A job waiting for a worker; offer() starts it (start_job) when it hands one over.
+    struct QueuedJob {
+        const Payload* payload = nullptr;
+        bool started = false;
+        boost::system::error_code start_ec;  ///< start_job()'s result
+    };
 
     // Worker pointers are taken by value on purpose: several of these erase the pool's own
     // reference, and the caller's argument may be that very reference.
-    Awaitable<Result<std::shared_ptr<Worker>>> take_worker(TimePoint deadline);
+    /// An idle worker, or the first one released within `deadline` (FIFO). When the caller
+    /// had to wait and passed a `job`, offer() has already started it on the worker it handed
+    /// over (job->started / job->start_ec), so the frame reached the worker before the releasing
+    /// coroutine went on to deliver its own answer.
+    Awaitable<Result<std::shared_ptr<Worker>>> take_worker(TimePoint deadline,
+                                                           QueuedJob* job = nullptr);
     Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
     void add_worker(std::shared_ptr<Worker> w, bool busy);
+    /// Gives `w` to the first waiter (starting its job, see take_worker) or puts it in idle_.
     void offer(std::shared_ptr<Worker> w);
     void start_replacement();
     Awaitable<void> replacement_loop();
     void release(std::shared_ptr<Worker> w);
+    /// Marks `w` working, counts the exec, stamps job_started and writes the job frame with
+    /// Relay::try_write_frame (would_block: the caller co_awaits finish_write()).
+    boost::system::error_code start_job(Worker& w, const Payload& payload);
     void retire(std::shared_ptr<Worker> w, bool replace);
     boost::system::error_code fail_worker(std::shared_ptr<Worker> w, boost::system::error_code ec,
                                           bool exec_ttl_fired);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/error.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
@@ -42,59 +43,83 @@ std::unique_ptr<Relay> Relay::from_socket(Executor ex, UniqueFd socket) {
     return std::make_unique<Relay>(ex, std::move(socket), std::move(dup_fd));
 }
 
-Awaitable<boost::system::error_code> Relay::write_frame(std::uint8_t flags, std::uint8_t byte10,
-                                                        std::span<const std::uint32_t> options,
-                                                        std::span<const std::string_view> parts) {
-    std::array<std::byte, protocol::kMaxHeaderSize> header{};
+boost::system::error_code Relay::try_write_frame(std::uint8_t flags, std::uint8_t byte10,
+                                                 std::span<const std::uint32_t> options,
+                                                 std::span<const std::string_view> parts) {
     std::size_t payload_size = 0;
     for (auto p : parts) {
         payload_size += p.size();
     }
     if (payload_size > 0xFFFFFFFFu || options.size() > protocol::kMaxWriteOptions) {
-        co_return make_error_code(errc::kFrameTooLarge);
+        return make_error_code(errc::kFrameTooLarge);
     }
-    std::size_t header_size = protocol::encode_header(header, flags, byte10, options,
-                                                      static_cast<std::uint32_t>(payload_size));
-
-    constexpr std::size_t kMaxIov = 8;
-    std::array<iovec, kMaxIov> iov{};
+    const std::size_t header_size = protocol::encode_header(
+        out_header_, flags, byte10, options, static_cast<std::uint32_t>(payload_size));
     std::size_t n = 0;
-    iov[n++] = {header.data(), header_size};
+    iov_[n++] = {out_header_.data(), header_size};
     for (auto p : parts) {
         if (!p.empty() && n < kMaxIov) {
-            iov[n++] = {const_cast<char*>(p.data()), p.size()};
+            iov_[n++] = {const_cast<char*>(p.data()), p.size()};
         }
     }
-    std::size_t first = 0;
+    iov_first_ = 0;
+    iov_count_ = n;
+    return write_pending();
+}
+
+boost::system::error_code Relay::write_pending() noexcept {
     const int fd = out_.native_handle();
-    for (;;) {
-        ssize_t w = ::writev(fd, iov.data() + first, static_cast<int>(n - first));
+    while (iov_first_ < iov_count_) {
+        ssize_t w = ::writev(fd, iov_.data() + iov_first_,
+                             static_cast<int>(iov_count_ - iov_first_));
         if (w < 0) {
             if (errno == EINTR) {
                 continue;
             }
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                co_return errno_code(errno);
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return asio::error::would_block;
             }
-            boost::system::error_code ec;
-            co_await out_.async_wait(Descriptor::wait_write,
-                                     asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) {
-                co_return ec;
-            }
-            continue;
+            const int e = errno;
+            iov_first_ = iov_count_ = 0;
+            return errno_code(e);
         }
         auto written = static_cast<std::size_t>(w);
-        while (first < n && written >= iov[first].iov_len) {
-            written -= iov[first].iov_len;
-            ++first;
+        while (iov_first_ < iov_count_ && written >= iov_[iov_first_].iov_len) {
+            written -= iov_[iov_first_].iov_len;
+            ++iov_first_;
         }
-        if (first == n) {
-            co_return boost::system::error_code{};
+        if (iov_first_ < iov_count_) {
+            iov_[iov_first_].iov_base = static_cast<char*>(iov_[iov_first_].iov_base) + written;
+            iov_[iov_first_].iov_len -= written;
         }
-        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + written;
-        iov[first].iov_len -= written;
     }
+    iov_first_ = iov_count_ = 0;
+    return {};
+}
+
+Awaitable<boost::system::error_code> Relay::finish_write() {
+    for (;;) {
+        auto ec = write_pending();
+        if (ec != asio::error::would_block) {
+            co_return ec;
+        }
+        co_await out_.async_wait(Descriptor::wait_write,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            iov_first_ = iov_count_ = 0;
+            co_return ec;
+        }
+    }
+}
+
+Awaitable<boost::system::error_code> Relay::write_frame(std::uint8_t flags, std::uint8_t byte10,
+                                                        std::span<const std::uint32_t> options,
+                                                        std::span<const std::string_view> parts) {
+    auto ec = try_write_frame(flags, byte10, options, parts);
+    if (ec == asio::error::would_block) {
+        ec = co_await finish_write();
+    }
+    co_return ec;
 }
 
 Awaitable<boost::system::error_code> Relay::fill(std::size_t want, bool speculative) {

@@ -16,6 +16,8 @@
 //   asio::error::operation_aborted  cancel() was called (timeouts use this)
 //   EPIPE / other errno from write()/read()
 
+#include <sys/uio.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +69,17 @@ public:
                                                      std::span<const std::uint32_t> options,
                                                      std::span<const std::string_view> parts);
 
+    /// The synchronous start of write_frame(), for callers that must not suspend (or want to
+    /// skip a coroutine frame): one writev() now. Returns {} when the whole frame is in the
+    /// kernel; asio::error::would_block when the pipe is full and part of it is left, which
+    /// co_await finish_write() sends (the bytes of `parts` must stay valid until then, and no
+    /// other write may start before); or the write error (EPIPE, ...) / kFrameTooLarge.
+    boost::system::error_code try_write_frame(std::uint8_t flags, std::uint8_t byte10,
+                                              std::span<const std::uint32_t> options,
+                                              std::span<const std::string_view> parts);
+    /// Sends what try_write_frame() left (waits for writability). {} when nothing is left.
+    Awaitable<boost::system::error_code> finish_write();
+
     /// Reads the next frame (payload up to `max_payload` bytes). With `speculative` (default)
     /// a non-blocking read() is tried first; pass false right after sending a request, when
     /// the answer cannot be there yet, to wait for readability first and save a failed read().
@@ -89,8 +102,17 @@ private:
     Awaitable<std::pair<boost::system::error_code, std::size_t>> wait_and_read(char* dst,
                                                                                std::size_t n);
 
+    /// Writes iov_[iov_first_, iov_count_) without blocking; would_block when some is left.
+    boost::system::error_code write_pending() noexcept;
+
     Descriptor in_;
     Descriptor out_;
+    // The frame being written: header bytes + iovecs over them and the caller's parts.
+    std::array<std::byte, protocol::kMaxHeaderSize> out_header_{};
+    static constexpr std::size_t kMaxIov = 8;
+    std::array<iovec, kMaxIov> iov_{};
+    std::size_t iov_first_ = 0;
+    std::size_t iov_count_ = 0;
     std::vector<char> buf_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;

@@ -351,7 +351,7 @@ void Pool::on_worker_exit(std::shared_ptr<Worker> w) {
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
-Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline, QueuedJob* job) {
+std::shared_ptr<Worker> Pool::try_take_idle() {
     while (!idle_.empty()) {
         auto w = std::move(idle_.back());
         idle_.pop_back();
@@ -360,6 +360,13 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline,
             continue;
         }
         w->busy = true;
+        return w;
+    }
+    return nullptr;
+}
+
+Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline, QueuedJob* job) {
+    if (auto w = try_take_idle()) {
         co_return w;
     }
     if (options_.max_queue_size > 0 && waiters_.size() >= options_.max_queue_size) {
@@ -415,7 +422,7 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
             }
             w = std::move(started.value());
             add_worker(w, /*busy=*/true);
-        } else {
+        } else if (w = try_take_idle(); !w) {  // no coroutine frame when a worker is idle
             auto taken = co_await take_worker(Clock::now() + options_.allocate_timeout, &queued);
             if (!taken) {
                 co_return taken.error();

@@ -226,6 +226,8 @@ private:
     /// coroutine went on to deliver its own answer.
     Awaitable<Result<std::shared_ptr<Worker>>> take_worker(TimePoint deadline,
                                                            QueuedJob* job = nullptr);
+    /// The most recently used idle worker (marked busy), or null; retires dead ones found.
+    std::shared_ptr<Worker> try_take_idle();
     Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
     void add_worker(std::shared_ptr<Worker> w, bool busy);
     /// Gives `w` to the first waiter (starting its job, see take_worker) or puts it in idle_.

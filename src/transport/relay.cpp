@@ -122,11 +122,7 @@ Awaitable<boost::system::error_code> Relay::write_frame(std::uint8_t flags, std:
     co_return ec;
 }
 
-Awaitable<boost::system::error_code> Relay::fill(std::size_t want, bool speculative) {
-    // Ensures at least `want` bytes are buffered in [begin_, end_).
-    if (end_ - begin_ >= want) {
-        co_return boost::system::error_code{};
-    }
+void Relay::prepare_buffer(std::size_t want) {
     if (begin_ > 0) {
         std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
         end_ -= begin_;
@@ -135,33 +131,29 @@ Awaitable<boost::system::error_code> Relay::fill(std::size_t want, bool speculat
     if (buf_.size() < std::max(want, kReadChunk)) {
         buf_.resize(std::max(want, kReadChunk));
     }
+}
+
+boost::system::error_code Relay::buffer_now(std::size_t want) {
+    prepare_buffer(want);
     const int fd = in_.native_handle();
-    bool direct = speculative;
     while (end_ < want) {
-        if (direct) {
-            ssize_t r = ::read(fd, buf_.data() + end_, buf_.size() - end_);
-            if (r > 0) {
-                end_ += static_cast<std::size_t>(r);
-                continue;
-            }
-            if (r == 0) {
-                co_return make_error_code(errc::kWorkerExited);
-            }
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                co_return errno_code(errno);
-            }
+        ssize_t r = ::read(fd, buf_.data() + end_, buf_.size() - end_);
+        if (r > 0) {
+            end_ += static_cast<std::size_t>(r);
+            continue;
         }
-        direct = true;
-        auto [ec, n] = co_await wait_and_read(buf_.data() + end_, buf_.size() - end_);
-        if (ec) {
-            co_return ec;
+        if (r == 0) {
+            return make_error_code(errc::kWorkerExited);
         }
-        end_ += n;
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return asio::error::would_block;
+        }
+        return errno_code(errno);
     }
-    co_return boost::system::error_code{};
+    return {};
 }
 
 Awaitable<boost::system::error_code> Relay::read_exact(char* dst, std::size_t n) {
@@ -206,22 +198,55 @@ Awaitable<std::pair<boost::system::error_code, std::size_t>> Relay::wait_and_rea
 }
 
 Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool speculative) {
-    if (auto ec = co_await fill(protocol::kHeaderSize, speculative || end_ > begin_); ec) {
-        co_return ec;
-    }
-    auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
-    auto hdr = protocol::decode_header(head, max_payload);
-    if (!hdr) {
-        garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
-        begin_ = end_ = 0;
-        co_return hdr.error();
-    }
+    // One coroutine frame for the common case: the header and options are read here (direct
+    // read() first unless told the answer cannot be there yet, then async_read_some), only a
+    // payload larger than what arrived with the header goes through read_exact().
     Frame frame;
-    frame.header = hdr.value();
-    const std::size_t opt_bytes = 4u * frame.header.option_count;
-    if (auto ec = co_await fill(protocol::kHeaderSize + opt_bytes); ec) {
-        co_return ec;
+    bool have_header = false;
+    std::size_t want = protocol::kHeaderSize;
+    bool direct = speculative || end_ > begin_;
+    for (;;) {
+        if (end_ - begin_ >= want) {
+            if (have_header) {
+                break;
+            }
+            auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
+            auto hdr = protocol::decode_header(head, max_payload);
+            if (!hdr) {
+                garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
+                begin_ = end_ = 0;
+                co_return hdr.error();
+            }
+            frame.header = hdr.value();
+            have_header = true;
+            want = protocol::kHeaderSize + 4u * frame.header.option_count;
+            continue;
+        }
+        if (direct) {
+            auto ec = buffer_now(want);
+            if (!ec) {
+                continue;
+            }
+            if (ec != asio::error::would_block) {
+                co_return ec;
+            }
+        } else {
+            prepare_buffer(want);
+        }
+        direct = true;
+        boost::system::error_code ec;
+        const std::size_t got = co_await in_.async_read_some(
+            asio::buffer(buf_.data() + end_, buf_.size() - end_),
+            asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::eof) {
+            co_return make_error_code(errc::kWorkerExited);
+        }
+        if (ec) {
+            co_return ec;
+        }
+        end_ += got;
     }
+    const std::size_t opt_bytes = 4u * frame.header.option_count;
     for (std::size_t i = 0; i < frame.header.option_count; ++i) {
         const auto* p = reinterpret_cast<const unsigned char*>(buf_.data() + begin_ +
                                                                protocol::kHeaderSize + 4 * i);

@@ -97,7 +97,11 @@ public:
     void drain_garbage() noexcept;
 
 private:
-    Awaitable<boost::system::error_code> fill(std::size_t want, bool speculative = true);
+    /// Moves buffered bytes to the front and makes room for at least `want` bytes.
+    void prepare_buffer(std::size_t want);
+    /// Reads without waiting until `want` bytes are buffered: {}, would_block, kWorkerExited
+    /// (EOF) or the read() errno.
+    boost::system::error_code buffer_now(std::size_t want);
     Awaitable<boost::system::error_code> read_exact(char* dst, std::size_t n);
     Awaitable<std::pair<boost::system::error_code, std::size_t>> wait_and_read(char* dst,
                                                                                std::size_t n);

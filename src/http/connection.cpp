@@ -207,6 +207,7 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     }
 
     Request request(std::move(head), peer_, peer_port_, s.tls, *this, s.mapping, peer_text_);
+    request.set_scratch(&scratch_);
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
     try {
@@ -245,6 +246,7 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     done.elapsed = Clock::now() - request_start_;
     done.client_gone = client_gone_;
     state_->handler.on_complete(request, done);
+    scratch_.trim();
 
     if (client_gone_) co_return false;
     if (close_after_ || stop_requested_) {

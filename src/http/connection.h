@@ -24,6 +24,7 @@
 
 #include "http/chunked.h"
 #include "http/handler.h"
+#include "http/request_context.h"
 #include "http/settings.h"
 
 namespace spdlog {
@@ -169,6 +170,7 @@ private:
     std::uint64_t fixed_remaining_ = 0;
     std::vector<Field> trailers_;  // declared trailer names and their latest values
     std::string head_buf_;
+    RequestScratch scratch_;  // lent to the handler through Request::scratch()
 };
 
 }  // namespace rr::http::detail

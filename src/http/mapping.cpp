@@ -31,13 +31,6 @@ void append_without_crlf(std::string& out, std::string_view s) {
     out.append(s.substr(from));
 }
 
-std::string strip_crlf(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    append_without_crlf(out, s);
-    return out;
-}
-
 /// Go's validCookieValueByte.
 bool valid_cookie_value_byte(unsigned char b) noexcept {
     return b >= 0x20 && b < 0x7f && b != '"' && b != ';' && b != '\\';
@@ -160,24 +153,38 @@ std::string ip_to_string(const ip::address& a) {
 }
 
 std::string raw_query(std::string_view target) {
+    std::string out;
+    raw_query(target, out);
+    return out;
+}
+
+void raw_query(std::string_view target, std::string& out) {
+    out.clear();
     auto q = target.find('?');
-    if (q == std::string_view::npos) return {};
-    return strip_crlf(target.substr(q + 1));
+    if (q == std::string_view::npos) return;
+    append_without_crlf(out, target.substr(q + 1));
 }
 
 std::string build_uri(std::string_view scheme, std::string_view host, std::string_view target) {
+    std::string out;
+    build_uri(scheme, host, target, out);
+    return out;
+}
+
+void build_uri(std::string_view scheme, std::string_view host, std::string_view target,
+               std::string& out) {
+    out.clear();
     auto sep = target.find("://");
     bool absolute = sep != std::string_view::npos && !target.empty() && target.front() != '/';
     if (absolute) {
-        return strip_crlf(target);
+        append_without_crlf(out, target);
+        return;
     }
-    std::string out;
     out.reserve(scheme.size() + 3 + host.size() + target.size());
     out.append(scheme);
     out.append("://");
     append_without_crlf(out, host);
     append_without_crlf(out, target);
-    return out;
 }
 
 std::vector<std::string> default_trusted_headers() {
@@ -225,8 +232,8 @@ void map_request(const RequestHead& head, const ip::address& peer, std::string_v
         }
         https = https || forwarded_https(head.fields);
     }
-    m.uri = build_uri(https ? "https" : "http", head.host, head.target);
-    m.raw_query = raw_query(head.target);
+    build_uri(https ? "https" : "http", head.host, head.target, m.uri);
+    raw_query(head.target, m.raw_query);
     m.headers.clear();
     m.headers.reserve(head.fields.size());
     for (const auto& f : head.fields) {

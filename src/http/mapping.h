@@ -42,10 +42,15 @@ using rr::unmap;
 
 /// The query of a request-target: everything after the first '?', CR/LF removed ("" if none).
 std::string raw_query(std::string_view target);
+/// The same into `out` (replacing its content, reusing its capacity).
+void raw_query(std::string_view target, std::string& out);
 
 /// The absolute URI PHP sees: an absolute-form target is kept; otherwise scheme + "://" +
 /// host + target. CR and LF are removed.
 std::string build_uri(std::string_view scheme, std::string_view host, std::string_view target);
+/// The same into `out` (replacing its content, reusing its capacity).
+void build_uri(std::string_view scheme, std::string_view host, std::string_view target,
+               std::string& out);
 
 /// Default order of the headers that carry the client IP (BEHAVIOUR.md §1.2 trusted_headers).
 std::vector<std::string> default_trusted_headers();
@@ -91,7 +96,8 @@ struct MappedRequest {
 
 MappedRequest map_request(const RequestHead& head, const boost::asio::ip::address& peer,
                           const MappingOptions& options);
-/// The same into `out`, reusing its capacity.
+/// The same into `out`, reusing the capacity of its strings and vectors (a connection that
+/// keeps one MappedRequest allocates nothing here for a steady keep-alive request).
 void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
                  const MappingOptions& options, MappedRequest& out);
 /// The same with the peer already formatted: `peer_text` must equal ip_to_string(peer). The

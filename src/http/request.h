@@ -28,6 +28,8 @@
 
 namespace rr::http {
 
+struct RequestScratch;  // http/request_context.h
+
 /// Receives body bytes as they arrive. Return an error to stop reading (it is passed back to
 /// the caller of Request::read_body(BodySink&); the rest of the body is drained or the
 /// connection closed).
@@ -75,6 +77,12 @@ public:
     const Fields& headers() const noexcept { return head_.fields; }
     bool is_head() const noexcept { return head_.method == "HEAD"; }
 
+    /// Buffers the connection lends for this request (see RequestScratch), or nullptr when the
+    /// Request was built without a connection (tests, fuzzers): then use local ones.
+    RequestScratch* scratch() const noexcept { return scratch_; }
+    /// `scratch` must outlive the Request; the connection sets it.
+    void set_scratch(RequestScratch* scratch) noexcept { scratch_ = scratch; }
+
     const boost::asio::ip::address& peer_address() const noexcept { return peer_; }
     std::uint16_t peer_port() const noexcept { return peer_port_; }
     bool tls() const noexcept { return tls_; }
@@ -117,6 +125,7 @@ private:
     BodySource* body_;               // owned by the connection
     const MappingOptions* mapping_;  // owned by the server settings
     std::string_view peer_text_;     // owned by the connection; may be empty
+    RequestScratch* scratch_ = nullptr;  // owned by the connection; may be null
 };
 
 }  // namespace rr::http

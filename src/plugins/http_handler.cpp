@@ -9,6 +9,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <optional>
 #include <vector>
 
 namespace rr::plugins {
@@ -74,7 +75,11 @@ PoolHandler::PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
     : pool_(std::move(pool)), options_(std::move(options)), log_(std::move(log)) {}
 
 asio::awaitable<void> PoolHandler::handle(http::Request& request, http::ResponseWriter& writer) {
-    http::MappedRequest mapped;
+    // The connection's scratch buffers (reused between keep-alive requests), else our own.
+    std::optional<http::RequestScratch> own_scratch;
+    http::RequestScratch* scratch = request.scratch();
+    if (scratch == nullptr) scratch = &own_scratch.emplace();
+    http::MappedRequest& mapped = scratch->mapped;
     request.map(mapped);
 
     // 1. The body.
@@ -127,12 +132,13 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     }
 
     // 2. The request context.
-    http::RequestContextView view(mapped);
-    protocol::HttpRequestContext& ctx = view.context();
+    scratch->view.assign(mapped);
+    protocol::HttpRequestContext& ctx = scratch->view.context();
     ctx.parsed = parsed;
     if (form) ctx.uploads_json = form->uploads_json;
 
-    std::string context;
+    std::string& context = scratch->context;
+    context.clear();
     protocol::encode_request(options_.codec, ctx, context);
 
     // 3. The worker.

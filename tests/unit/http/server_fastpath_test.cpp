@@ -1,0 +1,102 @@
+// The request path's shortcuts keep the observable behaviour: a response the socket cannot take
+// at once is finished asynchronously, the view-based send_response writes the same head as the
+// Fields one, and the per-connection scratch a handler reuses starts clean for every request.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "http/request_context.h"
+#include "protocol/http_payload.h"
+#include "test_support.h"
+
+namespace rr::http::test {
+namespace {
+
+class HttpFastPath : public ::testing::Test {
+protected:
+    void start(HandlerFn fn) {
+        server_ = std::make_unique<TestServer>();
+        server_->handler().fn = std::move(fn);
+        ASSERT_FALSE(server_->start());
+    }
+    std::uint16_t port() const { return server_->port(); }
+    std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(HttpFastPath, ResponseLargerThanTheSocketTakesAtOnceArrivesWhole) {
+    // Several MiB: the first non-blocking send takes only part; the rest must follow.
+    std::string big(8 << 20, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>('a' + i % 26);
+    start([&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.send_response(200, Fields{}, big);
+    });
+    Client c(port());
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto r = c.read_response();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body.size(), big.size());
+    EXPECT_TRUE(r.body == big);
+    // The connection is still usable afterwards.
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(c.read_response().body.size(), big.size());
+    auto done = server_->handler().completions();
+    ASSERT_EQ(done.size(), 2u);
+    EXPECT_GT(done[0].bytes_written, big.size());
+}
+
+TEST_F(HttpFastPath, LargeStreamedChunksArriveWhole) {
+    std::string chunk(3 << 20, 'y');
+    start([&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.start_stream(200, Fields{}, "first");
+        co_await w.send_chunk(chunk);
+        co_await w.send_chunk(chunk);
+        co_await w.finish_stream(Fields{});
+    });
+    Client c(port());
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto r = c.read_response();
+    EXPECT_TRUE(r.chunked);
+    EXPECT_EQ(r.body, "first" + chunk + chunk);
+}
+
+TEST_F(HttpFastPath, ScratchIsLentPerConnectionAndMappedFreshForEachRequest) {
+    std::vector<std::string> uris;
+    std::vector<const RequestScratch*> seen;
+    start([&](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+        RequestScratch* scratch = req.scratch();
+        if (scratch == nullptr) {
+            co_await w.send_response(500, Fields{}, "no scratch");
+            co_return;
+        }
+        seen.push_back(scratch);
+        req.map(scratch->mapped);
+        scratch->view.assign(scratch->mapped);
+        scratch->context.clear();
+        protocol::encode_request_json(scratch->view.context(), scratch->context);
+        uris.push_back(scratch->mapped.uri + " q=" + scratch->mapped.raw_query + " h=" +
+                       std::to_string(scratch->mapped.headers.size()));
+        co_await w.send_response(200, Fields{}, scratch->context);
+    });
+    Client c(port());
+    c.send("GET /a/long/path/that/is/not/small?x=1 HTTP/1.1\r\nHost: example.org\r\n"
+           "X-One: 1\r\nX-Two: 2\r\n\r\n");
+    auto first = c.read_response();
+    c.send("GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
+    auto second = c.read_response();
+    ASSERT_EQ(uris.size(), 2u);
+    EXPECT_EQ(uris[0], "http://example.org/a/long/path/that/is/not/small?x=1 q=x=1 h=2");
+    EXPECT_EQ(uris[1], "http://h/b q= h=0");
+    EXPECT_EQ(seen[0], seen[1]);  // one scratch per connection
+    EXPECT_EQ(second.body.find("X-One"), std::string::npos);  // nothing left from request 1
+    EXPECT_NE(second.body.find("\"uri\":\"http://h/b\""), std::string::npos);
+    EXPECT_NE(first.body.find("\"X-Two\":[\"2\"]"), std::string::npos);
+
+    Client other(port());
+    other.send("GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_EQ(other.read_response().status, 200);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_NE(seen[2], seen[0]);
+}
+
+}  // namespace
+}  // namespace rr::http::test

@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 #include <thread>
 
 #include "protocol/control.h"
@@ -431,21 +432,26 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
         }
         // A queued job was started by offer() when it got the worker.
         error_code sent = queued.started ? queued.start_ec : start_job(*w, payload);
-        transport::Watchdog ttl(ex_);
+        // Only when exec_ttl is set: constructing its timer costs ~200 instructions a job.
+        std::optional<transport::Watchdog> ttl;
         if (options_.supervisor.exec_ttl.count() > 0) {
-            ttl.arm(w->job_started() + options_.supervisor.exec_ttl,
-                    [raw = w.get()] { raw->kill(); });
+            ttl.emplace(ex_);
+            ttl->arm(w->job_started() + options_.supervisor.exec_ttl,
+                     [raw = w.get()] { raw->kill(); });
         }
+        const auto ttl_fired = [&ttl] { return ttl && ttl->fired(); };
         if (sent == asio::error::would_block) {
             sent = co_await w->relay().finish_write();
         }
         if (sent) {
-            co_return fail_worker(std::move(w), sent, ttl.fired());
+            co_return fail_worker(std::move(w), sent, ttl_fired());
         }
         auto frame = co_await w->relay().read_frame(options_.max_payload, /*speculative=*/false);
-        ttl.disarm();
+        if (ttl) {
+            ttl->disarm();
+        }
         if (!frame) {
-            co_return fail_worker(std::move(w), frame.error(), ttl.fired());
+            co_return fail_worker(std::move(w), frame.error(), ttl_fired());
         }
         auto& f = frame.value();
         if (f.header.has_flag(protocol::flag::kError)) {

@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <optional>
 
 namespace rr::pool {
 
@@ -63,17 +64,20 @@ Awaitable<Result<Response>> ResponseStream::next() {
     }
     auto w = worker_;
     auto& pool = *pool_;
-    transport::Watchdog ttl(pool.ex_);
+    std::optional<transport::Watchdog> ttl;  // its timer only when exec_ttl is set
     const auto exec_ttl = pool.options_.supervisor.exec_ttl;
     if (exec_ttl.count() > 0) {
-        w->set_job_started(Clock::now());
-        ttl.arm(Clock::now() + exec_ttl, [raw = w.get()] { raw->kill(); });
+        const auto now = Clock::now();
+        w->set_job_started(now);
+        ttl.emplace(pool.ex_);
+        ttl->arm(now + exec_ttl, [raw = w.get()] { raw->kill(); });
     }
     auto frame = co_await w->relay().read_frame(pool.options_.max_payload);
-    ttl.disarm();
+    const bool ttl_fired = ttl && ttl->fired();
+    ttl.reset();
     if (!frame) {
         worker_.reset();
-        co_return pool.fail_worker(std::move(w), frame.error(), ttl.fired());
+        co_return pool.fail_worker(std::move(w), frame.error(), ttl_fired);
     }
     auto& f = frame.value();
     if (f.header.has_stream_bit(protocol::stream_bit::kPing)) {

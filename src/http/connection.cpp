@@ -31,6 +31,15 @@ std::optional<std::uint64_t> parse_length(std::string_view s) {
     return v;
 }
 
+/// The first value of `name` (ASCII case-insensitive) in Fields or a span of HttpField.
+template <class Headers>
+std::optional<std::string_view> find_value(const Headers& headers, std::string_view name) {
+    for (const auto& f : headers) {
+        if (iequals(f.name, name)) return std::string_view(f.value);
+    }
+    return std::nullopt;
+}
+
 bool has_token(std::string_view list, std::string_view token) {
     while (true) {
         auto comma = list.find(',');
@@ -498,7 +507,8 @@ void Connection::update_trailers(const Fields& headers) {
     }
 }
 
-void Connection::build_head(int status, const Fields& headers, BodyMode mode,
+template <class Headers>
+void Connection::build_head(int status, const Headers& headers, BodyMode mode,
                             std::uint64_t length) {
     // Announce the close when the unread rest of the body will not be drained (see serve_one).
     if (!body_done_ && ((expect_continue_ && !continue_sent_) ||
@@ -575,13 +585,10 @@ asio::awaitable<Connection::error_code> Connection::send_interim(int status,
     co_return co_await write(head_buf_);
 }
 
-asio::awaitable<Connection::error_code> Connection::send_response(int status, const Fields& headers,
-                                                                  std::string_view body) {
-    if (auto ec = check_final_status(status)) co_return ec;
-    if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
-        if (auto ec = co_await start_stream(status, headers, body)) co_return ec;
-        co_return co_await finish_stream(headers);
-    }
+template <class Headers>
+Connection::error_code Connection::prepare_response(int status, const Headers& headers,
+                                                    std::string_view& body) {
+    if (auto ec = check_final_status(status)) return ec;
     trailers_.clear();
     status_ = status;
     std::uint64_t length = body.size();
@@ -590,13 +597,45 @@ asio::awaitable<Connection::error_code> Connection::send_response(int status, co
         mode = BodyMode::kNone;
         body = {};
     } else if (is_head_) {
-        if (const std::string* cl = headers.find("content-length")) {
+        if (auto cl = find_value(headers, "content-length")) {
             if (auto v = parse_length(*cl)) length = *v;
         }
         body = {};
     }
     build_head(status, headers, mode, length);
     head_sent_ = true;
+    return {};
+}
+
+asio::awaitable<Connection::error_code> Connection::send_response(int status, const Fields& headers,
+                                                                  std::string_view body) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
+        if (auto ec = co_await start_stream(status, headers, body)) co_return ec;
+        co_return co_await finish_stream(headers);
+    }
+    if (auto ec = prepare_response(status, headers, body)) co_return ec;
+    // Written here, not in a shared helper coroutine: that would cost a frame per response.
+    std::string_view head = head_buf_;
+    std::string_view none;
+    error_code ec;
+    if (!write_now(head, body, none, ec)) ec = co_await write(head, body);
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+asio::awaitable<Connection::error_code> Connection::send_response(
+    int status, std::span<const protocol::HttpField> headers, std::string_view body) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    if (find_value(headers, "trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
+        // Trailers go through the stream path, which keeps Fields (rare: copy once).
+        Fields fields;
+        fields.reserve(headers.size());
+        for (const auto& h : headers) fields.add(std::string(h.name), std::string(h.value));
+        co_return co_await send_response(status, fields, body);
+    }
+    if (auto ec = prepare_response(status, headers, body)) co_return ec;
+    // Written here, not in a shared helper coroutine: that would cost a frame per response.
     std::string_view head = head_buf_;
     std::string_view none;
     error_code ec;

@@ -19,6 +19,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,9 @@ public:
     asio::awaitable<error_code> send_interim(int status, const Fields& headers) override;
     asio::awaitable<error_code> send_response(int status, const Fields& headers,
                                               std::string_view body) override;
+    asio::awaitable<error_code> send_response(int status,
+                                              std::span<const protocol::HttpField> headers,
+                                              std::string_view body) override;
     asio::awaitable<error_code> start_stream(int status, const Fields& headers,
                                              std::string_view first_chunk) override;
     asio::awaitable<error_code> send_chunk(std::string_view data) override;
@@ -126,8 +130,14 @@ private:
     void set_deadline(Clock::duration d) noexcept;
     std::string_view buffered() const noexcept { return {buf_.data() + begin_, end_ - begin_}; }
     error_code check_final_status(int status) const;
-    /// Builds head_buf_ for a final response.
-    void build_head(int status, const Fields& headers, BodyMode mode, std::uint64_t length);
+    /// Builds head_buf_ for a final response. `Headers`: Fields or a span of
+    /// protocol::HttpField (anything iterable whose elements have `name` and `value`).
+    template <class Headers>
+    void build_head(int status, const Headers& headers, BodyMode mode, std::uint64_t length);
+    /// send_response() up to the write: checks, head_buf_ built, `body` cleared when no body
+    /// goes out. An error means nothing is to be written.
+    template <class Headers>
+    error_code prepare_response(int status, const Headers& headers, std::string_view& body);
     void declare_trailers(const Fields& headers);
 
     std::shared_ptr<ServerState> state_;

@@ -27,9 +27,11 @@
 // clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
+#include <span>
 #include <string_view>
 
 #include "http/fields.h"
+#include "protocol/http_payload.h"
 
 namespace rr::http {
 
@@ -40,6 +42,11 @@ public:
     virtual boost::asio::awaitable<error_code> send_interim(int status, const Fields& headers) = 0;
     virtual boost::asio::awaitable<error_code> send_response(int status, const Fields& headers,
                                                              std::string_view body) = 0;
+    /// The same with the head as borrowed views (a worker's decoded response head), so the
+    /// caller need not copy every name and value into Fields. The views must stay valid until
+    /// the call completes.
+    virtual boost::asio::awaitable<error_code> send_response(
+        int status, std::span<const protocol::HttpField> headers, std::string_view body) = 0;
     virtual boost::asio::awaitable<error_code> start_stream(int status, const Fields& headers,
                                                             std::string_view first_chunk) = 0;
     virtual boost::asio::awaitable<error_code> send_chunk(std::string_view data) = 0;

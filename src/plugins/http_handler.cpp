@@ -68,6 +68,13 @@ http::Fields to_fields(const protocol::HttpResponseHead& head) {
     return fields;
 }
 
+/// Decodes a worker frame's context into `out`, reusing its vector's capacity.
+Result<void> decode_response_into(protocol::HttpCodec codec, std::string_view context,
+                                  protocol::HttpResponseHead& out) {
+    return codec == protocol::HttpCodec::kProto ? protocol::decode_response_proto(context, out)
+                                                : protocol::decode_response_json(context, out);
+}
+
 }  // namespace
 
 PoolHandler::PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
@@ -149,12 +156,13 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
         co_await fail(writer, stream.error(), worker_error);
         co_return;
     }
-    co_await relay(stream.value(), writer);
+    co_await relay(stream.value(), writer, scratch->response);
     // `form` (and its temp files) lives until here: the worker has answered.
 }
 
 asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
-                                         http::ResponseWriter& writer) {
+                                         http::ResponseWriter& writer,
+                                         protocol::HttpResponseHead& head) {
     bool streaming = false;  // a final head with STREAM went out; frames are chunks now
     while (!stream.finished()) {
         auto frame = co_await stream.next();
@@ -168,26 +176,26 @@ asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
             co_return;  // an unfinished stream makes the connection close
         }
         const pool::Response& f = frame.value();
-        auto head = protocol::decode_response(frame_codec(f.flags, options_.codec), f.context());
-        if (!head) {
-            log_->error("invalid response context from worker: {}", head.error().message());
+        const auto decoded = decode_response_into(frame_codec(f.flags, options_.codec),
+                                                  f.context(), head);
+        if (!decoded) {
+            log_->error("invalid response context from worker: {}", decoded.error().message());
             co_await stream.stop();
-            if (!writer.head_sent()) co_await fail(writer, head.error(), {});
+            if (!writer.head_sent()) co_await fail(writer, decoded.error(), {});
             co_return;
         }
-        const http::Fields fields = to_fields(head.value());
         error_code ec;
         if (streaming) {
-            if (head.value().present) writer.update_trailers(fields);
+            if (head.present) writer.update_trailers(to_fields(head));
             if (!f.body().empty()) ec = co_await writer.send_chunk(f.body());
-            if (!ec && !f.more()) ec = co_await writer.finish_stream(fields);
+            if (!ec && !f.more()) ec = co_await writer.finish_stream(to_fields(head));
         } else {
-            const std::int64_t status = head.value().present ? head.value().status : 200;
+            const std::int64_t status = head.present ? head.status : 200;
             if (status >= 100 && status < 200) {
                 if (status == 101) {
                     log_->error("worker sent 101 Switching Protocols; frame ignored");
                 } else {
-                    ec = co_await writer.send_interim(static_cast<int>(status), fields);
+                    ec = co_await writer.send_interim(static_cast<int>(status), to_fields(head));
                 }
                 if (!ec && !f.more()) {
                     // The worker ended its answer with an interim response: no final one.
@@ -202,9 +210,12 @@ asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
                 co_await plain(writer, 500, std::move(text));
                 co_return;
             } else if (!f.more()) {
-                ec = co_await writer.send_response(static_cast<int>(status), fields, f.body());
+                // The head's views point into this frame, which lives until the next next().
+                ec = co_await writer.send_response(static_cast<int>(status), head.headers,
+                                                   f.body());
             } else {
-                ec = co_await writer.start_stream(static_cast<int>(status), fields, f.body());
+                ec = co_await writer.start_stream(static_cast<int>(status), to_fields(head),
+                                                  f.body());
                 streaming = true;
             }
         }

@@ -45,8 +45,10 @@ public:
 private:
     /// Relays the worker's frames to the client. Returns when the response is complete or
     /// abandoned (client gone → the stream was stopped).
+    /// `head`: where each frame's context is decoded (the connection's scratch, reused).
     boost::asio::awaitable<void> relay(pool::ResponseStream& stream,
-                                       http::ResponseWriter& writer);
+                                       http::ResponseWriter& writer,
+                                       protocol::HttpResponseHead& head);
     /// `internal_error_code` for an RR-side failure (see file comment).
     boost::asio::awaitable<void> fail(http::ResponseWriter& writer,
                                       boost::system::error_code ec,

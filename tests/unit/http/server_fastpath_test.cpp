@@ -23,6 +23,20 @@ protected:
     std::unique_ptr<TestServer> server_;
 };
 
+/// The head without its Date line (the only part that may differ between two responses).
+std::string without_date(const std::string& head) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < head.size()) {
+        auto eol = head.find("\r\n", pos);
+        if (eol == std::string::npos) eol = head.size();
+        auto line = head.substr(pos, eol - pos);
+        if (line.rfind("Date: ", 0) != 0) out += line + "\n";
+        pos = eol + 2;
+    }
+    return out;
+}
+
 TEST_F(HttpFastPath, ResponseLargerThanTheSocketTakesAtOnceArrivesWhole) {
     // Several MiB: the first non-blocking send takes only part; the rest must follow.
     std::string big(8 << 20, 'x');
@@ -57,6 +71,58 @@ TEST_F(HttpFastPath, LargeStreamedChunksArriveWhole) {
     auto r = c.read_response();
     EXPECT_TRUE(r.chunked);
     EXPECT_EQ(r.body, "first" + chunk + chunk);
+}
+
+TEST_F(HttpFastPath, ViewHeadersGiveTheSameResponseAsFields) {
+    // Names/values as a worker's decoded head would hold them, including ones the connection
+    // must drop or fix (framing headers, CR/LF in a value, a non-token name).
+    const std::vector<std::string> storage{"Content-Type", "text/plain; charset=utf-8",
+                                           "X-Many",       "one",
+                                           "X-Many",       "two",
+                                           "Content-Length", "999",
+                                           "X-Evil",       "a\r\nInjected: yes",
+                                           "Bad Name",     "v"};
+    std::vector<protocol::HttpField> views;
+    Fields fields;
+    for (std::size_t i = 0; i < storage.size(); i += 2) {
+        views.push_back({storage[i], storage[i + 1]});
+        fields.add(storage[i], storage[i + 1]);
+    }
+    start([&](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+        if (req.target() == "/views") {
+            co_await w.send_response(201, std::span<const protocol::HttpField>(views), "body");
+        } else {
+            co_await w.send_response(201, fields, "body");
+        }
+    });
+    Client c(port());
+    c.send("GET /views HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto a = c.read_response();
+    c.send("GET /fields HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto b = c.read_response();
+    EXPECT_EQ(a.status, 201);
+    EXPECT_EQ(a.body, "body");
+    EXPECT_EQ(a.fields["content-length"], "4");
+    EXPECT_EQ(a.fields.count("injected"), 0u);
+    EXPECT_EQ(without_date(a.head), without_date(b.head));
+    EXPECT_EQ(a.body, b.body);
+}
+
+TEST_F(HttpFastPath, ViewHeadersWithTrailerGoChunkedLikeFields) {
+    const std::string trailer = "Trailer";
+    const std::string names = "X-Checksum";
+    const std::string sum = "abc";
+    const std::vector<protocol::HttpField> views{{trailer, names}, {names, sum}};
+    start([&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.send_response(200, std::span<const protocol::HttpField>(views), "data");
+    });
+    Client c(port());
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto r = c.read_response();
+    EXPECT_TRUE(r.chunked);
+    EXPECT_EQ(r.body, "data");
+    EXPECT_EQ(r.fields.count("x-checksum"), 0u);  // held back from the head
+    EXPECT_EQ(r.trailers, "X-Checksum: abc\r\n");
 }
 
 TEST_F(HttpFastPath, ScratchIsLentPerConnectionAndMappedFreshForEachRequest) {

@@ -189,7 +189,7 @@ void Pool::add_worker(std::shared_ptr<Worker> w, bool busy) {
     offer(std::move(w));
 }
 
-void Pool::offer(std::shared_ptr<Worker> w) {
+void Pool::offer(std::shared_ptr<Worker> w, TimePoint now) {
     if (!waiters_.empty()) {
         Waiter* waiter = waiters_.front();
         waiters_.pop_front();
@@ -198,7 +198,7 @@ void Pool::offer(std::shared_ptr<Worker> w) {
         // only happens after the caller (typically a job that just got its answer) has sent its
         // response to its client, and the worker would sit idle meanwhile.
         if (waiter->job && waiter->job->payload) {
-            waiter->job->start_ec = start_job(*w, *waiter->job->payload);
+            waiter->job->start_ec = start_job(*w, *waiter->job->payload, now);
             waiter->job->started = true;
         }
         waiter->worker = std::move(w);
@@ -282,7 +282,8 @@ void Pool::retire(std::shared_ptr<Worker> w, bool replace) {
 
 void Pool::release(std::shared_ptr<Worker> w) {
     w->busy = false;
-    w->set_last_used(Clock::now());
+    const auto now = Clock::now();  // also the next job's start when w goes to a waiter
+    w->set_last_used(now);
     if (w->exited()) {
         w->transition(WorkerState::kStopped);
         remove_and_track(std::move(w), true, false);
@@ -298,16 +299,16 @@ void Pool::release(std::shared_ptr<Worker> w) {
         }
     }
     if (w->state() == WorkerState::kReady && !w->removed) {
-        offer(std::move(w));
+        offer(std::move(w), now);
         return;
     }
     retire(std::move(w), true);
 }
 
-error_code Pool::start_job(Worker& w, const Payload& payload) {
+error_code Pool::start_job(Worker& w, const Payload& payload, TimePoint now) {
     w.transition(WorkerState::kWorking);
     w.count_exec();
-    w.set_job_started(Clock::now());
+    w.set_job_started(now == TimePoint{} ? Clock::now() : now);
     const std::uint32_t context_size = static_cast<std::uint32_t>(payload.context.size());
     const std::string_view parts[] = {payload.context, payload.body};
     return w.relay().try_write_frame(payload.codec, 0, {&context_size, 1}, parts);

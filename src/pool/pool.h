@@ -231,13 +231,15 @@ private:
     Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
     void add_worker(std::shared_ptr<Worker> w, bool busy);
     /// Gives `w` to the first waiter (starting its job, see take_worker) or puts it in idle_.
-    void offer(std::shared_ptr<Worker> w);
+    /// `now`: a clock reading the caller already has (default: read when needed).
+    void offer(std::shared_ptr<Worker> w, TimePoint now = {});
     void start_replacement();
     Awaitable<void> replacement_loop();
     void release(std::shared_ptr<Worker> w);
-    /// Marks `w` working, counts the exec, stamps job_started and writes the job frame with
-    /// Relay::try_write_frame (would_block: the caller co_awaits finish_write()).
-    boost::system::error_code start_job(Worker& w, const Payload& payload);
+    /// Marks `w` working, counts the exec, stamps job_started (`now`, or the clock when
+    /// default) and writes the job frame with Relay::try_write_frame (would_block: the caller
+    /// co_awaits finish_write()).
+    boost::system::error_code start_job(Worker& w, const Payload& payload, TimePoint now = {});
     void retire(std::shared_ptr<Worker> w, bool replace);
     boost::system::error_code fail_worker(std::shared_ptr<Worker> w, boost::system::error_code ec,
                                           bool exec_ttl_fired);

@@ -75,6 +75,20 @@ const std::string& ServerState::date() {
     return date_;
 }
 
+std::chrono::system_clock::time_point ServerState::wall_time(Clock::time_point now) {
+    using std::chrono::system_clock;
+    if (!wall_offset_valid_ || now - wall_offset_read_ >= std::chrono::seconds(1) ||
+        now < wall_offset_read_) {
+        wall_offset_ = system_clock::now().time_since_epoch() -
+                       std::chrono::duration_cast<system_clock::duration>(now.time_since_epoch());
+        wall_offset_read_ = now;
+        wall_offset_valid_ = true;
+    }
+    return system_clock::time_point(
+        std::chrono::duration_cast<system_clock::duration>(now.time_since_epoch()) +
+        wall_offset_);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Connection: lifetime and loop
 
@@ -96,6 +110,10 @@ Connection::~Connection() {
 
 void Connection::set_deadline(Clock::duration d) noexcept {
     deadline_ = d.count() > 0 ? Clock::now() + d : Clock::time_point::max();
+}
+
+void Connection::set_deadline(Clock::time_point now, Clock::duration d) noexcept {
+    deadline_ = d.count() > 0 ? now + d : Clock::time_point::max();
 }
 
 void Connection::expire() noexcept {
@@ -146,18 +164,19 @@ asio::awaitable<void> Connection::serve() {
 
     const auto& s = state_->settings;
     HeadLimits limits{s.max_header_bytes};
+    last_done_ = Clock::now();
     for (;;) {
         // --- read the head of the next request ---
+        // Clock reads: the idle deadline counts from the end of the previous request, and the
+        // header deadline is set only when the head does not arrive in one piece.
         phase_ = Phase::kIdle;
-        set_deadline(s.idle_timeout);
+        set_deadline(last_done_, s.idle_timeout);
+        bool head_deadline_set = false;
         RequestHead head;
         std::size_t scanned = 0;
         for (;;) {
             if (begin_ != end_) {
-                if (phase_ == Phase::kIdle) {
-                    phase_ = Phase::kHead;
-                    set_deadline(s.header_timeout);
-                }
+                if (phase_ == Phase::kIdle) phase_ = Phase::kHead;
                 auto r = parse_request_head(buffered(), limits, head, scanned);
                 if (r.status == HeadStatus::kComplete) {
                     begin_ += r.consumed;
@@ -173,6 +192,10 @@ asio::awaitable<void> Connection::serve() {
                 scanned = end_ - begin_;
             }
             if (stop_requested_ && phase_ == Phase::kIdle) co_return;
+            if (phase_ == Phase::kHead && !head_deadline_set) {
+                set_deadline(s.header_timeout);  // counts from the head's first bytes
+                head_deadline_set = true;
+            }
             ec = co_await read_more();
             if (ec) {
                 if (timed_out_ && phase_ == Phase::kHead && !stop_requested_) {
@@ -189,7 +212,7 @@ asio::awaitable<void> Connection::serve() {
 asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     const auto& s = state_->settings;
     request_start_ = Clock::now();
-    auto wall_start = std::chrono::system_clock::now();
+    const auto wall_start = state_->wall_time(request_start_);
     http11_ = head.is_http11();
     is_head_ = head.method == "HEAD";
     close_after_ = !head.keep_alive || stop_requested_;
@@ -252,7 +275,8 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     done.body_bytes_read = body_bytes_;
     done.bytes_written = bytes_written_;
     done.start = wall_start;
-    done.elapsed = Clock::now() - request_start_;
+    last_done_ = Clock::now();
+    done.elapsed = last_done_ - request_start_;
     done.client_gone = client_gone_;
     state_->handler.on_complete(request, done);
     scratch_.trim();
@@ -271,6 +295,7 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
             co_await lingering_close();
             co_return false;
         }
+        last_done_ = Clock::now();  // the drain may have waited: idle time starts now
     }
     co_return true;
 }

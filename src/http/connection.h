@@ -61,10 +61,16 @@ struct ServerState {
 
     /// The cached HTTP date, recomputed at most once per second.
     const std::string& date();
+    /// The wall-clock time of the steady time `now`, from a steady→system offset that is
+    /// re-read at most once per second (one system_clock read per second, not per request).
+    std::chrono::system_clock::time_point wall_time(Clock::time_point now);
 
 private:
     std::time_t date_second_ = 0;
     std::string date_;
+    bool wall_offset_valid_ = false;
+    Clock::time_point wall_offset_read_{};
+    std::chrono::system_clock::duration wall_offset_{};
 };
 
 class Connection final : public BodySource, public ResponseWriter {
@@ -128,6 +134,8 @@ private:
     asio::awaitable<bool> drain_body();
 
     void set_deadline(Clock::duration d) noexcept;
+    /// The same from a time already read.
+    void set_deadline(Clock::time_point now, Clock::duration d) noexcept;
     std::string_view buffered() const noexcept { return {buf_.data() + begin_, end_ - begin_}; }
     error_code check_final_status(int status) const;
     /// Builds head_buf_ for a final response. `Headers`: Fields or a span of
@@ -153,6 +161,9 @@ private:
 
     Phase phase_ = Phase::kIdle;
     Clock::time_point deadline_ = Clock::time_point::max();
+    /// When the last request finished (or the connection started): the idle deadline counts
+    /// from here, so the loop need not read the clock again.
+    Clock::time_point last_done_{};
     bool timed_out_ = false;
     bool stop_requested_ = false;
 

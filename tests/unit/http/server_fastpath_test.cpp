@@ -164,5 +164,28 @@ TEST_F(HttpFastPath, ScratchIsLentPerConnectionAndMappedFreshForEachRequest) {
     EXPECT_NE(seen[2], seen[0]);
 }
 
+TEST_F(HttpFastPath, CompletionCarriesTheWallClockStartAndElapsedTime) {
+    start([&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.send_response(200, Fields{}, "ok");
+    });
+    const auto before = std::chrono::system_clock::now();
+    Client c(port());
+    for (int i = 0; i < 3; ++i) {
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_EQ(c.read_response().status, 200);
+    }
+    const auto after = std::chrono::system_clock::now();
+    auto done = server_->handler().completions();
+    ASSERT_EQ(done.size(), 3u);
+    for (const auto& d : done) {
+        // The wall clock comes from a steady→system offset refreshed once per second.
+        EXPECT_GE(d.start, before - std::chrono::milliseconds(50));
+        EXPECT_LE(d.start, after + std::chrono::milliseconds(50));
+        EXPECT_GE(d.elapsed.count(), 0);
+    }
+    EXPECT_LE(done[0].start, done[1].start + std::chrono::milliseconds(1));
+    EXPECT_LE(done[1].start, done[2].start + std::chrono::milliseconds(1));
+}
+
 }  // namespace
 }  // namespace rr::http::test

@@ -165,6 +165,10 @@ asio::awaitable<void> Connection::serve() {
     const auto& s = state_->settings;
     HeadLimits limits{s.max_header_bytes};
     last_done_ = Clock::now();
+    // One head for the connection's life: the parser refills it in place and serve_one hands
+    // it back after each request, so its field vector keeps its capacity (no regrowth per
+    // request).
+    RequestHead head;
     for (;;) {
         // --- read the head of the next request ---
         // Clock reads: the idle deadline counts from the end of the previous request, and the
@@ -172,7 +176,6 @@ asio::awaitable<void> Connection::serve() {
         phase_ = Phase::kIdle;
         set_deadline(last_done_, s.idle_timeout);
         bool head_deadline_set = false;
-        RequestHead head;
         std::size_t scanned = 0;
         for (;;) {
             if (begin_ != end_) {
@@ -280,6 +283,7 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     done.client_gone = client_gone_;
     state_->handler.on_complete(request, done);
     scratch_.trim();
+    head = std::move(request.head());  // back to serve() for reuse (see there)
 
     if (client_gone_) co_return false;
     if (close_after_ || stop_requested_) {

@@ -116,8 +116,9 @@ private:
     enum class BodyMode { kNone, kFixed, kChunked, kUntilClose };
 
     asio::awaitable<void> serve();
-    /// `head` is moved into the Request; it lives in serve()'s frame, which awaits this call
-    /// (taken by reference: a by-value coroutine parameter costs two more moves per request).
+    /// `head` is moved into the Request and moved back after the handler (serve() reuses it);
+    /// it lives in serve()'s frame, which awaits this call (taken by reference: a by-value
+    /// coroutine parameter costs two more moves per request).
     asio::awaitable<bool> serve_one(RequestHead& head);
     asio::awaitable<error_code> read_more();
     asio::awaitable<error_code> write(std::string_view a, std::string_view b = {},

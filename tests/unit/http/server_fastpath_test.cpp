@@ -53,8 +53,9 @@ TEST_F(HttpFastPath, ResponseLargerThanTheSocketTakesAtOnceArrivesWhole) {
     // The connection is still usable afterwards.
     c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(c.read_response().body.size(), big.size());
+    // on_complete runs after the response is written: the second response orders the first.
     auto done = server_->handler().completions();
-    ASSERT_EQ(done.size(), 2u);
+    ASSERT_GE(done.size(), 1u);
     EXPECT_GT(done[0].bytes_written, big.size());
 }
 
@@ -164,19 +165,49 @@ TEST_F(HttpFastPath, ScratchIsLentPerConnectionAndMappedFreshForEachRequest) {
     EXPECT_NE(seen[2], seen[0]);
 }
 
+TEST_F(HttpFastPath, ReusedHeadCarriesNothingOverIntoTheNextRequest) {
+    std::vector<std::string> seen;
+    start([&](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+        std::string line = std::string(req.method()) + " " + std::string(req.target()) + " " +
+                           req.protocol() + " host=" + std::string(req.host());
+        for (const auto& f : req.headers()) line += " " + f.name + "=" + f.value;
+        line += req.has_body() ? " body" : " nobody";
+        seen.push_back(line);
+        std::string body;
+        co_await req.read_body(body);
+        co_await w.send_response(200, Fields{}, body);
+    });
+    Client c(port());
+    c.send("POST /first/with/a/longer/target HTTP/1.1\r\nHost: first.example\r\n"
+           "X-A-Rather-Long-Header-Name: a value longer than fifteen bytes\r\nX-B: 2\r\n"
+           "Content-Length: 3\r\n\r\nabc");
+    EXPECT_EQ(c.read_response().body, "abc");
+    c.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_EQ(c.read_response().body, "");
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0],
+              "POST /first/with/a/longer/target HTTP/1.1 host=first.example Host=first.example"
+              " X-A-Rather-Long-Header-Name=a value longer than fifteen bytes X-B=2"
+              " Content-Length=3 body");
+    EXPECT_EQ(seen[1], "GET /2 HTTP/1.1 host=h Host=h nobody");
+}
+
 TEST_F(HttpFastPath, CompletionCarriesTheWallClockStartAndElapsedTime) {
     start([&](Request&, ResponseWriter& w) -> asio::awaitable<void> {
         co_await w.send_response(200, Fields{}, "ok");
     });
     const auto before = std::chrono::system_clock::now();
     Client c(port());
-    for (int i = 0; i < 3; ++i) {
+    // Four requests: on_complete runs after the response is written, so the fourth response
+    // orders the first three.
+    for (int i = 0; i < 4; ++i) {
         c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         EXPECT_EQ(c.read_response().status, 200);
     }
     const auto after = std::chrono::system_clock::now();
     auto done = server_->handler().completions();
-    ASSERT_EQ(done.size(), 3u);
+    ASSERT_GE(done.size(), 3u);
+    done.resize(3);
     for (const auto& d : done) {
         // The wall clock comes from a steady→system offset refreshed once per second.
         EXPECT_GE(d.start, before - std::chrono::milliseconds(50));

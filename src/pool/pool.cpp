@@ -447,7 +447,23 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
         if (sent) {
             co_return fail_worker(std::move(w), sent, ttl_fired());
         }
-        auto frame = co_await w->relay().read_frame(options_.max_payload, /*speculative=*/false);
+        // The answer cannot be there yet: no direct read() first. The reactor is awaited here,
+        // not inside Relay::read_frame, to save that coroutine frame per job.
+        auto& relay = w->relay();
+        auto frame = relay.try_read_frame(options_.max_payload, /*direct=*/false);
+        while (!frame && frame.error() == asio::error::would_block) {
+            if (relay.large_frame_pending()) {
+                frame = co_await relay.read_frame(options_.max_payload);
+                break;
+            }
+            error_code read_ec;
+            const std::size_t got = co_await relay.read_more(read_ec);
+            if (auto e = relay.commit_read(got, read_ec); e) {
+                frame = e;
+                break;
+            }
+            frame = relay.try_read_frame(options_.max_payload, /*direct=*/true);
+        }
         if (ttl) {
             ttl->disarm();
         }

@@ -272,6 +272,70 @@ Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool specula
     co_return frame;
 }
 
+Result<Frame> Relay::try_read_frame(std::size_t max_payload, bool direct) {
+    large_pending_ = false;
+    std::size_t want = protocol::kHeaderSize;
+    if (end_ - begin_ < want) {
+        if (!direct) {
+            return make_error_code(asio::error::would_block);
+        }
+        if (auto ec = buffer_now(want); ec) {
+            return ec;
+        }
+    }
+    auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
+    auto hdr = protocol::decode_header(head, max_payload);
+    if (!hdr) {
+        garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
+        begin_ = end_ = 0;
+        return hdr.error();
+    }
+    const std::size_t opt_bytes = 4u * hdr.value().option_count;
+    want = protocol::kHeaderSize + opt_bytes + hdr.value().payload_size;
+    if (want > std::max(buf_.size(), kReadChunk)) {
+        large_pending_ = true;
+        return make_error_code(asio::error::would_block);
+    }
+    if (end_ - begin_ < want) {
+        if (auto ec = buffer_now(want); ec) {  // also makes room for the whole frame
+            return ec;
+        }
+    }
+    Frame frame;
+    frame.header = hdr.value();
+    const char* p = buf_.data() + begin_ + protocol::kHeaderSize;
+    for (std::size_t i = 0; i < frame.header.option_count; ++i, p += 4) {
+        const auto* u = reinterpret_cast<const unsigned char*>(p);
+        frame.options[i] =
+            static_cast<std::uint32_t>(u[0]) | static_cast<std::uint32_t>(u[1]) << 8 |
+            static_cast<std::uint32_t>(u[2]) << 16 | static_cast<std::uint32_t>(u[3]) << 24;
+    }
+    frame.payload.assign(p, frame.header.payload_size);
+    begin_ += want;
+    if (begin_ == end_) {
+        begin_ = end_ = 0;
+    }
+    return frame;
+}
+
+Awaitable<std::size_t> Relay::read_more(boost::system::error_code& ec) {
+    prepare_buffer(end_ - begin_ + 1);
+    return in_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
+                               asio::redirect_error(asio::use_awaitable, ec));
+}
+
+boost::system::error_code Relay::commit_read(std::size_t n,
+                                             boost::system::error_code ec) noexcept {
+    if (ec == asio::error::eof) {
+        return make_error_code(errc::kWorkerExited);
+    }
+    if (ec) {
+        return ec;
+    }
+    end_ += n;
+    return {};
+}
+
 void Relay::cancel() noexcept {
     boost::system::error_code ignored;
     in_.cancel(ignored);

@@ -85,6 +85,23 @@ public:
     /// the answer cannot be there yet, to wait for readability first and save a failed read().
     Awaitable<Result<Frame>> read_frame(std::size_t max_payload, bool speculative = true);
 
+    /// The synchronous form of read_frame(), for callers that await the reactor themselves
+    /// (saves read_frame's coroutine frame on the hot path). Decodes one whole frame from the
+    /// buffer, first reading directly when `direct`. Returns the frame; or
+    /// asio::error::would_block with nothing consumed: then, if large_frame_pending(), call
+    /// read_frame() (the payload goes straight into the frame), else co_await read_more(ec),
+    /// pass the result to commit_read() and try again; or the errors of read_frame().
+    Result<Frame> try_read_frame(std::size_t max_payload, bool direct);
+    /// After try_read_frame() gave would_block: the frame's header says it does not fit the
+    /// read buffer.
+    bool large_frame_pending() const noexcept { return large_pending_; }
+    /// One async_read_some into the read buffer (Asio tries a read() first, then waits for
+    /// readability). Not a coroutine: the caller co_awaits the operation itself, then calls
+    /// commit_read(bytes, ec).
+    Awaitable<std::size_t> read_more(boost::system::error_code& ec);
+    /// Accounts for read_more()'s bytes. Returns {} or the error (EOF: kWorkerExited).
+    boost::system::error_code commit_read(std::size_t n, boost::system::error_code ec) noexcept;
+
     /// Aborts pending reads/writes (they complete with operation_aborted).
     void cancel() noexcept;
     /// Closes both directions.
@@ -121,6 +138,7 @@ private:
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
     std::string garbage_;
+    bool large_pending_ = false;
 };
 
 }  // namespace rr::transport

@@ -70,8 +70,8 @@ boost::system::error_code Relay::try_write_frame(std::uint8_t flags, std::uint8_
 boost::system::error_code Relay::write_pending() noexcept {
     const int fd = out_.native_handle();
     while (iov_first_ < iov_count_) {
-        ssize_t w = ::writev(fd, iov_.data() + iov_first_,
-                             static_cast<int>(iov_count_ - iov_first_));
+        ssize_t w =
+            ::writev(fd, iov_.data() + iov_first_, static_cast<int>(iov_count_ - iov_first_));
         if (w < 0) {
             if (errno == EINTR) {
                 continue;
@@ -235,9 +235,9 @@ Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool specula
         }
         direct = true;
         boost::system::error_code ec;
-        const std::size_t got = co_await in_.async_read_some(
-            asio::buffer(buf_.data() + end_, buf_.size() - end_),
-            asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t got =
+            co_await in_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
+                                         asio::redirect_error(asio::use_awaitable, ec));
         if (ec == asio::error::eof) {
             co_return make_error_code(errc::kWorkerExited);
         }
@@ -324,8 +324,7 @@ Awaitable<std::size_t> Relay::read_more(boost::system::error_code& ec) {
                                asio::redirect_error(asio::use_awaitable, ec));
 }
 
-boost::system::error_code Relay::commit_read(std::size_t n,
-                                             boost::system::error_code ec) noexcept {
+boost::system::error_code Relay::commit_read(std::size_t n, boost::system::error_code ec) noexcept {
     if (ec == asio::error::eof) {
         return make_error_code(errc::kWorkerExited);
     }

@@ -19,8 +19,8 @@ struct Job {
     std::uint64_t worker_execs_at_delivery = 0;  ///< the one worker's execs when we got it
 };
 
-void spawn_job(asio::io_context& io, std::shared_ptr<pool::Pool> pool, Job& job,
-               std::string body, bool streamed) {
+void spawn_job(asio::io_context& io, std::shared_ptr<pool::Pool> pool, Job& job, std::string body,
+               bool streamed) {
     asio::co_spawn(
         io,
         [&job, pool, body = std::move(body), streamed]() -> asio::awaitable<void> {

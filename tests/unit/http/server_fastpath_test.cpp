@@ -12,16 +12,7 @@
 namespace rr::http::test {
 namespace {
 
-class HttpFastPath : public ::testing::Test {
-protected:
-    void start(HandlerFn fn) {
-        server_ = std::make_unique<TestServer>();
-        server_->handler().fn = std::move(fn);
-        ASSERT_FALSE(server_->start());
-    }
-    std::uint16_t port() const { return server_->port(); }
-    std::unique_ptr<TestServer> server_;
-};
+class HttpFastPath : public ServerWithHandler {};
 
 /// The head without its Date line (the only part that may differ between two responses).
 std::string without_date(const std::string& head) {

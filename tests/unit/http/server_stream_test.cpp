@@ -34,16 +34,7 @@ private:
     int permits_ = 0;  // I/O thread only
 };
 
-class HttpResponses : public ::testing::Test {
-protected:
-    void start(HandlerFn fn) {
-        server_ = std::make_unique<TestServer>();
-        server_->handler().fn = std::move(fn);
-        ASSERT_FALSE(server_->start());
-    }
-    std::uint16_t port() const { return server_->port(); }
-    std::unique_ptr<TestServer> server_;
-};
+class HttpResponses : public ServerWithHandler {};
 
 TEST_F(HttpResponses, EarlyHintsCarryOnlyTheirOwnHeaders) {
     auto hints = fields_of({{"Link", "</style.css>; rel=preload"}});

@@ -135,6 +135,18 @@ private:
     std::uint16_t port_ = 0;
 };
 
+/// Fixture: one TestServer (short settings) per test, started with the given handler.
+class ServerWithHandler : public ::testing::Test {
+protected:
+    void start(HandlerFn fn) {
+        server_ = std::make_unique<TestServer>();
+        server_->handler().fn = std::move(fn);
+        ASSERT_FALSE(server_->start());
+    }
+    std::uint16_t port() const { return server_->port(); }
+    std::unique_ptr<TestServer> server_;
+};
+
 struct Response {
     int status = 0;
     std::string head;                           // status line + fields, without the final CRLF

@@ -29,6 +29,31 @@ boost::system::error_code errno_code(int e) noexcept {
     return {e, boost::system::system_category()};
 }
 
+/// Reads from the non-blocking `fd` into dst[got, cap) until at least `min` bytes are there
+/// (`got` advances). Returns {} then, asio::error::would_block when the pipe runs dry first,
+/// kWorkerExited at end of file, otherwise the errno.
+boost::system::error_code read_at_least(int fd, char* dst, std::size_t min, std::size_t cap,
+                                        std::size_t& got) {
+    while (got < min) {
+        const ssize_t r = ::read(fd, dst + got, cap - got);
+        if (r > 0) {
+            got += static_cast<std::size_t>(r);
+            continue;
+        }
+        if (r == 0) {
+            return make_error_code(errc::kWorkerExited);
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return asio::error::would_block;
+        }
+        return errno_code(errno);
+    }
+    return {};
+}
+
 }  // namespace
 
 Relay::Relay(Executor ex, UniqueFd read_fd, UniqueFd write_fd) : in_(ex), out_(ex) {
@@ -135,52 +160,23 @@ void Relay::prepare_buffer(std::size_t want) {
 
 boost::system::error_code Relay::buffer_now(std::size_t want) {
     prepare_buffer(want);
-    const int fd = in_.native_handle();
-    while (end_ < want) {
-        ssize_t r = ::read(fd, buf_.data() + end_, buf_.size() - end_);
-        if (r > 0) {
-            end_ += static_cast<std::size_t>(r);
-            continue;
-        }
-        if (r == 0) {
-            return make_error_code(errc::kWorkerExited);
-        }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            return asio::error::would_block;
-        }
-        return errno_code(errno);
-    }
-    return {};
+    return read_at_least(in_.native_handle(), buf_.data(), want, buf_.size(), end_);
 }
 
 Awaitable<boost::system::error_code> Relay::read_exact(char* dst, std::size_t n) {
     const int fd = in_.native_handle();
     std::size_t got = 0;
-    while (got < n) {
-        ssize_t r = ::read(fd, dst + got, n - got);
-        if (r > 0) {
-            got += static_cast<std::size_t>(r);
-            continue;
-        }
-        if (r == 0) {
-            co_return make_error_code(errc::kWorkerExited);
-        }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            co_return errno_code(errno);
-        }
-        auto [ec, got_now] = co_await wait_and_read(dst + got, n - got);
-        if (ec) {
+    for (;;) {
+        auto ec = read_at_least(fd, dst, n, n, got);
+        if (ec != asio::error::would_block) {
             co_return ec;
+        }
+        auto [wait_ec, got_now] = co_await wait_and_read(dst + got, n - got);
+        if (wait_ec) {
+            co_return wait_ec;
         }
         got += got_now;
     }
-    co_return boost::system::error_code{};
 }
 
 Awaitable<std::pair<boost::system::error_code, std::size_t>> Relay::wait_and_read(char* dst,

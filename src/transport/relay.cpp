@@ -163,6 +163,16 @@ boost::system::error_code Relay::buffer_now(std::size_t want) {
     return read_at_least(in_.native_handle(), buf_.data(), want, buf_.size(), end_);
 }
 
+Result<protocol::FrameHeader> Relay::decode_buffered_header(std::size_t max_payload) {
+    auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
+    auto hdr = protocol::decode_header(head, max_payload);
+    if (!hdr) {
+        garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
+        begin_ = end_ = 0;
+    }
+    return hdr;
+}
+
 Awaitable<boost::system::error_code> Relay::read_exact(char* dst, std::size_t n) {
     const int fd = in_.native_handle();
     std::size_t got = 0;
@@ -206,11 +216,8 @@ Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool specula
             if (have_header) {
                 break;
             }
-            auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
-            auto hdr = protocol::decode_header(head, max_payload);
+            auto hdr = decode_buffered_header(max_payload);
             if (!hdr) {
-                garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
-                begin_ = end_ = 0;
                 co_return hdr.error();
             }
             frame.header = hdr.value();
@@ -279,11 +286,8 @@ Result<Frame> Relay::try_read_frame(std::size_t max_payload, bool direct) {
             return ec;
         }
     }
-    auto head = std::as_bytes(std::span<const char>(buf_.data() + begin_, end_ - begin_));
-    auto hdr = protocol::decode_header(head, max_payload);
+    auto hdr = decode_buffered_header(max_payload);
     if (!hdr) {
-        garbage_.assign(buf_.data() + begin_, std::min(end_ - begin_, kGarbageMax));
-        begin_ = end_ = 0;
         return hdr.error();
     }
     const std::size_t opt_bytes = 4u * hdr.value().option_count;

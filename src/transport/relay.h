@@ -119,6 +119,9 @@ private:
     /// Reads without waiting until `want` bytes are buffered: {}, would_block, kWorkerExited
     /// (EOF) or the read() errno.
     boost::system::error_code buffer_now(std::size_t want);
+    /// Decodes the frame header at the front of the buffer; on an error keeps the bytes for
+    /// garbage() and empties the buffer.
+    Result<protocol::FrameHeader> decode_buffered_header(std::size_t max_payload);
     Awaitable<boost::system::error_code> read_exact(char* dst, std::size_t n);
     Awaitable<std::pair<boost::system::error_code, std::size_t>> wait_and_read(char* dst,
                                                                                std::size_t n);

@@ -177,6 +177,84 @@ TEST_F(RelayTest, LargeFramesWaitForTheReaderInsteadOfFailing) {
     EXPECT_EQ(got.size(), body.size() + 16);
 }
 
+TEST_F(RelayTest, TryReadFrameAssemblesAFrameSplitAtEveryByte) {
+    // The hot path (Pool::exec_stream) decodes with try_read_frame(): a frame that arrives in
+    // two pieces, cut anywhere (inside the header, the option word or the payload), must give
+    // would_block with nothing consumed after the first piece and the whole frame after the
+    // second.
+    const std::uint32_t opt = 7;
+    const std::string frame = protocol::encode_frame(0x08, 0, {&opt, 1}, "context+body");
+    for (std::size_t cut = 1; cut < frame.size(); ++cut) {
+        SCOPED_TRACE(cut);
+        worker_writes(frame.substr(0, cut));
+        auto partial = relay_->try_read_frame(1 << 20, /*direct=*/true);
+        ASSERT_FALSE(partial);
+        EXPECT_EQ(partial.error(), make_error_code(asio::error::would_block));
+        EXPECT_FALSE(relay_->large_frame_pending());
+        worker_writes(frame.substr(cut));
+        auto whole = relay_->try_read_frame(1 << 20, /*direct=*/true);
+        ASSERT_TRUE(whole) << whole.error().message();
+        EXPECT_EQ(whole.value().header.flags, 0x08);
+        ASSERT_EQ(whole.value().header.option_count, 1u);
+        EXPECT_EQ(whole.value().options[0], 7u);
+        EXPECT_EQ(whole.value().payload, "context+body");
+    }
+}
+
+TEST_F(RelayTest, TryReadFrameHandsOutBufferedFramesOneByOneWithoutReading) {
+    const std::uint32_t opt = 1;
+    worker_writes(protocol::encode_frame(0, 0, {&opt, 1}, "a1") +
+                  protocol::encode_frame(0, 0, {&opt, 1}, "b2"));
+    auto first = relay_->try_read_frame(1 << 20, /*direct=*/true);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first.value().payload, "a1");
+    // direct=false: no read() — the second frame must already be in the buffer.
+    auto second = relay_->try_read_frame(1 << 20, /*direct=*/false);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second.value().payload, "b2");
+    auto none = relay_->try_read_frame(1 << 20, /*direct=*/true);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error(), make_error_code(asio::error::would_block));
+}
+
+TEST_F(RelayTest, LargeFrameStartedByTryReadFrameIsFinishedByReadFrame) {
+    // A frame larger than the read buffer: try_read_frame() reports large_frame_pending() and
+    // read_frame() must complete it while the "worker" is still writing the rest.
+    const std::uint32_t opt = 3;
+    std::string payload(300 * 1024, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+        payload[i] = static_cast<char>('a' + i % 26);
+    }
+    const std::string frame = protocol::encode_frame(0, 0, {&opt, 1}, payload);
+    worker_writes(frame.substr(0, 1000));
+    auto started = relay_->try_read_frame(1 << 20, /*direct=*/true);
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error(), make_error_code(asio::error::would_block));
+    ASSERT_TRUE(relay_->large_frame_pending());
+
+    std::optional<Result<Frame>> done;
+    asio::co_spawn(
+        io_, [&]() -> asio::awaitable<void> { done.emplace(co_await relay_->read_frame(1 << 20)); },
+        asio::detached);
+    ::fcntl(worker_out_.get(), F_SETFL, O_NONBLOCK);
+    std::size_t sent = 1000;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+        if (sent < frame.size()) {
+            const std::size_t n = std::min<std::size_t>(4096, frame.size() - sent);
+            const ssize_t w = ::write(worker_out_.get(), frame.data() + sent, n);
+            if (w > 0) {
+                sent += static_cast<std::size_t>(w);
+            }
+        }
+        io_.poll();
+    }
+    ASSERT_TRUE(done.has_value());
+    ASSERT_TRUE(*done) << done->error().message();
+    EXPECT_EQ(done->value().options[0], 3u);
+    EXPECT_EQ(done->value().payload, payload);
+}
+
 TEST_F(RelayTest, StrayTextIsACrcErrorAndTheBytesAreKeptForTheLog) {
     worker_writes("Warning: something echoed\n");
     auto r = run<Result<Frame>>([&] { return relay_->read_frame(1 << 20); });
@@ -205,7 +283,8 @@ TEST_F(RelayTest, OversizedPayloadIsRejectedBeforeReadingIt) {
 
 TEST_F(RelayTest, HandshakeTimesOutWhenTheWorkerNeverAnswers) {
     const auto start = std::chrono::steady_clock::now();
-    auto r = run<Result<protocol::PidReply>>([&] { return handshake(*relay_, Clock::now() + 150ms); });
+    auto r =
+        run<Result<protocol::PidReply>>([&] { return handshake(*relay_, Clock::now() + 150ms); });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), make_error_code(errc::kHandshakeTimeout));
     EXPECT_GE(std::chrono::steady_clock::now() - start, 140ms);
@@ -315,8 +394,10 @@ TEST(SocketListener, BadHandshakeDropsOnlyThatConnectionAndGoodOnesAreMatchedByP
 
     const std::uint32_t opt = 0;
     int bad = connect_and_answer(io, port, protocol::encode_frame(0, 0, {&opt, 1}, "{}"));
-    int good = connect_and_answer(
-        io, port, protocol::encode_frame(protocol::flag::kControl, 0, {}, R"({"pid":4242,"codecs":["proto","json"]})"));
+    int good =
+        connect_and_answer(io, port,
+                           protocol::encode_frame(protocol::flag::kControl, 0, {},
+                                                  R"({"pid":4242,"codecs":["proto","json"]})"));
 
     std::optional<Result<SocketListener::Connected>> taken;
     asio::co_spawn(

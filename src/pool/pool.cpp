@@ -447,10 +447,13 @@ Awaitable<Result<ResponseStream>> Pool::exec_stream(const Payload& payload,
         if (sent) {
             co_return fail_worker(std::move(w), sent, ttl_fired());
         }
-        // The answer cannot be there yet: no direct read() first. The reactor is awaited here,
-        // not inside Relay::read_frame, to save that coroutine frame per job.
+        // One direct read() first: when the worker shares our CPU, waking it with the write
+        // above let it preempt us and answer, so the answer is usually there and is taken
+        // without an Asio operation (paired quick run, pinned: +2 %, rr CPU −0.3 µs/request;
+        // across CPUs the read fails with EAGAIN and costs ~0.3 µs). The reactor is awaited
+        // here, not inside Relay::read_frame, to save that coroutine frame per job.
         auto& relay = w->relay();
-        auto frame = relay.try_read_frame(options_.max_payload, /*direct=*/false);
+        auto frame = relay.try_read_frame(options_.max_payload, /*direct=*/true);
         while (!frame && frame.error() == asio::error::would_block) {
             if (relay.large_frame_pending()) {
                 frame = co_await relay.read_frame(options_.max_payload);

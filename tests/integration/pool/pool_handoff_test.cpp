@@ -19,32 +19,33 @@ struct Job {
     std::uint64_t worker_execs_at_delivery = 0;  ///< the one worker's execs when we got it
 };
 
-void spawn_job(asio::io_context& io, std::shared_ptr<pool::Pool> pool, Job& job, std::string body,
-               bool streamed) {
+// The job is shared with the coroutine: a failed assertion may leave the test while it runs.
+void spawn_job(asio::io_context& io, std::shared_ptr<pool::Pool> pool, std::shared_ptr<Job> job,
+               std::string body, bool streamed) {
     asio::co_spawn(
         io,
-        [&job, pool, body = std::move(body), streamed]() -> asio::awaitable<void> {
+        [job, pool, body = std::move(body), streamed]() -> asio::awaitable<void> {
             const Payload payload{"{}", body};
             if (!streamed) {
-                job.result.emplace(co_await pool->exec(payload));
+                job->result.emplace(co_await pool->exec(payload));
             } else {
                 auto s = co_await pool->exec_stream(payload);
                 if (!s) {
-                    job.result.emplace(s.error());
+                    job->result.emplace(s.error());
                     co_return;
                 }
                 Response all;
                 while (!s.value().finished()) {
                     auto f = co_await s.value().next();
                     if (!f) {
-                        job.result.emplace(f.error());
+                        job->result.emplace(f.error());
                         co_return;
                     }
                     all.payload.append(f.value().body());
                 }
-                job.result.emplace(std::move(all));
+                job->result.emplace(std::move(all));
             }
-            job.worker_execs_at_delivery = pool->workers().at(0).execs;
+            job->worker_execs_at_delivery = pool->workers().at(0).execs;
         },
         asio::detached);
 }
@@ -54,20 +55,23 @@ class PoolHandoffTest : public PoolTest, public ::testing::WithParamInterface<bo
 TEST_P(PoolHandoffTest, QueuedJobReachesTheWorkerBeforeTheFirstAnswerIsDelivered) {
     const bool streamed = GetParam();
     ASSERT_TRUE(create(options("worker.php", 1)));
-    Job first, second;
+    auto first = std::make_shared<Job>();
+    auto second = std::make_shared<Job>();
     // Both start in the same io_context turn (FIFO): the first takes the only worker and the
     // second queues, microseconds before PHP can have answered.
-    spawn_job(io_, pool_, first, streamed ? "stream:2" : "sleep:50", streamed);
+    // 50 ms before the first answer in both variants: the second job must find the worker busy
+    // even when the pool reads the answer directly after writing the job.
+    spawn_job(io_, pool_, first, streamed ? "stream:2:50" : "sleep:50", streamed);
     spawn_job(io_, pool_, second, "echo:queued", false);
-    ASSERT_TRUE(run_until([&] { return pool_->stats().queued == 1 || first.result; }));
-    ASSERT_FALSE(first.result) << "the first job finished before the second was queued";
-    ASSERT_TRUE(run_until([&] { return first.result && second.result; }));
-    ASSERT_TRUE(*first.result);
-    ASSERT_TRUE(*second.result);
-    EXPECT_EQ(second.result->value().body(), "queued");
+    ASSERT_TRUE(run_until([&] { return pool_->stats().queued == 1 || first->result; }));
+    ASSERT_FALSE(first->result) << "the first job finished before the second was queued";
+    ASSERT_TRUE(run_until([&] { return first->result && second->result; }));
+    ASSERT_TRUE(*first->result);
+    ASSERT_TRUE(*second->result);
+    EXPECT_EQ(second->result->value().body(), "queued");
     // 2: the queued job had taken the worker and written its frame when the first answer was
     // delivered (1 would mean it was still parked behind the first caller).
-    EXPECT_EQ(first.worker_execs_at_delivery, 2u);
+    EXPECT_EQ(first->worker_execs_at_delivery, 2u);
     EXPECT_EQ(pool_->workers().at(0).execs, 2u);
 }
 

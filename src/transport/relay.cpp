@@ -237,17 +237,11 @@ Awaitable<Result<Frame>> Relay::read_frame(std::size_t max_payload, bool specula
             prepare_buffer(want);
         }
         direct = true;
-        boost::system::error_code ec;
-        const std::size_t got =
-            co_await in_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
-                                         asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == asio::error::eof) {
-            co_return make_error_code(errc::kWorkerExited);
-        }
-        if (ec) {
+        boost::system::error_code read_ec;
+        const std::size_t got = co_await read_more(read_ec);
+        if (auto ec = commit_read(got, read_ec); ec) {
             co_return ec;
         }
-        end_ += got;
     }
     const std::size_t opt_bytes = 4u * frame.header.option_count;
     for (std::size_t i = 0; i < frame.header.option_count; ++i) {

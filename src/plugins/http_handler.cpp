@@ -68,13 +68,6 @@ http::Fields to_fields(const protocol::HttpResponseHead& head) {
     return fields;
 }
 
-/// Decodes a worker frame's context into `out`, reusing its vector's capacity.
-Result<void> decode_response_into(protocol::HttpCodec codec, std::string_view context,
-                                  protocol::HttpResponseHead& out) {
-    return codec == protocol::HttpCodec::kProto ? protocol::decode_response_proto(context, out)
-                                                : protocol::decode_response_json(context, out);
-}
-
 }  // namespace
 
 PoolHandler::PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
@@ -176,8 +169,8 @@ asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
             co_return;  // an unfinished stream makes the connection close
         }
         const pool::Response& f = frame.value();
-        const auto decoded = decode_response_into(frame_codec(f.flags, options_.codec),
-                                                  f.context(), head);
+        const auto decoded =
+            protocol::decode_response(frame_codec(f.flags, options_.codec), f.context(), head);
         if (!decoded) {
             log_->error("invalid response context from worker: {}", decoded.error().message());
             co_await stream.stop();

@@ -104,6 +104,8 @@ Result<void> decode_response_proto(std::string_view context, HttpResponseHead& o
 
 /// Decodes with `codec`.
 Result<HttpResponseHead> decode_response(HttpCodec codec, std::string_view context);
+/// The same into `out`, reusing its vector's capacity.
+Result<void> decode_response(HttpCodec codec, std::string_view context, HttpResponseHead& out);
 
 /// Append a response context as a worker sends it — for tests and fake workers; the server
 /// itself never encodes responses. Headers are grouped by name like request headers. JSON:

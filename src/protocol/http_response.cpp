@@ -264,4 +264,9 @@ Result<HttpResponseHead> decode_response(HttpCodec codec, std::string_view conte
                                       : decode_response_json(context);
 }
 
+Result<void> decode_response(HttpCodec codec, std::string_view context, HttpResponseHead& out) {
+    return codec == HttpCodec::kProto ? decode_response_proto(context, out)
+                                      : decode_response_json(context, out);
+}
+
 }  // namespace rr::protocol

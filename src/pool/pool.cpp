@@ -368,9 +368,6 @@ std::shared_ptr<Worker> Pool::try_take_idle() {
 }
 
 Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline, QueuedJob* job) {
-    if (auto w = try_take_idle()) {
-        co_return w;
-    }
     if (options_.max_queue_size > 0 && waiters_.size() >= options_.max_queue_size) {
         co_return make_error_code(errc::kQueueFull);
     }

@@ -220,10 +220,10 @@ private:
 
     // Worker pointers are taken by value on purpose: several of these erase the pool's own
     // reference, and the caller's argument may be that very reference.
-    /// An idle worker, or the first one released within `deadline` (FIFO). When the caller
-    /// had to wait and passed a `job`, offer() has already started it on the worker it handed
-    /// over (job->started / job->start_ec), so the frame reached the worker before the releasing
-    /// coroutine went on to deliver its own answer.
+    /// The first worker released within `deadline` (FIFO); for callers that found no idle one
+    /// with try_take_idle() just before. When the caller passed a `job`, offer() has already
+    /// started it on the worker it handed over (job->started / job->start_ec), so the frame
+    /// reached the worker before the releasing coroutine went on to deliver its own answer.
     Awaitable<Result<std::shared_ptr<Worker>>> take_worker(TimePoint deadline,
                                                            QueuedJob* job = nullptr);
     /// The most recently used idle worker (marked busy), or null; retires dead ones found.

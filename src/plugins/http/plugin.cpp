@@ -55,6 +55,11 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
                                   "required: this build does not serve http.ssl or http.fcgi yet, "
                                   "so the plain listener is the only one");
     }
+    if (config_.address->kind == config::Endpoint::Kind::kUnix) {
+        // Never fall back to TCP for a unix address (that exposed the app on every interface).
+        throw config::ConfigError("http.address",
+                                  "unix sockets are not served by this build yet; use host:port");
+    }
     provider_ = &ctx.require<WorkerPoolProvider>();
     pool_options_ = provider_->pool_options(config_.pool, "http", log_);
 

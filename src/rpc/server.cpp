@@ -38,8 +38,8 @@ ServerState::ServerState(asio::io_context& io, ServerOptions opts,
 }
 
 template <class Acceptor>
-Awaitable<void> ServerState::accept_loop(Acceptor& acceptor, int family, int protocol) {
-    auto self = shared_from_this();
+Awaitable<void> ServerState::accept_loop(std::shared_ptr<ServerState> self, Acceptor& acceptor,
+                                         int family, int protocol) {
     for (;;) {
         while (connections.size() >= options.max_connections && !stopping) {
             co_await connection_closed.wait_until(TimePoint::max());
@@ -217,7 +217,7 @@ boost::system::error_code Server::start(const Endpoint& endpoint) {
         st.unix_path = endpoint.path;
         detail::file_identity(endpoint.path, st.unix_dev, st.unix_ino);
         st.local = endpoint;
-        asio::co_spawn(st.ex, st.accept_loop(*st.unix, AF_UNIX, 0), asio::detached);
+        asio::co_spawn(st.ex, st.accept_loop(state_, *st.unix, AF_UNIX, 0), asio::detached);
         return {};
     }
 
@@ -253,7 +253,8 @@ boost::system::error_code Server::start(const Endpoint& endpoint) {
     }
     st.local = Endpoint::tcp(bound.address().to_string(), bound.port());
     asio::co_spawn(
-        st.ex, st.accept_loop(*st.tcp, bound.address().is_v6() ? AF_INET6 : AF_INET, IPPROTO_TCP),
+        st.ex,
+        st.accept_loop(state_, *st.tcp, bound.address().is_v6() ? AF_INET6 : AF_INET, IPPROTO_TCP),
         asio::detached);
     return {};
 }

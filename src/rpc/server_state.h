@@ -62,9 +62,11 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
     transport::Timer stop_timer;
     std::vector<std::function<void()>> on_stopped;
 
-    /// Accepts until stopping; pauses at max_connections.
+    /// Accepts until stopping; pauses at max_connections. `self` keeps the state alive from
+    /// the moment the coroutine is created (it starts later, on the io_context).
     template <class Acceptor>
-    Awaitable<void> accept_loop(Acceptor& acceptor, int family, int protocol);
+    Awaitable<void> accept_loop(std::shared_ptr<ServerState> self, Acceptor& acceptor, int family,
+                                int protocol);
 
     /// Called by a Connection when it has closed (notify: wake the accept loop, run stop
     /// completions) and again from its destructor (no notify: the io_context may be going).

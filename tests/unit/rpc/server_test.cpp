@@ -327,6 +327,16 @@ TEST(RpcServer, CloseIsImmediateAndStopAfterwardsCompletes) {
     EXPECT_EQ(stopped.get_future().wait_for(kWait), std::future_status::ready);
 }
 
+TEST(RpcServer, DestroyedBeforeTheIoContextRuns) {
+    asio::io_context io;
+    {
+        Server server(io);
+        ASSERT_FALSE(server.start(Endpoint::tcp("127.0.0.1", 0)));
+    }
+    io.run();  // the accept loop starts after its server is gone: it must just end
+    SUCCEED();
+}
+
 TEST(RpcServer, ConnectionCapPausesAccepting) {
     ServerOptions opts;
     opts.max_connections = 2;

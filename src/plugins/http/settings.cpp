@@ -1,10 +1,10 @@
-#include "plugins/http_settings.h"
+#include "plugins/http/settings.h"
 
 #include <algorithm>
 
 namespace rr::plugins {
 
-http::ServerSettings server_settings(const config::HttpConfig& http) {
+http::ServerSettings server_settings(const HttpConfig& http) {
     http::ServerSettings s;
     if (http.address) {
         s.host = http.address->host;
@@ -28,7 +28,7 @@ http::ServerSettings server_settings(const config::HttpConfig& http) {
     return s;
 }
 
-forms::FormSettings form_settings(const config::HttpConfig& http, std::optional<uid_t> uid,
+forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> uid,
                                   std::optional<gid_t> gid) {
     forms::FormSettings f;
     f.uploads.dir = http.uploads.dir;

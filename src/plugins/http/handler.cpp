@@ -1,16 +1,16 @@
-#include "plugins/http_handler.h"
-
-#include "common/error.h"
-#include "forms/body_class.h"
-#include "forms/urlencoded.h"
-#include "http/request_context.h"
-#include "logging/fields.h"
+#include "plugins/http/handler.h"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <optional>
 #include <vector>
+
+#include "common/error.h"
+#include "forms/body_class.h"
+#include "forms/urlencoded.h"
+#include "http/request_context.h"
+#include "logging/fields.h"
 
 namespace rr::plugins {
 
@@ -50,12 +50,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '\'': out += "&#39;"; break;
-            case '"': out += "&#34;"; break;
-            default: out += c;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            case '"':
+                out += "&#34;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -84,9 +95,8 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
 
     // 1. The body.
     const std::string* content_type = request.headers().find("Content-Type");
-    auto body_class = forms::classify_body(request.method(),
-                                           content_type ? *content_type : std::string_view(),
-                                           options_.raw_body);
+    auto body_class = forms::classify_body(
+        request.method(), content_type ? *content_type : std::string_view(), options_.raw_body);
     if (!body_class) {
         std::string text = "bad request: " + body_class.error().message() + "\n";
         co_await plain(writer, 400, std::move(text));
@@ -153,8 +163,7 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     // `form` (and its temp files) lives until here: the worker has answered.
 }
 
-asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
-                                         http::ResponseWriter& writer,
+asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream, http::ResponseWriter& writer,
                                          protocol::HttpResponseHead& head) {
     bool streaming = false;  // a final head with STREAM went out; frames are chunks now
     while (!stream.finished()) {
@@ -204,8 +213,8 @@ asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream,
                 co_return;
             } else if (!f.more()) {
                 // The head's views point into this frame, which lives until the next next().
-                ec = co_await writer.send_response(static_cast<int>(status), head.headers,
-                                                   f.body());
+                ec =
+                    co_await writer.send_response(static_cast<int>(status), head.headers, f.body());
             } else {
                 ec = co_await writer.start_stream(static_cast<int>(status), to_fields(head),
                                                   f.body());
@@ -250,8 +259,7 @@ asio::awaitable<void> PoolHandler::plain(http::ResponseWriter& writer, int statu
     co_await writer.send_response(status, headers, body);
 }
 
-void PoolHandler::on_complete(const http::Request& request,
-                              const http::Completion& done) noexcept {
+void PoolHandler::on_complete(const http::Request& request, const http::Completion& done) noexcept {
     const auto level = spdlog::level::info;
     if (!log_->should_log(level)) return;
     try {
@@ -261,9 +269,9 @@ void PoolHandler::on_complete(const http::Request& request,
         const std::int64_t elapsed_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(done.elapsed).count();
         const auto& ip = request.peer_address();
-        const std::string remote =
-            ip.is_v6() ? fmt::format("[{}]:{}", ip.to_string(), request.peer_port())
-                       : fmt::format("{}:{}", ip.to_string(), request.peer_port());
+        const std::string remote = ip.is_v6()
+                                       ? fmt::format("[{}]:{}", ip.to_string(), request.peer_port())
+                                       : fmt::format("{}:{}", ip.to_string(), request.peer_port());
         const auto start_s = std::chrono::time_point_cast<std::chrono::seconds>(done.start);
         const auto start_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(done.start - start_s).count();
@@ -280,9 +288,9 @@ void PoolHandler::on_complete(const http::Request& request,
                 request.content_length() ? static_cast<std::int64_t>(*request.content_length())
                 : request.has_body()     ? -1
                                          : 0;
-            const std::string time_local = fmt::format(
-                "{:%d/%b/%y:%H:%M:%S %z}",
-                fmt::localtime(std::chrono::system_clock::to_time_t(done.start)));
+            const std::string time_local =
+                fmt::format("{:%d/%b/%y:%H:%M:%S %z}",
+                            fmt::localtime(std::chrono::system_clock::to_time_t(done.start)));
             logging::log(*log_, level, "http access log",
                          {{"read_bytes", done.body_bytes_read},
                           {"write_bytes", done.bytes_written},

@@ -1,4 +1,6 @@
-// Decoder for the `http` section and its sub-sections.
+// Decoder of the `http` section (see config.h).
+
+#include "plugins/http/config.h"
 
 #include <algorithm>
 #include <array>
@@ -7,18 +9,22 @@
 #include <optional>
 
 #include "common/cidr.h"
-#include "config/internal.h"
 
-namespace rr::config::detail {
+namespace rr::plugins {
+
+using config::as_endpoint;
+using config::as_string;
+using config::as_string_list;
+using config::DecodeContext;
+using config::fail;
+using config::fail_expected;
+using config::MapReader;
+using config::Node;
+using config::parse_endpoint;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// Middleware names the upstream bundle (and schema) knows; others get a warning.
-constexpr std::array<std::string_view, 10> kKnownMiddleware = {
-    "headers",         "gzip", "static", "sendfile",  "http_metrics",
-    "proxy_ip_parser", "otel", "cache",  "new_relic", "prometheus"};
 
 std::vector<std::string> lower_all(std::vector<std::string> in) {
     for (auto& s : in) {
@@ -28,17 +34,9 @@ std::vector<std::string> lower_all(std::vector<std::string> in) {
     return in;
 }
 
-fs::path resolve(const DecodeContext& ctx, const std::string& p) {
-    fs::path path(p);
-    if (path.is_relative() && !ctx.base_dir.empty()) {
-        path = fs::path(ctx.base_dir) / path;
-    }
-    return path;
-}
-
 void require_file(const DecodeContext& ctx, const std::string& key_path, const std::string& p) {
     std::error_code ec;
-    if (!fs::is_regular_file(resolve(ctx, p), ec)) {
+    if (!fs::is_regular_file(ctx.resolve(p), ec)) {
         fail(key_path, "file \"" + p + "\" does not exist or is not a regular file");
     }
 }
@@ -49,13 +47,13 @@ void read_status(MapReader& r, std::string_view key, int& out) {
     if (r.read_int(key, status, 0, 599) && status != 0) {
         if (status < 100) {
             fail_expected(r.child(key), "an integer between 100 and 599",
-                          Value::make_scalar(std::to_string(status), false));
+                          Node::make_scalar(std::to_string(status), false));
         }
         out = status;
     }
 }
 
-Subnet parse_subnet(const Value& v, const std::string& path) {
+rr::Cidr parse_subnet(const Node& v, const std::string& path) {
     const std::string text = as_string(v, path);
     auto subnet = rr::parse_cidr(text);
     if (!subnet) {
@@ -64,9 +62,9 @@ Subnet parse_subnet(const Value& v, const std::string& path) {
     return *subnet;
 }
 
-UploadsConfig decode_uploads(const Value& v, const std::string& path) {
+UploadsConfig decode_uploads(const Node& v, const std::string& path, const DecodeContext& ctx) {
     UploadsConfig cfg;
-    MapReader r(v, path);
+    MapReader r(v, path, ctx);
     r.read("dir", cfg.dir);
     r.read("forbid", cfg.forbid);
     r.read("allow", cfg.allow);
@@ -76,65 +74,7 @@ UploadsConfig decode_uploads(const Value& v, const std::string& path) {
     return cfg;
 }
 
-HeadersConfig decode_headers(const Value& v, const std::string& path) {
-    HeadersConfig cfg;
-    MapReader r(v, path);
-    if (const Value* cv = r.take("cors")) {
-        CorsConfig cors;
-        MapReader cr(*cv, r.child("cors"));
-        cr.read("allowed_origin", cors.allowed_origin);
-        cr.read("allowed_origin_regex", cors.allowed_origin_regex);
-        cr.read("allowed_headers", cors.allowed_headers);
-        cr.read("allowed_methods", cors.allowed_methods);
-        cr.read("allow_credentials", cors.allow_credentials);
-        cr.read("exposed_headers", cors.exposed_headers);
-        cr.read_int("max_age", cors.max_age);
-        read_status(cr, "options_success_status", cors.options_success_status);
-        cr.read("debug", cors.debug);
-        cr.finish();
-        cfg.cors = std::move(cors);
-    }
-    r.read("request", cfg.request);
-    r.read("response", cfg.response);
-    r.finish();
-    return cfg;
-}
-
-StaticConfig decode_static(const Value& v, const std::string& path, const DecodeContext& ctx) {
-    StaticConfig cfg;
-    MapReader r(v, path);
-    r.read("dir", cfg.dir);
-    if (cfg.dir.empty()) {
-        cfg.dir = ".";
-    }
-    r.read("forbid", cfg.forbid);
-    r.read("allow", cfg.allow);
-    r.read("calculate_etag", cfg.calculate_etag);
-    r.read("weak", cfg.weak);
-    r.read("request", cfg.request);
-    r.read("response", cfg.response);
-    r.finish();
-    // Upstream's `forbid: [""]` example: an empty extension matches nothing; drop it.
-    cfg.forbid.erase(std::remove(cfg.forbid.begin(), cfg.forbid.end(), ""), cfg.forbid.end());
-    cfg.forbid = lower_all(std::move(cfg.forbid));
-    cfg.allow = lower_all(std::move(cfg.allow));
-    std::error_code ec;
-    if (!fs::is_directory(resolve(ctx, cfg.dir), ec)) {
-        fail(r.child("dir"), "directory \"" + cfg.dir + "\" does not exist");
-    }
-    return cfg;
-}
-
-GzipConfig decode_gzip(const Value& v, const std::string& path) {
-    GzipConfig cfg;
-    MapReader r(v, path);
-    r.read_int("level", cfg.level, 1, 9);
-    r.read_int("min_size_bytes", cfg.min_size_bytes);
-    r.finish();
-    return cfg;
-}
-
-ClientAuthType parse_client_auth(const Value& v, const std::string& path) {
+ClientAuthType parse_client_auth(const Node& v, const std::string& path) {
     const std::string s = as_string(v, path);
     if (s == "no_client_certs" || s.empty()) {
         return ClientAuthType::kNoClientCerts;
@@ -158,11 +98,12 @@ ClientAuthType parse_client_auth(const Value& v, const std::string& path) {
 }
 
 /// nullopt when the section sets neither cert, key nor acme: upstream then runs no HTTPS.
-std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path, DecodeContext& ctx) {
+std::optional<SslConfig> decode_ssl(const Node& v, const std::string& path,
+                                    const DecodeContext& ctx) {
     SslConfig cfg;
     cfg.address = *parse_endpoint("127.0.0.1:443");
-    MapReader r(v, path);
-    if (const Value* a = r.take("address")) {
+    MapReader r(v, path, ctx);
+    if (const Node* a = r.take("address")) {
         cfg.address = as_endpoint(*a, r.child("address"));
     }
     r.read("redirect", cfg.redirect);
@@ -174,12 +115,12 @@ std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path, Dec
     } else {
         r.ignore("rootca");
     }
-    if (const Value* c = r.take("client_auth_type")) {
+    if (const Node* c = r.take("client_auth_type")) {
         cfg.client_auth_type = parse_client_auth(*c, r.child("client_auth_type"));
     }
-    if (const Value* av = r.take("acme")) {
+    if (const Node* av = r.take("acme")) {
         AcmeConfig acme;
-        MapReader ar(*av, r.child("acme"));
+        MapReader ar(*av, r.child("acme"), ctx);
         ar.read("cache_dir", acme.cache_dir);
         if (!ar.read("certs_dir", acme.cache_dir)) {  // the schema's name for the same key
             ar.ignore("certs_dir");
@@ -199,7 +140,7 @@ std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path, Dec
         }
         if (acme.challenge_type != "http-01" && acme.challenge_type != "tlsalpn-01") {
             fail_expected(ar.child("challenge_type"), "\"http-01\" or \"tlsalpn-01\"",
-                          Value::make_scalar(acme.challenge_type, true));
+                          Node::make_scalar(acme.challenge_type, true));
         }
         cfg.acme = std::move(acme);
     }
@@ -210,11 +151,11 @@ std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path, Dec
             fail(r.child("acme"),
                  "ACME certificates are not supported by this build; set ssl.cert and ssl.key");
         }
-        ctx.warnings->push_back(r.child("acme") +
-                                ": not supported by this build; ignored (cert and key are used)");
+        ctx.warn(r.child("acme") +
+                 ": not supported by this build; ignored (cert and key are used)");
     }
     if (cfg.cert.empty() && cfg.key.empty() && !cfg.acme) {
-        ctx.warnings->push_back(path + ": neither cert nor key is set; HTTPS disabled");
+        ctx.warn(path + ": neither cert nor key is set; HTTPS disabled");
         return std::nullopt;
     }
     if (cfg.cert.empty()) {
@@ -231,9 +172,9 @@ std::optional<SslConfig> decode_ssl(const Value& v, const std::string& path, Dec
     return cfg;
 }
 
-Http2Config decode_http2(const Value& v, const std::string& path) {
+Http2Config decode_http2(const Node& v, const std::string& path, const DecodeContext& ctx) {
     Http2Config cfg;
-    MapReader r(v, path);
+    MapReader r(v, path, ctx);
     r.read("h2c", cfg.h2c);
     std::uint32_t streams = 0;
     if (r.read_int("max_concurrent_streams", streams) && streams != 0) {
@@ -243,9 +184,9 @@ Http2Config decode_http2(const Value& v, const std::string& path) {
     return cfg;
 }
 
-HttpLimitsConfig decode_limits(const Value& v, const std::string& path) {
+HttpLimitsConfig decode_limits(const Node& v, const std::string& path, const DecodeContext& ctx) {
     HttpLimitsConfig cfg;
-    MapReader r(v, path);
+    MapReader r(v, path, ctx);
     r.read_int("max_header_bytes", cfg.max_header_bytes, 1024);
     r.read("read_header_timeout", cfg.read_header_timeout);
     r.read("read_timeout", cfg.read_timeout);
@@ -261,12 +202,11 @@ HttpLimitsConfig decode_limits(const Value& v, const std::string& path) {
 
 }  // namespace
 
-HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& ctx) {
+HttpConfig decode_http_config(const Node& v, const std::string& path, const DecodeContext& ctx) {
     HttpConfig cfg;
-    MapReader r(v, path);
+    MapReader r(v, path, ctx);
 
-    if (const Value* a = r.take("address");
-        a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
+    if (const Node* a = r.take("address"); a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
         cfg.address = as_endpoint(*a, r.child("address"));
     }
     read_status(r, "internal_error_code", cfg.internal_error_code);
@@ -277,23 +217,16 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
     }
     r.read("raw_body", cfg.raw_body);
     r.read("middleware", cfg.middleware);
-    for (const auto& name : cfg.middleware) {
-        if (std::find(kKnownMiddleware.begin(), kKnownMiddleware.end(), name) ==
-            kKnownMiddleware.end()) {
-            ctx.warnings->push_back(r.child("middleware") + ": unknown middleware \"" + name +
-                                    "\"; ignored");
-        }
-    }
-    if (const Value* ts = r.take("trusted_subnets")) {
+    if (const Node* ts = r.take("trusted_subnets")) {
         const std::string p = r.child("trusted_subnets");
-        std::vector<Subnet> subnets;
+        std::vector<rr::Cidr> subnets;
         if (ts->is_seq()) {
             for (std::size_t i = 0; i < ts->items.size(); ++i) {
                 subnets.push_back(parse_subnet(ts->items[i], p + "[" + std::to_string(i) + "]"));
             }
         } else {
             for (const auto& s : as_string_list(*ts, p)) {
-                subnets.push_back(parse_subnet(Value::make_scalar(s, true), p));
+                subnets.push_back(parse_subnet(Node::make_scalar(s, true), p));
             }
         }
         cfg.trusted_subnets = std::move(subnets);
@@ -302,63 +235,52 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
                            "CF-Connecting-IP"};
     r.read("trusted_headers", cfg.trusted_headers);
 
-    if (const Value* u = r.take("uploads")) {
-        cfg.uploads = decode_uploads(*u, r.child("uploads"));
+    if (const Node* u = r.take("uploads")) {
+        cfg.uploads = decode_uploads(*u, r.child("uploads"), ctx);
     }
-    if (const Value* h = r.take("headers")) {
-        cfg.headers = decode_headers(*h, r.child("headers"));
-    }
-    if (const Value* s = r.take("static")) {
-        cfg.static_files = decode_static(*s, r.child("static"), ctx);
-    }
-    if (const Value* g = r.take("gzip")) {
-        cfg.gzip = decode_gzip(*g, r.child("gzip"));
-    }
-    if (const Value* s = r.take("ssl")) {
+    if (const Node* s = r.take("ssl")) {
         cfg.ssl = decode_ssl(*s, r.child("ssl"), ctx);
     }
-    if (const Value* h2 = r.take("http2")) {
-        cfg.http2 = decode_http2(*h2, r.child("http2"));
+    if (const Node* h2 = r.take("http2")) {
+        cfg.http2 = decode_http2(*h2, r.child("http2"), ctx);
     }
-    if (const Value* h3 = r.take("http3")) {
+    if (const Node* h3 = r.take("http3")) {
         Http3Config h3cfg;
-        MapReader hr(*h3, r.child("http3"));
+        MapReader hr(*h3, r.child("http3"), ctx);
         hr.read("address", h3cfg.address);
         hr.read("cert", h3cfg.cert);
         hr.read("key", h3cfg.key);
         hr.finish();
         cfg.http3 = std::move(h3cfg);
-        ctx.warnings->push_back(r.child("http3") +
-                                ": HTTP/3 is not supported by this build; "
-                                "ignored");
+        ctx.warn(r.child("http3") +
+                 ": HTTP/3 is not supported by this build; "
+                 "ignored");
     }
-    if (const Value* f = r.take("fcgi")) {
-        MapReader fr(*f, r.child("fcgi"));
+    if (const Node* f = r.take("fcgi")) {
+        MapReader fr(*f, r.child("fcgi"), ctx);
         std::string addr;
-        const Value* a = fr.take("address");
+        const Node* a = fr.take("address");
         fr.finish();
         if (a != nullptr && !(a->is_scalar() && a->scalar.empty())) {
             FcgiConfig fc;
             fc.address = as_endpoint(*a, fr.child("address"));
             cfg.fcgi = std::move(fc);
-            ctx.warnings->push_back(r.child("fcgi") +
-                                    ": the FastCGI frontend is not supported "
-                                    "by this build; ignored");
+            ctx.warn(r.child("fcgi") +
+                     ": the FastCGI frontend is not supported "
+                     "by this build; ignored");
         }
     }
-    if (const Value* l = r.take("limits")) {
-        cfg.limits = decode_limits(*l, r.child("limits"));
+    if (const Node* l = r.take("limits")) {
+        cfg.limits = decode_limits(*l, r.child("limits"), ctx);
     }
-    if (const Value* p = r.take("pool")) {
-        cfg.pool = decode_pool(*p, r.child("pool"));
+    if (const Node* p = r.take("pool")) {
+        cfg.pool = decode_pool(*p, r.child("pool"), ctx);
     } else {
-        cfg.pool = decode_pool(Value{}, r.child("pool"));
+        cfg.pool = decode_pool(Node{}, r.child("pool"), ctx);
     }
-    // Configuration of middleware plugins this build does not have.
-    for (std::string_view key : {"cache", "new_relic", "otel", "sendfile"}) {
-        if (r.has(key)) {
-            ctx.warnings->push_back(r.child(key) + ": not supported by this build; ignored");
-        }
+    // Subsections owned by middleware plugins (decoded there, or warned about by the http
+    // plugin when no plugin of that name exists).
+    for (std::string_view key : kMiddlewareSections) {
         r.ignore(key);
     }
     r.finish();
@@ -369,4 +291,4 @@ HttpConfig decode_http(const Value& v, const std::string& path, DecodeContext& c
     return cfg;
 }
 
-}  // namespace rr::config::detail
+}  // namespace rr::plugins

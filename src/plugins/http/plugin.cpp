@@ -1,16 +1,16 @@
-#include "plugins/http_plugin.h"
+#include "plugins/http/plugin.h"
 
-#include "http/server.h"
-#include "plugins/http_settings.h"
+#include <fmt/format.h>
+#include <pwd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
-#include <pwd.h>
+#include "http/server.h"
+#include "plugins/http/settings.h"
 
 namespace rr::plugins {
 
@@ -43,42 +43,61 @@ protocol::HttpCodec negotiate_codec(const std::vector<std::string>& advertised) 
 HttpPlugin::HttpPlugin() = default;
 HttpPlugin::~HttpPlugin() = default;
 
-app::InitStatus HttpPlugin::init(app::InitContext& ctx) {
-    const auto& http = ctx.config().http;
-    if (!http) return app::InitStatus::kDisabled;
-    if (!http->address) {
-        throw config::ConfigError("http.address",
-                                  "required: this build serves plain HTTP/1.1 only (no ssl/fcgi)");
-    }
+InitStatus HttpPlugin::init(InitContext& ctx) {
+    const config::Node* section = ctx.section(kName);
+    if (section == nullptr) return InitStatus::kDisabled;
+    config_ = ctx.decode(*section, std::string(kName), decode_http_config);
     io_ = &ctx.io();
-    config_ = &*http;
     log_ = ctx.logger();
+    warn_unserved(ctx);
+    if (!config_.address) {
+        throw config::ConfigError("http.address",
+                                  "required: this build does not serve http.ssl or http.fcgi yet, "
+                                  "so the plain listener is the only one");
+    }
     provider_ = &ctx.require<WorkerPoolProvider>();
-    pool_options_ = provider_->pool_options(http->pool, "http", log_);
+    pool_options_ = provider_->pool_options(config_.pool, "http", log_);
 
     std::optional<uid_t> uid;
     std::optional<gid_t> gid;
-    upload_owner(ctx.config().server ? ctx.config().server->user : std::string(), uid, gid);
-    handler_options_.internal_error_code = http->internal_error_code;
-    handler_options_.debug = http->pool.debug;
-    handler_options_.raw_body = http->raw_body;
-    handler_options_.access_logs = http->access_logs;
-    handler_options_.forms = form_settings(*http, uid, gid);
-    for (const auto& name : http->middleware) {
+    upload_owner(pool_options_.spawn.user, uid, gid);
+    handler_options_.internal_error_code = config_.internal_error_code;
+    handler_options_.debug = config_.pool.debug;
+    handler_options_.raw_body = config_.raw_body;
+    handler_options_.access_logs = config_.access_logs;
+    handler_options_.forms = form_settings(config_, uid, gid);
+    return InitStatus::kEnabled;
+}
+
+void HttpPlugin::warn_unserved(const InitContext& ctx) const {
+    // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
+    // warning each, so nothing configured is silently ignored.
+    if (config_.ssl) {
+        log_->warn("http.ssl: HTTPS is not served by this build yet; only http.address is served");
+    }
+    if (config_.http2.h2c) {
+        log_->warn("http.http2.h2c: HTTP/2 is not served by this build yet; HTTP/1.1 only");
+    }
+    for (const auto& name : config_.middleware) {
         if (name != "proxy_ip_parser") {
-            log_->warn("http.middleware: '{}' is not implemented by this build and is skipped",
-                       name);
+            log_->warn("http.middleware: \"{}\" is not served by this build yet; skipped", name);
         }
     }
-    return app::InitStatus::kEnabled;
+    const config::Node& http = *ctx.section(kName);
+    for (std::string_view key : kMiddlewareSections) {
+        if (const config::Node* sub = http.find_nocase(key); sub != nullptr && !sub->is_null()) {
+            log_->warn("http.{}: not served by this build yet (no {} middleware); ignored", key,
+                       key);
+        }
+    }
 }
 
-void HttpPlugin::serve(app::ServeContext& ctx) {
+void HttpPlugin::serve(ServeContext& ctx) {
     starting_ = true;
-    asio::co_spawn(*io_, start(ctx), asio::detached);
+    asio::co_spawn(*io_, start(ctx, ctx.defer_started()), asio::detached);
 }
 
-asio::awaitable<void> HttpPlugin::start(app::ServeContext ctx) {
+asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> started) {
     const bool ready = co_await provider_->wait_ready();
     if (ready && !stopping_) {
         auto created = co_await pool::Pool::create(io_->get_executor(), pool_options_);
@@ -89,16 +108,17 @@ asio::awaitable<void> HttpPlugin::start(app::ServeContext ctx) {
             handler_options_.codec = negotiate_codec(pool_->advertised_codecs());
             handler_ = std::make_unique<PoolHandler>(pool_, handler_options_, log_);
             if (!stopping_) {
-                server_ = std::make_unique<http::Server>(*io_, server_settings(*config_),
-                                                         *handler_, log_);
+                server_ =
+                    std::make_unique<http::Server>(*io_, server_settings(config_), *handler_, log_);
                 if (const auto ec = server_->start()) {
-                    ctx.fail(fmt::format("http: cannot listen on {}: {}",
-                                         config_->address->text, ec.message()));
+                    ctx.fail(fmt::format("http: cannot listen on {}: {}", config_.address->text,
+                                         ec.message()));
                 } else {
-                    log_->info("http server listening on {} ({} workers, {} requests)",
-                               listening_address(), pool_->stats().workers,
-                               handler_options_.codec == protocol::HttpCodec::kJson ? "json"
-                                                                                    : "proto");
+                    log_->info(
+                        "http server listening on {} ({} workers, {} requests)",
+                        listening_address(), pool_->stats().workers,
+                        handler_options_.codec == protocol::HttpCodec::kJson ? "json" : "proto");
+                    started();
                 }
             }
         }
@@ -109,7 +129,7 @@ asio::awaitable<void> HttpPlugin::start(app::ServeContext ctx) {
     }
 }
 
-void HttpPlugin::stop(app::Deadline deadline, app::StopDone done) {
+void HttpPlugin::stop(Deadline deadline, StopDone done) {
     stopping_ = true;
     if (starting_) {  // start() finishes first, then shuts down what it started
         pending_deadline_ = deadline;
@@ -119,7 +139,7 @@ void HttpPlugin::stop(app::Deadline deadline, app::StopDone done) {
     asio::co_spawn(*io_, shutdown(deadline, std::move(done)), asio::detached);
 }
 
-asio::awaitable<void> HttpPlugin::shutdown(app::Deadline deadline, app::StopDone done) {
+asio::awaitable<void> HttpPlugin::shutdown(Deadline deadline, StopDone done) {
     if (server_) {
         server_->stop();  // idle connections close now, busy ones after their response
         // Wait for the last connection or the deadline, whichever comes first. The timer is
@@ -154,18 +174,18 @@ void HttpPlugin::reset(std::function<void(boost::system::error_code)> done) {
         asio::detached);
 }
 
-std::vector<app::WorkerInfo> HttpPlugin::workers() const {
-    std::vector<app::WorkerInfo> out;
+std::vector<WorkerInfo> HttpPlugin::workers() const {
+    std::vector<WorkerInfo> out;
     if (!pool_) return out;
     for (const auto& w : pool_->workers()) {
-        app::WorkerInfo info;
+        WorkerInfo info;
         info.pid = w.pid;
         info.status = std::string(worker::to_string(w.state));
         info.num_execs = w.execs;
         info.memory_bytes = w.rss_bytes;
-        info.created_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                   w.created.time_since_epoch())
-                                   .count();
+        info.created_unix_ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(w.created.time_since_epoch())
+                .count();
         out.push_back(std::move(info));
     }
     return out;

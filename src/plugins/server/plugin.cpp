@@ -1,57 +1,52 @@
-#include "plugins/server_plugin.h"
+#include "plugins/server/plugin.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include "common/version.h"
 #include "process/environment.h"
 #include "process/on_init.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 namespace rr::plugins {
 
-namespace {
-
-std::vector<std::pair<std::string, std::string>> worker_environment(const config::Config& config,
-                                                                    std::string_view mode) {
+std::vector<std::pair<std::string, std::string>> ServerPlugin::worker_environment(
+    std::string_view mode) const {
     process::WorkerEnvInput in;
-    in.user_env = config.server->env;
-    in.relay = config.server->relay_text;
-    if (config.rpc) in.rpc = config.rpc->listen.text;
+    in.user_env = config_.env;
+    in.relay = config_.relay_text;
+    in.rpc = rpc_address_;
     in.mode = std::string(mode);
     in.version = std::string(kCompatVersion);
     return process::worker_env(in);
 }
 
-}  // namespace
-
-app::InitStatus ServerPlugin::init(app::InitContext& ctx) {
-    const auto& server = ctx.config().server;
-    if (!server) return app::InitStatus::kDisabled;
-    if (server->command.empty() || server->command.front().empty()) {
-        throw config::ConfigError("server.command", "must not be empty");
-    }
-    config_ = &ctx.config();
+InitStatus ServerPlugin::init(InitContext& ctx) {
+    const config::Node* section = ctx.section(kName);
+    if (section == nullptr) return InitStatus::kDisabled;
+    config_ = ctx.decode(*section, std::string(kName), decode_server_config);
+    rpc_address_ = rpc_address(ctx.config());
     logger_ = ctx.logger();
     worker_logger_ = ctx.logging().get("server");
     ready_event_.emplace(ctx.io().get_executor());
-    ctx.logger()->debug("worker command: {}, relay: {}", fmt::join(server->command, " "),
-                        server->relay_text);
-    return app::InitStatus::kEnabled;
+    ctx.logger()->debug("worker command: {}, relay: {}", fmt::join(config_.command, " "),
+                        config_.relay_text);
+    return InitStatus::kEnabled;
 }
 
-void ServerPlugin::serve(app::ServeContext& ctx) {
-    const auto& on_init = config_->server->on_init;
+void ServerPlugin::serve(ServeContext& ctx) {
+    const auto& on_init = config_.on_init;
     if (!on_init) {
         ready_ = true;
         return;
     }
     process::SpawnOptions spawn;
     spawn.argv = on_init->command;
-    spawn.env = worker_environment(*config_, "");
+    spawn.env = worker_environment("");
     for (const auto& [k, v] : on_init->env) spawn.env.emplace_back(k, v);
-    spawn.user = on_init->user.empty() ? config_->server->user : on_init->user;
+    spawn.user = on_init->user.empty() ? config_.user : on_init->user;
     spawn.stdin_mode = process::Stdio::kNull;
     const bool exit_on_error = on_init->exit_on_error;
     boost::asio::co_spawn(
@@ -77,13 +72,12 @@ transport::Awaitable<bool> ServerPlugin::wait_ready() {
     co_return *ready_;
 }
 
-pool::PoolOptions ServerPlugin::pool_options(const config::PoolConfig& pool,
-                                             std::string_view mode,
+pool::PoolOptions ServerPlugin::pool_options(const PoolConfig& pool, std::string_view mode,
                                              std::shared_ptr<spdlog::logger> logger) const {
-    const auto& server = *config_->server;
+    const auto& server = config_;
     pool::PoolOptions o;
     o.spawn.argv = pool.command.empty() ? server.command : pool.command;
-    o.spawn.env = worker_environment(*config_, mode);
+    o.spawn.env = worker_environment(mode);
     o.spawn.user = server.user;
     o.spawn.group = server.group;
     o.relay = server.relay_text;

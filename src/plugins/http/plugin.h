@@ -8,11 +8,12 @@
 //
 // Thread safety: main io_context thread only (plugin contract).
 
-#include "app/plugin.h"
-#include "plugins/http_handler.h"
-#include "plugins/server_plugin.h"
-
 #include <memory>
+
+#include "plugins/api/capabilities.h"
+#include "plugins/api/plugin.h"
+#include "plugins/http/config.h"
+#include "plugins/http/handler.h"
 
 namespace rr::http {
 class Server;
@@ -20,7 +21,7 @@ class Server;
 
 namespace rr::plugins {
 
-class HttpPlugin final : public app::Plugin, public app::Resettable, public app::WorkerInformer {
+class HttpPlugin final : public Plugin, public Resettable, public WorkerInformer {
 public:
     static constexpr std::string_view kName = "http";
 
@@ -31,26 +32,28 @@ public:
     std::vector<std::string_view> dependencies() const override { return {"server"}; }
 
     /// Disabled without an `http` section; the loader already validated it.
-    app::InitStatus init(app::InitContext& ctx) override;
+    InitStatus init(InitContext& ctx) override;
     /// Starts the pool, then the listener; a failure of either stops the server (exit 1).
-    void serve(app::ServeContext& ctx) override;
-    void stop(app::Deadline deadline, app::StopDone done) override;
+    void serve(ServeContext& ctx) override;
+    void stop(Deadline deadline, StopDone done) override;
 
     // Resettable
     void reset(std::function<void(boost::system::error_code)> done) override;
     // WorkerInformer
-    std::vector<app::WorkerInfo> workers() const override;
+    std::vector<WorkerInfo> workers() const override;
 
     /// The bound listener address ("127.0.0.1:8080"), empty before serve() finished starting.
     std::string listening_address() const;
 
 private:
-    boost::asio::awaitable<void> start(app::ServeContext ctx);
-    boost::asio::awaitable<void> shutdown(app::Deadline deadline, app::StopDone done);
+    /// One warning per configured key this build parses but does not serve yet.
+    void warn_unserved(const InitContext& ctx) const;
+    boost::asio::awaitable<void> start(ServeContext ctx, std::function<void()> started);
+    boost::asio::awaitable<void> shutdown(Deadline deadline, StopDone done);
 
     boost::asio::io_context* io_ = nullptr;  // not owned; the main io_context
-    const config::HttpConfig* config_ = nullptr;  // owned by the app; outlives the plugin
-    WorkerPoolProvider* provider_ = nullptr;      // the server plugin; outlives us (dependency)
+    HttpConfig config_;
+    WorkerPoolProvider* provider_ = nullptr;  // the server plugin; outlives us (dependency)
     std::shared_ptr<spdlog::logger> log_;
     pool::PoolOptions pool_options_;
     PoolHandler::Options handler_options_;
@@ -60,8 +63,8 @@ private:
     std::unique_ptr<http::Server> server_;
     bool starting_ = false;
     bool stopping_ = false;
-    app::StopDone pending_stop_;  // stop() arrived while start() was still running
-    app::Deadline pending_deadline_{};
+    StopDone pending_stop_;  // stop() arrived while start() was still running
+    Deadline pending_deadline_{};
 };
 
 }  // namespace rr::plugins

@@ -12,14 +12,14 @@
 //
 // Thread safety: io_context thread only (the pool's and the connections' thread).
 
+#include <spdlog/logger.h>
+
+#include <memory>
+
 #include "forms/form_parser.h"
 #include "http/handler.h"
 #include "pool/pool.h"
 #include "protocol/http_payload.h"
-
-#include <spdlog/logger.h>
-
-#include <memory>
 
 namespace rr::plugins {
 
@@ -46,15 +46,12 @@ private:
     /// Relays the worker's frames to the client. Returns when the response is complete or
     /// abandoned (client gone → the stream was stopped).
     /// `head`: where each frame's context is decoded (the connection's scratch, reused).
-    boost::asio::awaitable<void> relay(pool::ResponseStream& stream,
-                                       http::ResponseWriter& writer,
+    boost::asio::awaitable<void> relay(pool::ResponseStream& stream, http::ResponseWriter& writer,
                                        protocol::HttpResponseHead& head);
     /// `internal_error_code` for an RR-side failure (see file comment).
-    boost::asio::awaitable<void> fail(http::ResponseWriter& writer,
-                                      boost::system::error_code ec,
+    boost::asio::awaitable<void> fail(http::ResponseWriter& writer, boost::system::error_code ec,
                                       std::string_view worker_error);
-    boost::asio::awaitable<void> plain(http::ResponseWriter& writer, int status,
-                                       std::string body);
+    boost::asio::awaitable<void> plain(http::ResponseWriter& writer, int status, std::string body);
 
     std::shared_ptr<pool::Pool> pool_;
     Options options_;

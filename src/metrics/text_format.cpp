@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <numeric>
 #include <vector>
 
 namespace rr::metrics {
@@ -27,8 +26,8 @@ void append_exponent(std::string& out, int exp) {
 class LineWriter {
 public:
     LineWriter(std::string& out, const FamilySnapshot& f) : out_(out), f_(f) {
-        order_.resize(f.label_names.size());
-        std::iota(order_.begin(), order_.end(), std::size_t{0});
+        order_.reserve(f.label_names.size());
+        for (std::size_t i = 0; i < f.label_names.size(); ++i) order_.push_back(i);
         std::sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
             return f.label_names[a] < f.label_names[b];
         });

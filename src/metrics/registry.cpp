@@ -113,7 +113,43 @@ Expected<void> Registry::insert(std::shared_ptr<FamilyBase> family) {
     if (collector_names_.contains(name)) {
         return Error{"duplicate metrics collector registration attempted"};
     }
+    if (auto ok = check_suffixes_locked(name, family->type()); !ok) return ok.error();
     families_.emplace(name, std::move(family));
+    return success();
+}
+
+Expected<void> Registry::check_suffixes_locked(std::string_view name, MetricType type) const {
+    // The series names a family adds beside its own: a histogram "h" writes h_bucket, h_sum and
+    // h_count; a summary "s" writes s_sum and s_count. Another family by one of those names
+    // would make the scrape ambiguous (client_golang fails the whole scrape on it).
+    auto suffixes = [](MetricType t) -> std::vector<std::string_view> {
+        if (t == MetricType::kHistogram) return {"_bucket", "_sum", "_count"};
+        if (t == MetricType::kSummary) return {"_sum", "_count"};
+        return {};
+    };
+    auto taken = [&](const std::string& n) {
+        return families_.contains(n) || collector_names_.contains(n);
+    };
+    for (const std::string_view suffix : suffixes(type)) {
+        const std::string derived = std::string(name) + std::string(suffix);
+        if (taken(derived)) {
+            return Error{fmt::format("metric name {} collides with the {} of {} {}",
+                                     go_quote(derived), suffix.substr(1), to_string(type),
+                                     go_quote(name))};
+        }
+    }
+    for (const std::string_view suffix : {"_bucket", "_sum", "_count"}) {
+        if (!name.ends_with(suffix)) continue;
+        const std::string_view base = name.substr(0, name.size() - suffix.size());
+        auto it = families_.find(base);
+        if (it == families_.end()) continue;
+        const auto& owned = suffixes(it->second->type());
+        if (std::find(owned.begin(), owned.end(), suffix) != owned.end()) {
+            return Error{fmt::format("metric name {} collides with the {} of {} {}", go_quote(name),
+                                     suffix.substr(1), to_string(it->second->type()),
+                                     go_quote(base))};
+        }
+    }
     return success();
 }
 
@@ -185,6 +221,8 @@ Expected<void> Registry::add_collector(std::shared_ptr<const Collector> collecto
         if (families_.contains(n) || collector_names_.contains(n) || !seen.insert(n).second) {
             return Error{"duplicate metrics collector registration attempted"};
         }
+        // A collector's families are assumed to be plain gauges/counters here.
+        if (auto ok = check_suffixes_locked(n, MetricType::kUntyped); !ok) return ok.error();
     }
     for (const std::string& n : names) collector_names_.emplace(n, collector.get());
     collectors_.push_back({std::move(collector), std::move(names)});

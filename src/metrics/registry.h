@@ -39,7 +39,8 @@ public:
 
     /// Declares a family. Errors: invalid metric or label name, duplicate label names, a
     /// reserved label ("le" in histograms, "quantile" in summaries), bad buckets or
-    /// objectives, help that is not UTF-8, a name already registered.
+    /// objectives, help that is not UTF-8, a name already registered, a name that clashes
+    /// with the _bucket/_sum/_count series of a histogram or summary.
     Expected<std::shared_ptr<CounterFamily>> counter(const Desc& desc);
     Expected<std::shared_ptr<GaugeFamily>> gauge(const Desc& desc);
     Expected<std::shared_ptr<HistogramFamily>> histogram(const Desc& desc);
@@ -70,6 +71,9 @@ private:
 
     Expected<void> check_common(const Desc& desc) const;
     Expected<void> insert(std::shared_ptr<FamilyBase> family);
+    /// A name that clashes with the _bucket/_sum/_count series of a histogram or summary (or,
+    /// for a new histogram or summary, whose series clash with an existing name).
+    Expected<void> check_suffixes_locked(std::string_view name, MetricType type) const;
 
     mutable std::mutex mu_;
     std::map<std::string, std::shared_ptr<FamilyBase>, std::less<>> families_;

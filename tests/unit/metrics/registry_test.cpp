@@ -126,6 +126,29 @@ TEST(Registry, ANameIsRegisteredOnce) {
     EXPECT_TRUE(r.gauge({.name = "x_total", .help = "other"}));
 }
 
+TEST(Registry, NamesMayNotClashWithHistogramAndSummarySeries) {
+    Registry r;
+    ASSERT_TRUE(r.histogram({.name = "h"}));
+    ASSERT_TRUE(r.summary({.name = "s"}));
+    auto sum = r.gauge({.name = "h_sum"});
+    ASSERT_FALSE(sum);
+    EXPECT_EQ(sum.error().message,
+              "metric name \"h_sum\" collides with the sum of histogram \"h\"");
+    EXPECT_FALSE(r.counter({.name = "h_bucket"}));
+    EXPECT_FALSE(r.counter({.name = "s_count"}));
+    EXPECT_TRUE(r.counter({.name = "s_bucket"}));  // summaries have no buckets
+    EXPECT_TRUE(r.counter({.name = "h_total"}));
+
+    // The other way round: a new histogram whose series would clash.
+    ASSERT_TRUE(r.gauge({.name = "x_count"}));
+    auto x = r.histogram({.name = "x"});
+    ASSERT_FALSE(x);
+    EXPECT_EQ(x.error().message,
+              "metric name \"x_count\" collides with the count of histogram \"x\"");
+    EXPECT_FALSE(r.summary({.name = "x"}));
+    EXPECT_TRUE(r.gauge({.name = "x"}));
+}
+
 TEST(Registry, LabelValuesAreChecked) {
     Registry r;
     auto f = r.counter({.name = "c", .label_names = {"a", "b"}}).value();

@@ -1,4 +1,4 @@
-// HTTP/1 request head parsing (src/http/request_parser.h) for the head wrk sends and a
+// HTTP/1 request head parsing (src/http/h1/request_parser.h) for the head wrk sends and a
 // browser-like head with 14 fields and cookies. "Fresh" builds a new RequestHead per request,
 // as the connection loop does; "Reused" keeps one, to show what the allocations cost.
 

@@ -7,6 +7,16 @@ namespace rr::plugins {
 http::ServerSettings server_settings(const HttpConfig& http) {
     http::ServerSettings s;
     if (http.address) {
+        http::ListenerSettings l;
+        l.config_key = "http.address";
+        if (http.address->kind == config::Endpoint::Kind::kUnix) {
+            l.kind = http::ListenerSettings::Kind::kUnix;
+            l.path = http.address->path;
+        } else {
+            l.host = http.address->host;
+            l.port = http.address->port;
+        }
+        s.listeners.push_back(std::move(l));
         s.host = http.address->host;
         s.port = http.address->port;
     }

@@ -1,24 +1,30 @@
 #include "app/container.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cctype>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace rr::app {
 namespace {
 
 spdlog::level::level_enum to_spdlog(config::LogLevel level) {
     switch (level) {
-        case config::LogLevel::kDebug: return spdlog::level::debug;
-        case config::LogLevel::kInfo: return spdlog::level::info;
-        case config::LogLevel::kWarn: return spdlog::level::warn;
-        case config::LogLevel::kError: return spdlog::level::err;
-        case config::LogLevel::kPanic: return spdlog::level::critical;
+        case config::LogLevel::kDebug:
+            return spdlog::level::debug;
+        case config::LogLevel::kInfo:
+            return spdlog::level::info;
+        case config::LogLevel::kWarn:
+            return spdlog::level::warn;
+        case config::LogLevel::kError:
+            return spdlog::level::err;
+        case config::LogLevel::kPanic:
+            return spdlog::level::critical;
     }
     return spdlog::level::err;
 }
@@ -149,19 +155,69 @@ std::vector<std::string> Container::enabled() const {
     return out;
 }
 
-void Container::serve(FailHandler on_fail) {
-    auto failed = std::make_shared<bool>(false);
+void Container::serve(FailHandler on_fail, std::function<void()> on_started) {
+    on_started_ = std::move(on_started);
+    // Counts serve() itself as one pending start, so a plugin that is up at once cannot
+    // announce "started" before later plugins were even served.
+    ++starting_;
+    auto one_started = [this] {
+        if (--starting_ == 0 && !failed_ && on_started_) {
+            auto cb = std::move(on_started_);
+            cb();
+        }
+    };
     for (Plugin* p : enabled_) {
         served_.push_back(p);
         const std::string name(p->name());
-        ServeContext ctx(io_, [failed, on_fail, name](std::string message) {
-            *failed = true;
-            on_fail(name, std::move(message));
-        });
+        ServeContext ctx(
+            io_, *this,
+            [this, on_fail, name](std::string message) {
+                failed_ = true;
+                on_fail(name, std::move(message));
+            },
+            [this, name, one_started]() -> std::function<void()> {
+                ++starting_;
+                auto once = std::make_shared<bool>(false);
+                return [this, name, one_started, once] {
+                    if (std::exchange(*once, true)) return;
+                    log_->debug("plugin {} started", name);
+                    one_started();
+                };
+            });
         p->serve(ctx);
         log_->debug("plugin {} serving", name);
-        if (*failed) break;  // later plugins are not started; the caller stops the served ones
+        if (failed_) break;  // later plugins are not started; the caller stops the served ones
     }
+    one_started();
+}
+
+std::vector<std::string> Container::unowned_sections() const {
+    // Sections of upstream plugins (BEHAVIOUR.md §1.15, the reference .rr.yaml): configs that
+    // carry them still start here, with one warning each.
+    static constexpr std::string_view kUpstreamSections[] = {
+        "rpc",          "status",    "metrics",    "reload",   "jobs",
+        "kv",           "grpc",      "temporal",   "service",  "otel",
+        "centrifuge",   "tcp",       "fileserver", "lock",     "redis",
+        "boltdb",       "memcached", "memory",     "amqp",     "sqs",
+        "nats",         "kafka",     "beanstalk",  "nsq",      "google_pub_sub",
+        "googlepubsub", "informer",  "resetter",   "gzip",     "headers",
+        "static",       "sendfile",  "prometheus", "new_relic"};
+    std::set<std::string> owned = {"logs", "endure"};
+    for (const auto& p : plugins_) {
+        for (std::string_view section : p->sections()) owned.emplace(section);
+    }
+    std::vector<std::string> out;
+    for (const std::string& key : config_.section_names()) {
+        std::string lower = key;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (owned.contains(lower) || config_.section(key) == nullptr) continue;
+        const bool upstream = std::find(std::begin(kUpstreamSections), std::end(kUpstreamSections),
+                                        lower) != std::end(kUpstreamSections);
+        out.push_back(upstream ? key + ": section not served by this build yet; ignored"
+                               : key + ": unknown section; ignored");
+    }
+    return out;
 }
 
 void Container::stop(std::function<void(bool clean)> done) {

@@ -1,19 +1,18 @@
 #include "app/serve.h"
 
-#include "app/container.h"
-#include "app/sd_notify.h"
-#include "common/version.h"
+#include <fmt/format.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <fmt/format.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+
+#include "app/container.h"
+#include "app/sd_notify.h"
+#include "common/version.h"
 
 namespace rr::app {
 namespace {
@@ -27,7 +26,7 @@ void print_line(std::FILE* to, const std::string& line) {
 }  // namespace
 
 int serve(const config::Config& config, logging::Logging& logging,
-          std::vector<std::unique_ptr<Plugin>> plugins, const ServeOptions& options) {
+          std::vector<std::unique_ptr<plugins::Plugin>> plugin_list, const ServeOptions& options) {
     std::signal(SIGPIPE, SIG_IGN);
 
     boost::asio::io_context io(1);
@@ -39,7 +38,8 @@ int serve(const config::Config& config, logging::Logging& logging,
     if (options.debug) log->warn("-d: the pprof debug server is not available in this build");
 
     Container container(io, logging, config, config.endure.grace_period);
-    for (auto& p : plugins) container.add(std::move(p));
+    for (auto& p : plugin_list) container.add(std::move(p));
+    for (const std::string& warning : container.unowned_sections()) log->warn("{}", warning);
     container.init();
 
     int exit_code = 0;
@@ -71,35 +71,37 @@ int serve(const config::Config& config, logging::Logging& logging,
         };
     signals.async_wait(on_signal);
 
-    bool failed_at_start = false;
-    container.serve([&](std::string_view plugin, std::string message) {
-        logging.get(plugin)->error("{}", message);
-        print_line(stderr, fmt::format("error: plugin {}: {}", plugin, message));
-        failed_at_start = true;
-        // Posted: the container may still be inside its serve loop.
-        boost::asio::post(io, [&] { begin_stop(1); });
-    });
-    if (!options.silent && !failed_at_start) {
-        print_line(stdout, fmt::format("[INFO] RoadRunner server started; version: {} "
-                                       "(compatible with RoadRunner {})",
-                                       kVersion, kCompatVersion));
-    }
-
-    // systemd: READY=1 now, then a watchdog ping every half period while running.
+    // systemd: READY=1 once every plugin is up, then a watchdog ping every half period.
     boost::asio::steady_timer watchdog(io);
     std::function<void()> arm_watchdog;
-    if (!failed_at_start && sd_notify("READY=1") && config.endure.watchdog_sec > 0) {
-        const auto period = std::chrono::milliseconds(config.endure.watchdog_sec * 500);
-        arm_watchdog = [&, period] {
-            watchdog.expires_after(period);
-            watchdog.async_wait([&](boost::system::error_code ec) {
-                if (ec || stopping) return;
-                sd_notify("WATCHDOG=1");
-                arm_watchdog();
-            });
-        };
-        arm_watchdog();
-    }
+    auto on_started = [&] {
+        if (stopping) return;
+        if (!options.silent) {
+            print_line(stdout, fmt::format("[INFO] RoadRunner server started; version: {} "
+                                           "(rr-cpp {})",
+                                           kCompatVersion, kVersion));
+        }
+        if (sd_notify("READY=1") && config.endure.watchdog_sec > 0) {
+            const auto period = std::chrono::milliseconds(config.endure.watchdog_sec * 500);
+            arm_watchdog = [&, period] {
+                watchdog.expires_after(period);
+                watchdog.async_wait([&](boost::system::error_code ec) {
+                    if (ec || stopping) return;
+                    sd_notify("WATCHDOG=1");
+                    arm_watchdog();
+                });
+            };
+            arm_watchdog();
+        }
+    };
+    container.serve(
+        [&](std::string_view plugin, std::string message) {
+            logging.get(plugin)->error("{}", message);
+            print_line(stderr, fmt::format("error: plugin {}: {}", plugin, message));
+            // Posted: the container may still be inside its serve loop.
+            boost::asio::post(io, [&] { begin_stop(1); });
+        },
+        on_started);
 
     io.run();
     watchdog.cancel();

@@ -9,10 +9,10 @@
 //
 // Thread safety: call once, from the main thread; returns when everything has stopped.
 
-#include "app/plugin.h"
-
 #include <memory>
 #include <vector>
+
+#include "plugins/api/plugin.h"
 
 namespace rr::app {
 
@@ -26,6 +26,6 @@ struct ServeOptions {
 /// Throws config::ConfigError (a plugin's init) or ContainerError (broken plugin list) before
 /// anything is served; the caller prints it and exits with code 1.
 int serve(const config::Config& config, logging::Logging& logging,
-          std::vector<std::unique_ptr<Plugin>> plugins, const ServeOptions& options);
+          std::vector<std::unique_ptr<plugins::Plugin>> plugin_list, const ServeOptions& options);
 
 }  // namespace rr::app

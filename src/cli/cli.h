@@ -11,13 +11,13 @@
 // Thread safety: main thread only; run() changes the working directory and installs signal
 // handlers.
 
-#include "app/plugin.h"
-
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "plugins/api/plugin.h"
 
 namespace rr::cli {
 
@@ -51,14 +51,14 @@ struct ParseResult {
     std::string err;  ///< for stderr (usage errors)
 };
 
-/// `rr version 0.1.0 (compatible with RoadRunner 2024.3.5), OS: linux, arch: amd64`
+/// `rr version 2024.3.5 (rr-cpp 0.1.0, build time: …, g++ 12.2.0), OS: linux, arch: amd64`
 std::string version_line();
 
 /// Parses argv (argv[0] is the program name). Never throws for bad input.
 ParseResult parse(const std::vector<std::string>& args);
 
 /// The plugins `rr serve` runs; tests substitute their own list.
-using PluginFactory = std::function<std::vector<std::unique_ptr<app::Plugin>>()>;
+using PluginFactory = std::function<std::vector<std::unique_ptr<plugins::Plugin>>()>;
 
 /// Parses, runs the command, and returns the process exit code. Start-up errors are printed
 /// as one line on stderr (`error: <key.path>: <reason>` for config errors).

@@ -1,11 +1,10 @@
-#include "cli/cli.h"
-
-#include "common/version.h"
-
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <sstream>
+
+#include "cli/cli.h"
+#include "common/version.h"
 
 namespace rr::cli {
 namespace {
@@ -31,8 +30,12 @@ std::string strip_leading_equals(std::string value) {
 }  // namespace
 
 std::string version_line() {
-    return fmt::format("rr version {} (compatible with RoadRunner {}), OS: linux, arch: {}",
-                       kVersion, kCompatVersion, arch());
+    // RoadRunner's shape, `rr version <X> (build time: …, go…), OS: …, arch: …`: tools such as
+    // Laravel Octane take the third word as the version and compare it with what they need, so
+    // it is the RoadRunner version we are compatible with; our own release follows in the
+    // parentheses.
+    return fmt::format("rr version {} (rr-cpp {}, build time: {}, g++ {}), OS: linux, arch: {}",
+                       kCompatVersion, kVersion, RR_BUILD_TIME, __VERSION__, arch());
 }
 
 ParseResult parse(const std::vector<std::string>& args) {
@@ -43,8 +46,7 @@ ParseResult parse(const std::vector<std::string>& args) {
     // Global flags are accepted after the command too (cobra's persistent flags).
     app.fallthrough();
     app.set_version_flag("-v,--version", version_line());
-    app.add_option("-c,--config", g.config, "config file (YAML or JSON)")
-        ->capture_default_str();
+    app.add_option("-c,--config", g.config, "config file (YAML or JSON)")->capture_default_str();
     app.add_option("-w,--workdir,--WorkDir", g.workdir,
                    "working directory (default: the config file's directory)");
     app.add_option("-o,--override", g.overrides, "override a config value: key.path=value")

@@ -40,6 +40,10 @@ std::string_view to_string(errc e) noexcept {
         case errc::kFormTruncated: return "form body truncated";
         case errc::kFormTooLarge: return "form over the size limit";
         case errc::kFormInvalidTree: return "invalid multiple values to key in tree";
+        case errc::kRpcBadOptions: return "should be 2 options. SEQ_ID and METHOD_LEN";
+        case errc::kRpcBadMethodLength: return "rpc method length exceeds the payload";
+        case errc::kRpcSocketNotSocket: return "the path exists and is not a socket (not replaced)";
+        case errc::kRpcSocketInUse: return "another server is listening on this socket";
     }
     return "unknown error";
 }

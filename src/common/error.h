@@ -61,6 +61,12 @@ enum class errc {
     kFormTruncated,            ///< multipart body ended before the closing boundary
     kFormTooLarge,             ///< a form limit was exceeded (field bytes, header bytes, parts)
     kFormInvalidTree,          ///< a field name used both as a value and as a branch
+
+    // --- goridge RPC (rpc/) ---
+    kRpcBadOptions = 500,      ///< an RPC frame without exactly 2 options [seq, method length]
+    kRpcBadMethodLength,       ///< the method length option exceeds the payload
+    kRpcSocketNotSocket,       ///< the unix socket path exists and is not a socket
+    kRpcSocketInUse,           ///< a live server already listens on the unix socket path
 };
 
 /// The category that gives rr::errc values their text ("frame crc mismatch", ...).

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/internal.h"
+#include "config/reader.h"
 #include "config/tree.h"
 
 namespace rr::config {
@@ -19,19 +20,9 @@ namespace rr::config {
 namespace {
 
 namespace fs = std::filesystem;
-using detail::Value;
 
 constexpr std::string_view kVersion = "3";
 constexpr std::string_view kPreviousVersion = "2.7";
-
-// Top-level sections of upstream plugins that this build does not implement: they get one
-// warning each and are ignored so that real-world configs still start.
-constexpr std::array<std::string_view, 28> kUnimplementedSections = {
-    "jobs",           "kv",           "grpc",       "temporal", "service", "reload",    "otel",
-    "centrifuge",     "tcp",          "fileserver", "lock",     "redis",   "boltdb",    "memcached",
-    "memory",         "amqp",         "sqs",        "nats",     "kafka",   "beanstalk", "nsq",
-    "google_pub_sub", "googlepubsub", "informer",   "resetter", "gzip",    "headers",   "static",
-};
 
 std::string join_what(const std::string& key_path, const std::string& reason) {
     return key_path.empty() ? reason : key_path + ": " + reason;
@@ -58,21 +49,21 @@ std::string read_file(const std::string& path, const std::string& what) {
     return ss.str();
 }
 
-bool looks_non_string(const Value& v) {
+bool looks_non_string(const Node& v) {
     static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
     return !v.quoted &&
            (std::regex_match(v.scalar, number) || v.scalar == "true" || v.scalar == "false");
 }
 
 /// Returns the version string of a document; `source` names the file in messages.
-std::string check_version(const Value& root, const std::string& source) {
+std::string check_version(const Node& root, const std::string& source) {
     const std::string where = source.empty() ? "" : " (in " + source + ")";
-    const Value* v = root.find("version");
+    const Node* v = root.find("version");
     if (v == nullptr || v->is_null()) {
         throw ConfigError("version", "required; add version: \"3\"" + where);
     }
     if (!v->is_scalar() || looks_non_string(*v)) {
-        detail::fail_expected("version", "the string \"3\" (quote it: version: \"3\")" + where, *v);
+        fail_expected("version", "the string \"3\" (quote it: version: \"3\")" + where, *v);
     }
     return v->scalar;
 }
@@ -86,62 +77,40 @@ fs::path resolve_against(const std::string& base, const std::string& p) {
 }
 
 /// `include`: a list of paths, or one string of whitespace-separated paths.
-std::vector<std::string> include_list(const Value& root) {
-    const Value* inc = root.find("include");
+std::vector<std::string> include_list(const Node& root) {
+    const Node* inc = root.find("include");
     if (inc == nullptr || inc->is_null()) {
         return {};
     }
     if (inc->is_scalar()) {
-        return detail::as_string_list(*inc, "include", " \t\r\n");
+        return as_string_list(*inc, "include", " \t\r\n");
     }
-    return detail::as_string_list(*inc, "include");
+    return as_string_list(*inc, "include");
 }
 
-Config decode(const Value& root, const std::string& version, const std::string& base_dir,
+/// Decodes the app's own sections; every other section is left to the plugin that owns it.
+Config decode(Node root, const std::string& version, const std::string& base_dir,
               std::vector<std::string> warnings) {
     Config cfg;
     cfg.version = version;
+    cfg.base_dir = base_dir;
     cfg.warnings = std::move(warnings);
-    detail::DecodeContext ctx{base_dir, &cfg.warnings};
-
-    const Value* http_node = nullptr;
-    for (const auto& [raw_key, node] : root.entries) {
-        const std::string key = lower(raw_key);
-        if (key == "version" || key == "include" || key == "envfile") {
-            continue;
-        }
-        if (node.is_null()) {
-            continue;  // `section:` without a body is the same as an absent section
-        }
-        if (key == "server") {
-            cfg.server = detail::decode_server(node, raw_key);
-        } else if (key == "http") {
-            http_node = &node;  // decoded after the loop: it needs the warnings order only
-        } else if (key == "rpc") {
-            cfg.rpc = detail::decode_rpc(node, raw_key);
-        } else if (key == "status") {
-            cfg.status = detail::decode_status(node, raw_key);
-        } else if (key == "metrics") {
-            cfg.metrics = detail::decode_metrics(node, raw_key);
-        } else if (key == "logs") {
-            cfg.logs = detail::decode_logs(node, raw_key);
-        } else if (key == "endure") {
-            cfg.endure = detail::decode_endure(node, raw_key);
-        } else if (std::find(kUnimplementedSections.begin(), kUnimplementedSections.end(), key) !=
-                   kUnimplementedSections.end()) {
-            cfg.warnings.push_back(raw_key + ": section not supported by this build; ignored");
-        } else {
-            cfg.warnings.push_back(raw_key + ": unknown section; ignored");
-        }
+    const DecodeContext ctx{base_dir, &cfg.warnings};
+    if (const Node* logs = root.find_nocase("logs"); logs != nullptr && !logs->is_null()) {
+        cfg.logs = detail::decode_logs(*logs, "logs", ctx);
     }
-    if (http_node != nullptr) {
-        cfg.http = detail::decode_http(*http_node, "http", ctx);
-        if (!cfg.server) {
-            throw ConfigError("server",
-                              "section required by http (server.command starts the "
-                              "PHP workers)");
-        }
+    if (const Node* endure = root.find_nocase("endure"); endure != nullptr && !endure->is_null()) {
+        cfg.endure = detail::decode_endure(*endure, "endure", ctx);
     }
+    // A cross-section rule the plugin container cannot see (http is disabled, not failed,
+    // when its dependency is absent): an http section needs the worker command.
+    const Node* http = root.find_nocase("http");
+    const Node* server = root.find_nocase("server");
+    if (http != nullptr && !http->is_null() && (server == nullptr || server->is_null())) {
+        throw ConfigError("server",
+                          "section required by http (server.command starts the PHP workers)");
+    }
+    cfg.root = std::move(root);
     return cfg;
 }
 
@@ -153,10 +122,10 @@ Config run_pipeline(std::string_view text, const std::string& source, const std:
     // Relative `include`/`envfile` paths: the working dir when given, else the config's dir.
     const std::string base = !opts.workdir.empty() ? opts.workdir : config_dir;
 
-    Value root = detail::parse_document(text, source);
+    Node root = detail::parse_document(text, source);
 
     // `envfile` (next to the config) must be loaded before anything is expanded.
-    if (const Value* envfile = root.find("envfile");
+    if (const Node* envfile = root.find("envfile");
         envfile != nullptr && envfile->is_scalar() && !envfile->scalar.empty()) {
         const fs::path p = resolve_against(config_dir.empty() ? base : config_dir, envfile->scalar);
         try {
@@ -167,7 +136,7 @@ Config run_pipeline(std::string_view text, const std::string& source, const std:
     }
     detail::expand_tree(root);
 
-    Value overrides = Value::make_map();
+    Node overrides = Node::make_map();
     for (const auto& o : opts.overrides) {
         detail::apply_override(overrides, o);
     }
@@ -187,7 +156,7 @@ Config run_pipeline(std::string_view text, const std::string& source, const std:
 
     for (const auto& inc : include_list(root)) {
         const fs::path p = resolve_against(base, inc);
-        Value included = detail::parse_document(read_file(p.string(), "included file"), p.string());
+        Node included = detail::parse_document(read_file(p.string(), "included file"), p.string());
         detail::expand_tree(included);
         const std::string inc_version = check_version(included, p.string());
         if (inc_version != version) {
@@ -200,8 +169,9 @@ Config run_pipeline(std::string_view text, const std::string& source, const std:
     // `-o` wins over included files too.
     detail::deep_merge(root, overrides);
 
-    Config cfg = decode(root, version, base, std::move(warnings));
-    cfg.raw_json = detail::to_json(root);
+    std::string raw_json = detail::to_json(root);
+    Config cfg = decode(std::move(root), version, base, std::move(warnings));
+    cfg.raw_json = std::move(raw_json);
     return cfg;
 }
 
@@ -211,6 +181,20 @@ ConfigError::ConfigError(std::string key_path, std::string reason)
     : std::runtime_error(join_what(key_path, reason)),
       key_path_(std::move(key_path)),
       reason_(std::move(reason)) {}
+
+const Node* Config::section(std::string_view name) const {
+    const Node* n = root.find_nocase(name);
+    return (n == nullptr || n->is_null()) ? nullptr : n;
+}
+
+std::vector<std::string> Config::section_names() const {
+    std::vector<std::string> out;
+    for (const auto& [key, node] : root.entries) {
+        const std::string k = lower(key);
+        if (k != "version" && k != "include" && k != "envfile") out.push_back(key);
+    }
+    return out;
+}
 
 const LogSettings& LogsConfig::for_channel(std::string_view name) const {
     auto it = channels.find(std::string(name));

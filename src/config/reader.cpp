@@ -1,13 +1,14 @@
-// Typed scalar conversions and MapReader (see internal.h).
+// Typed conversions and MapReader (see reader.h).
+
+#include "config/reader.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
-#include "config/internal.h"
-
-namespace rr::config::detail {
+namespace rr::config {
 
 namespace {
 
@@ -32,7 +33,7 @@ void fail(const std::string& path, const std::string& reason) {
     throw ConfigError(path, reason);
 }
 
-void fail_expected(const std::string& path, std::string_view what, const Value& got) {
+void fail_expected(const std::string& path, std::string_view what, const Node& got) {
     std::string reason = "expected ";
     reason += what;
     reason += ", got ";
@@ -44,14 +45,14 @@ void fail_expected(const std::string& path, std::string_view what, const Value& 
     throw ConfigError(path, std::move(reason));
 }
 
-std::string as_string(const Value& v, const std::string& path) {
+std::string as_string(const Node& v, const std::string& path) {
     if (!v.is_scalar()) {
         fail_expected(path, "a string", v);
     }
     return v.scalar;
 }
 
-bool as_bool(const Value& v, const std::string& path) {
+bool as_bool(const Node& v, const std::string& path) {
     if (v.is_scalar()) {
         // The spellings Go's strconv.ParseBool accepts (upstream decodes weakly).
         const std::string& s = v.scalar;
@@ -65,7 +66,7 @@ bool as_bool(const Value& v, const std::string& path) {
     fail_expected(path, "a boolean (true or false)", v);
 }
 
-std::int64_t as_int(const Value& v, const std::string& path, std::int64_t min, std::int64_t max) {
+std::int64_t as_int(const Node& v, const std::string& path, std::int64_t min, std::int64_t max) {
     constexpr std::int64_t kLarge = std::numeric_limits<std::uint32_t>::max();
     const std::string kind = min >= 0 ? "a non-negative integer" : "an integer";
     if (!v.is_scalar()) {
@@ -73,15 +74,28 @@ std::int64_t as_int(const Value& v, const std::string& path, std::int64_t min, s
     }
     const std::string s(trim(v.scalar));
     const std::size_t digits_at = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-    if (s.size() == digits_at ||
-        !std::all_of(s.begin() + static_cast<std::ptrdiff_t>(digits_at), s.end(),
-                     [](unsigned char c) { return std::isdigit(c) != 0; })) {
-        fail_expected(path, kind, v);
+    long long n = 0;
+    bool range_error = false;
+    if (s.size() > digits_at &&
+        std::all_of(s.begin() + static_cast<std::ptrdiff_t>(digits_at), s.end(),
+                    [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        errno = 0;
+        n = std::strtoll(s.c_str(), nullptr, 10);
+        range_error = errno == ERANGE;
+    } else {
+        // A float with no fraction ("4.0", "1e3") is an integer, as upstream decodes a YAML
+        // float into an int field; "4.5" is plainly wrong.
+        errno = 0;
+        char* end = nullptr;
+        const double d = std::strtod(s.c_str(), &end);
+        if (s.empty() || errno != 0 || end == nullptr || *end != '\0' || d != std::floor(d) ||
+            std::isnan(d)) {
+            fail_expected(path, kind, v);
+        }
+        range_error = d < -9.2e18 || d > 9.2e18;
+        n = range_error ? 0 : static_cast<long long>(d);
     }
-    errno = 0;
-    char* end = nullptr;
-    const long long n = std::strtoll(s.c_str(), &end, 10);
-    if (errno == ERANGE || n < min || n > max) {
+    if (range_error || n < min || n > max) {
         if (max >= kLarge) {
             fail_expected(path, min <= 0 ? kind : "an integer of at least " + std::to_string(min),
                           v);
@@ -92,7 +106,7 @@ std::int64_t as_int(const Value& v, const std::string& path, std::int64_t min, s
     return n;
 }
 
-double as_double(const Value& v, const std::string& path) {
+double as_double(const Node& v, const std::string& path) {
     if (v.is_scalar()) {
         const std::string s(trim(v.scalar));
         errno = 0;
@@ -105,7 +119,7 @@ double as_double(const Value& v, const std::string& path) {
     fail_expected(path, "a number", v);
 }
 
-Duration as_duration(const Value& v, const std::string& path) {
+Duration as_duration(const Node& v, const std::string& path) {
     if (v.is_scalar()) {
         if (auto d = parse_duration(trim(v.scalar)); d && d->count() >= 0) {
             return *d;
@@ -114,12 +128,12 @@ Duration as_duration(const Value& v, const std::string& path) {
     fail_expected(path, "a duration such as \"60s\", \"1m30s\" or \"300ms\"", v);
 }
 
-std::vector<std::string> as_string_list(const Value& v, const std::string& path,
+std::vector<std::string> as_string_list(const Node& v, const std::string& path,
                                         std::string_view separators) {
     std::vector<std::string> out;
     if (v.is_seq()) {
         for (std::size_t i = 0; i < v.items.size(); ++i) {
-            const Value& item = v.items[i];
+            const Node& item = v.items[i];
             if (!item.is_scalar()) {
                 fail_expected(path + "[" + std::to_string(i) + "]", "a string", item);
             }
@@ -148,7 +162,7 @@ std::vector<std::string> as_string_list(const Value& v, const std::string& path,
     return out;
 }
 
-Endpoint as_endpoint(const Value& v, const std::string& path) {
+Endpoint as_endpoint(const Node& v, const std::string& path) {
     if (v.is_scalar()) {
         if (auto e = parse_endpoint(trim(v.scalar))) {
             return *e;
@@ -160,24 +174,89 @@ Endpoint as_endpoint(const Value& v, const std::string& path) {
                   v);
 }
 
-MapReader::MapReader(const Value& node, std::string path) : node_(node), path_(std::move(path)) {
-    if (!node_.is_null() && !node_.is_map()) {
-        fail_expected(path_, "a map", node_);
+std::vector<std::string> as_command(const Node& v, const std::string& path) {
+    std::vector<std::string> argv = as_string_list(v, path);
+    if (v.is_scalar() && argv.size() == 1) {
+        argv = as_string_list(Node::make_scalar(argv.front(), true), path, " \t\r\n");
     }
-    consumed_.assign(node_.entries.size(), false);
+    if (argv.empty() || argv.front().empty()) {
+        fail(path, "must not be empty");
+    }
+    return argv;
+}
+
+namespace {
+
+/// A map, a list of maps (merged in order, later keys win) or an empty list (an empty map);
+/// anything else fails with `what`.
+Node as_map_node(const Node& v, const std::string& path, std::string_view what) {
+    if (v.is_map() || v.is_null()) {
+        return v.is_map() ? v : Node::make_map();
+    }
+    if (v.is_seq()) {
+        Node merged = Node::make_map();
+        for (std::size_t i = 0; i < v.items.size(); ++i) {
+            const Node& item = v.items[i];
+            if (!item.is_map()) {
+                fail_expected(path + "[" + std::to_string(i) + "]", what, item);
+            }
+            for (const auto& [k, value] : item.entries) {
+                merged.at_or_insert(k) = value;
+            }
+        }
+        return merged;
+    }
+    fail_expected(path, what, v);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> as_string_map(const Node& v, const std::string& path) {
+    std::map<std::string, std::string> out;
+    for (const auto& [k, item] : as_map_node(v, path, "a map of strings").entries) {
+        out[k] = item.is_null() ? std::string() : as_string(item, path + "." + k);
+    }
+    return out;
+}
+
+HeaderList as_header_list(const Node& v, const std::string& path) {
+    HeaderList out;
+    for (const auto& [k, item] : as_map_node(v, path, "a map of header names to values").entries) {
+        out.emplace_back(k, item.is_null() ? std::string() : as_string(item, path + "." + k));
+    }
+    return out;
+}
+
+std::filesystem::path DecodeContext::resolve(const std::string& p) const {
+    std::filesystem::path path(p);
+    if (path.is_relative() && !base_dir.empty()) {
+        path = std::filesystem::path(base_dir) / path;
+    }
+    return path;
+}
+
+MapReader::MapReader(const Node& node, std::string path, const DecodeContext& ctx)
+    : node_(&node), path_(std::move(path)), ctx_(&ctx) {
+    if (node.is_seq()) {
+        merged_ = as_map_node(node, path_, "a map");
+        node_ = &merged_;
+    } else if (!node.is_null() && !node.is_map()) {
+        fail_expected(path_, "a map", node);
+    }
+    consumed_.assign(node_->entries.size(), false);
 }
 
 std::string MapReader::child(std::string_view key) const {
     return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
-const Value* MapReader::take(std::string_view key) {
+const Node* MapReader::take(std::string_view key) {
     const std::string want = lower(key);
-    const Value* found = nullptr;
-    for (std::size_t i = 0; i < node_.entries.size(); ++i) {
-        if (lower(node_.entries[i].first) == want) {
+    const Node* found = nullptr;
+    for (std::size_t i = 0; i < node_->entries.size(); ++i) {
+        if (lower(node_->entries[i].first) == want) {
             consumed_[i] = true;
-            found = &node_.entries[i].second;  // the last spelling wins
+            found = &node_->entries[i].second;  // the last spelling wins
         }
     }
     return (found == nullptr || found->is_null()) ? nullptr : found;
@@ -185,7 +264,7 @@ const Value* MapReader::take(std::string_view key) {
 
 bool MapReader::has(std::string_view key) const {
     const std::string want = lower(key);
-    for (const auto& [k, v] : node_.entries) {
+    for (const auto& [k, v] : node_->entries) {
         if (lower(k) == want && !v.is_null()) {
             return true;
         }
@@ -194,7 +273,7 @@ bool MapReader::has(std::string_view key) const {
 }
 
 bool MapReader::read(std::string_view key, std::string& out) {
-    const Value* v = take(key);
+    const Node* v = take(key);
     if (v == nullptr) {
         return false;
     }
@@ -203,7 +282,7 @@ bool MapReader::read(std::string_view key, std::string& out) {
 }
 
 bool MapReader::read(std::string_view key, bool& out) {
-    const Value* v = take(key);
+    const Node* v = take(key);
     if (v == nullptr) {
         return false;
     }
@@ -212,7 +291,7 @@ bool MapReader::read(std::string_view key, bool& out) {
 }
 
 bool MapReader::read(std::string_view key, Duration& out) {
-    const Value* v = take(key);
+    const Node* v = take(key);
     if (v == nullptr) {
         return false;
     }
@@ -221,7 +300,7 @@ bool MapReader::read(std::string_view key, Duration& out) {
 }
 
 bool MapReader::read(std::string_view key, std::vector<std::string>& out) {
-    const Value* v = take(key);
+    const Node* v = take(key);
     if (v == nullptr) {
         return false;
     }
@@ -230,51 +309,55 @@ bool MapReader::read(std::string_view key, std::vector<std::string>& out) {
 }
 
 bool MapReader::read(std::string_view key, std::map<std::string, std::string>& out) {
-    const Value* v = take(key);
+    const Node* v = take(key);
     if (v == nullptr) {
         return false;
     }
-    const std::string p = child(key);
-    if (!v->is_map()) {
-        fail_expected(p, "a map of strings", *v);
-    }
-    out.clear();
-    for (const auto& [k, item] : v->entries) {
-        out[k] = item.is_null() ? std::string() : as_string(item, p + "." + k);
-    }
+    out = as_string_map(*v, child(key));
     return true;
 }
 
 bool MapReader::read(std::string_view key, HeaderList& out) {
-    const Value* v = take(key);
+    const Node* v = take(key);
     if (v == nullptr) {
         return false;
     }
-    const std::string p = child(key);
-    if (!v->is_map()) {
-        fail_expected(p, "a map of header names to values", *v);
+    out = as_header_list(*v, child(key));
+    return true;
+}
+
+bool MapReader::read_or_default(std::string_view key, Duration& out) {
+    const Duration def = out;
+    if (!read(key, out)) {
+        return false;
     }
-    out.clear();
-    for (const auto& [k, item] : v->entries) {
-        out.emplace_back(k, item.is_null() ? std::string() : as_string(item, p + "." + k));
+    if (out.count() == 0) {
+        out = def;
     }
     return true;
+}
+
+void MapReader::ignore_with_warning(std::string_view key, std::string_view reason) {
+    if (has(key)) {
+        ctx_->warn(child(key) + ": " + std::string(reason));
+    }
+    ignore(key);
 }
 
 void MapReader::finish() const {
     for (std::size_t i = 0; i < consumed_.size(); ++i) {
         if (!consumed_[i]) {
-            fail(child(node_.entries[i].first), "unknown key");
+            ctx_->warn(child(node_->entries[i].first) + ": unknown key; ignored");
         }
     }
 }
 
 std::vector<std::string> MapReader::keys() const {
     std::vector<std::string> out;
-    for (const auto& [k, v] : node_.entries) {
+    for (const auto& [k, v] : node_->entries) {
         out.push_back(k);
     }
     return out;
 }
 
-}  // namespace rr::config::detail
+}  // namespace rr::config

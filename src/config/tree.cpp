@@ -11,30 +11,111 @@
 
 #include "config/config.h"
 
+namespace rr::config {
+
+Node Node::make_scalar(std::string text, bool is_quoted) {
+    Node v;
+    v.kind = Kind::kScalar;
+    v.scalar = std::move(text);
+    v.quoted = is_quoted;
+    return v;
+}
+
+Node Node::make_map() {
+    Node v;
+    v.kind = Kind::kMap;
+    return v;
+}
+
+const Node* Node::find(std::string_view key) const {
+    for (const auto& [k, v] : entries) {
+        if (k == key) {
+            return &v;
+        }
+    }
+    return nullptr;
+}
+
+Node* Node::find(std::string_view key) {
+    for (auto& [k, v] : entries) {
+        if (k == key) {
+            return &v;
+        }
+    }
+    return nullptr;
+}
+
+Node& Node::at_or_insert(std::string_view key) {
+    if (Node* existing = find(key)) {
+        return *existing;
+    }
+    entries.emplace_back(std::string(key), Node{});
+    return entries.back().second;
+}
+
+const Node* Node::find_nocase(std::string_view key) const {
+    const Node* found = nullptr;
+    for (const auto& [k, v] : entries) {
+        if (k.size() == key.size() &&
+            std::equal(k.begin(), k.end(), key.begin(), [](char x, char y) {
+                return std::tolower(static_cast<unsigned char>(x)) ==
+                       std::tolower(static_cast<unsigned char>(y));
+            })) {
+            found = &v;
+        }
+    }
+    return found;
+}
+
+void Node::erase(std::string_view key) {
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->first == key) {
+            entries.erase(it);
+            return;
+        }
+    }
+}
+
+std::string Node::describe() const {
+    switch (kind) {
+        case Kind::kNull:
+            return "null";
+        case Kind::kScalar:
+            return scalar;
+        case Kind::kSeq:
+            return "a list";
+        case Kind::kMap:
+            return "a map";
+    }
+    return {};
+}
+
+}  // namespace rr::config
+
 namespace rr::config::detail {
 
 namespace {
 
-Value from_yaml(const YAML::Node& node) {
-    Value v;
+Node from_yaml(const YAML::Node& node) {
+    Node v;
     switch (node.Type()) {
         case YAML::NodeType::Undefined:
         case YAML::NodeType::Null:
-            v.kind = Value::Kind::kNull;
+            v.kind = Node::Kind::kNull;
             break;
         case YAML::NodeType::Scalar:
             // yaml-cpp tags quoted (non-plain) scalars "!" and plain ones "?".
-            v = Value::make_scalar(node.Scalar(), node.Tag() == "!");
+            v = Node::make_scalar(node.Scalar(), node.Tag() == "!");
             break;
         case YAML::NodeType::Sequence:
-            v.kind = Value::Kind::kSeq;
+            v.kind = Node::Kind::kSeq;
             for (const auto& item : node) {
                 v.items.push_back(from_yaml(item));
             }
             break;
         case YAML::NodeType::Map: {
-            v.kind = Value::Kind::kMap;
-            std::vector<Value> merged;  // `<<: *anchor` sources, applied after explicit keys
+            v.kind = Node::Kind::kMap;
+            std::vector<Node> merged;  // `<<: *anchor` sources, applied after explicit keys
             for (const auto& kv : node) {
                 const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
                 if (key == "<<" && kv.first.Tag() != "!") {
@@ -86,11 +167,11 @@ bool looks_like_float(const std::string& s) {
     return std::regex_match(s, re);
 }
 
-nlohmann::ordered_json json_of(const Value& v) {
+nlohmann::ordered_json json_of(const Node& v) {
     switch (v.kind) {
-        case Value::Kind::kNull:
+        case Node::Kind::kNull:
             return nullptr;
-        case Value::Kind::kScalar: {
+        case Node::Kind::kScalar: {
             if (v.quoted) {
                 return v.scalar;
             }
@@ -114,14 +195,14 @@ nlohmann::ordered_json json_of(const Value& v) {
             }
             return s;
         }
-        case Value::Kind::kSeq: {
+        case Node::Kind::kSeq: {
             auto arr = nlohmann::ordered_json::array();
             for (const auto& item : v.items) {
                 arr.push_back(json_of(item));
             }
             return arr;
         }
-        case Value::Kind::kMap: {
+        case Node::Kind::kMap: {
             auto obj = nlohmann::ordered_json::object();
             for (const auto& [key, value] : v.entries) {
                 obj[key] = json_of(value);
@@ -134,79 +215,16 @@ nlohmann::ordered_json json_of(const Value& v) {
 
 }  // namespace
 
-Value Value::make_scalar(std::string text, bool is_quoted) {
-    Value v;
-    v.kind = Kind::kScalar;
-    v.scalar = std::move(text);
-    v.quoted = is_quoted;
-    return v;
-}
-
-Value Value::make_map() {
-    Value v;
-    v.kind = Kind::kMap;
-    return v;
-}
-
-const Value* Value::find(std::string_view key) const {
-    for (const auto& [k, v] : entries) {
-        if (k == key) {
-            return &v;
-        }
-    }
-    return nullptr;
-}
-
-Value* Value::find(std::string_view key) {
-    for (auto& [k, v] : entries) {
-        if (k == key) {
-            return &v;
-        }
-    }
-    return nullptr;
-}
-
-Value& Value::at_or_insert(std::string_view key) {
-    if (Value* existing = find(key)) {
-        return *existing;
-    }
-    entries.emplace_back(std::string(key), Value{});
-    return entries.back().second;
-}
-
-void Value::erase(std::string_view key) {
-    for (auto it = entries.begin(); it != entries.end(); ++it) {
-        if (it->first == key) {
-            entries.erase(it);
-            return;
-        }
-    }
-}
-
-std::string Value::describe() const {
-    switch (kind) {
-        case Kind::kNull:
-            return "null";
-        case Kind::kScalar:
-            return scalar;
-        case Kind::kSeq:
-            return "a list";
-        case Kind::kMap:
-            return "a map";
-    }
-    return {};
-}
-
-Value parse_document(std::string_view text, const std::string& source) {
+Node parse_document(std::string_view text, const std::string& source) {
     YAML::Node node;
     try {
         node = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
         throw ConfigError("", source + ": invalid YAML/JSON: " + e.what());
     }
-    Value v = from_yaml(node);
+    Node v = from_yaml(node);
     if (v.is_null()) {
-        return Value::make_map();  // an empty file is an empty document
+        return Node::make_map();  // an empty file is an empty document
     }
     if (!v.is_map()) {
         throw ConfigError("", source + ": the document must be a map of sections");
@@ -253,7 +271,7 @@ std::pair<std::string, std::string> split_override(std::string_view argument) {
     return {std::string(key), out};
 }
 
-void apply_override(Value& root, std::string_view argument) {
+void apply_override(Node& root, std::string_view argument) {
     auto [key, text] = split_override(argument);
 
     std::vector<std::string> parts;
@@ -270,7 +288,7 @@ void apply_override(Value& root, std::string_view argument) {
         start = dot + 1;
     }
 
-    Value value = Value::make_scalar(text, true);
+    Node value = Node::make_scalar(text, true);
     if (text.front() == '[' || text.front() == '{') {
         try {
             value = from_yaml(YAML::Load(text));
@@ -279,13 +297,13 @@ void apply_override(Value& root, std::string_view argument) {
         }
     }
 
-    Value* cur = &root;
+    Node* cur = &root;
     std::string walked;
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         walked += (walked.empty() ? "" : ".") + parts[i];
-        Value& next = cur->at_or_insert(parts[i]);
+        Node& next = cur->at_or_insert(parts[i]);
         if (next.is_null()) {
-            next = Value::make_map();
+            next = Node::make_map();
         } else if (!next.is_map()) {
             throw ConfigError("-o", "cannot set \"" + key + "\": \"" + walked + "\" is not a map");
         }
@@ -294,10 +312,10 @@ void apply_override(Value& root, std::string_view argument) {
     cur->at_or_insert(parts.back()) = std::move(value);
 }
 
-void deep_merge(Value& dst, const Value& src) {
+void deep_merge(Node& dst, const Node& src) {
     if (dst.is_map() && src.is_map()) {
         for (const auto& [key, value] : src.entries) {
-            Value& slot = dst.at_or_insert(key);
+            Node& slot = dst.at_or_insert(key);
             if (slot.is_map() && value.is_map()) {
                 deep_merge(slot, value);
             } else {
@@ -309,23 +327,23 @@ void deep_merge(Value& dst, const Value& src) {
     dst = src;
 }
 
-void expand_tree(Value& root) {
+void expand_tree(Node& root) {
     switch (root.kind) {
-        case Value::Kind::kNull:
+        case Node::Kind::kNull:
             break;
-        case Value::Kind::kScalar:
+        case Node::Kind::kScalar:
             if (root.scalar.find('$') != std::string::npos) {
                 root.scalar = expand_env(root.scalar);
                 // A substituted value is text, whatever it looks like (as upstream's viper).
                 root.quoted = true;
             }
             break;
-        case Value::Kind::kSeq:
+        case Node::Kind::kSeq:
             for (auto& item : root.items) {
                 expand_tree(item);
             }
             break;
-        case Value::Kind::kMap:
+        case Node::Kind::kMap:
             for (auto& [key, value] : root.entries) {
                 expand_tree(value);
             }
@@ -333,7 +351,7 @@ void expand_tree(Value& root) {
     }
 }
 
-std::string to_json(const Value& root) {
+std::string to_json(const Node& root) {
     return json_of(root).dump();
 }
 

@@ -5,19 +5,20 @@
 
 namespace {
 
-class HangOnStopPlugin final : public rr::app::Plugin {
+class HangOnStopPlugin final : public rr::plugins::Plugin {
 public:
     static constexpr std::string_view kName = "hang_on_stop";
     std::string_view name() const noexcept override { return kName; }
-    rr::app::InitStatus init(rr::app::InitContext&) override {
-        return rr::app::InitStatus::kEnabled;
+    std::vector<std::string_view> sections() const override { return {}; }
+    rr::plugins::InitStatus init(rr::plugins::InitContext&) override {
+        return rr::plugins::InitStatus::kEnabled;
     }
-    void stop(rr::app::Deadline, rr::app::StopDone done) override {
+    void stop(rr::plugins::Deadline, rr::plugins::StopDone done) override {
         held_ = std::move(done);  // never called: simulates a worker pool that will not drain
     }
 
 private:
-    rr::app::StopDone held_;
+    rr::plugins::StopDone held_;
 };
 
 }  // namespace

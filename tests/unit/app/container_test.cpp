@@ -4,7 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,6 +12,7 @@ namespace rr::app {
 namespace {
 
 using Events = std::vector<std::string>;
+using plugins::StopDone;
 
 struct Capability {
     virtual ~Capability() = default;
@@ -34,6 +35,8 @@ public:
     void serve(ServeContext& ctx) override {
         events_.push_back("serve " + name_);
         if (fail_on_serve_) ctx.fail("listener failed");
+        if (defer_start_) started_ = ctx.defer_started();
+        seen_ = ctx.registry().collect<Capability>().size();
     }
     void stop(Deadline, StopDone done) override {
         events_.push_back("stop " + name_);
@@ -49,7 +52,10 @@ public:
     bool hang_ = false;
     bool fail_on_serve_ = false;
     bool throw_config_ = false;
+    bool defer_start_ = false;
     Capability** found_ = nullptr;
+    std::function<void()> started_;  // set by serve() when defer_start_
+    std::size_t seen_ = 0;           // capabilities the registry showed serve()
 
 private:
     std::string name_;
@@ -93,11 +99,10 @@ TEST_F(ContainerTest, StartsInDependencyOrderAndStopsInReverse) {
     add("server");
     EXPECT_EQ(container_.order(), (std::vector<std::string>{"rpc", "server", "http"}));
     container_.init();
-    container_.serve([](std::string_view, std::string) { FAIL(); });
+    container_.serve([](std::string_view, std::string) { FAIL(); }, [] {});
     EXPECT_TRUE(stop_all());
-    EXPECT_EQ(events_, (Events{"init rpc", "init server", "init http", "serve rpc",
-                               "serve server", "serve http", "stop http", "stop server",
-                               "stop rpc"}));
+    EXPECT_EQ(events_, (Events{"init rpc", "init server", "init http", "serve rpc", "serve server",
+                               "serve http", "stop http", "stop server", "stop rpc"}));
 }
 
 TEST_F(ContainerTest, KeepsRegistrationOrderAmongIndependentPlugins) {
@@ -136,7 +141,7 @@ TEST_F(ContainerTest, DisabledPluginIsSkippedAndSoAreItsDependents) {
     add("rpc");
     container_.init();
     EXPECT_EQ(container_.enabled(), (std::vector<std::string>{"rpc"}));
-    container_.serve([](std::string_view, std::string) {});
+    container_.serve([](std::string_view, std::string) {}, [] {});
     EXPECT_TRUE(stop_all());
     // http's init is never called: its dependency is disabled.
     EXPECT_EQ(events_, (Events{"init server", "init rpc", "serve rpc", "stop rpc"}));
@@ -152,7 +157,11 @@ TEST_F(ContainerTest, InitFindsCapabilitiesAmongDependencies) {
     ASSERT_NE(found, nullptr);
     EXPECT_EQ(found->answer(), 42);
     EXPECT_EQ(not_found, nullptr);  // rpc declares no dependencies
-    EXPECT_EQ(container_.find_all<Capability>().size(), 3u);
+    const plugins::Registry& registry = container_;
+    const auto all = registry.collect<Capability>();
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].first, "server");
+    EXPECT_EQ(all[2].second->answer(), 42);
 }
 
 TEST_F(ContainerTest, ConfigErrorFromInitPassesThrough) {
@@ -169,7 +178,7 @@ TEST_F(ContainerTest, StopMovesOnWhenAPluginMissesItsGracePeriod) {
     add("server");
     add("http", {"server"}).hang_ = true;
     container_.init();
-    container_.serve([](std::string_view, std::string) {});
+    container_.serve([](std::string_view, std::string) {}, [] {});
     const auto start = std::chrono::steady_clock::now();
     EXPECT_FALSE(stop_all());
     EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
@@ -181,18 +190,75 @@ TEST_F(ContainerTest, ServeFailureIsReportedAndLaterPluginsAreNotServed) {
     add("http", {"server"});
     std::vector<std::string> failures;
     container_.init();
-    container_.serve([&](std::string_view plugin, std::string message) {
-        failures.push_back(std::string(plugin) + ": " + message);
-    });
+    bool started = false;
+    container_.serve(
+        [&](std::string_view plugin, std::string message) {
+            failures.push_back(std::string(plugin) + ": " + message);
+        },
+        [&] { started = true; });
     EXPECT_EQ(failures, (std::vector<std::string>{"server: listener failed"}));
+    EXPECT_FALSE(started);
     EXPECT_TRUE(stop_all());
     EXPECT_EQ(events_, (Events{"init server", "init http", "serve server", "stop server"}));
+}
+
+TEST_F(ContainerTest, StartedOnlyWhenEveryDeferredPluginIsUp) {
+    FakePlugin& server = add("server");
+    server.defer_start_ = true;
+    FakePlugin& http = add("http", {"server"});
+    http.defer_start_ = true;
+    add("rpc");
+    container_.init();
+    int started = 0;
+    container_.serve([](std::string_view, std::string) { FAIL(); }, [&] { ++started; });
+    EXPECT_EQ(started, 0);
+    EXPECT_EQ(http.seen_, 3u);  // serve() sees every enabled plugin through the registry
+    http.started_();
+    EXPECT_EQ(started, 0);
+    server.started_();
+    server.started_();  // a second call is ignored
+    EXPECT_EQ(started, 1);
+    EXPECT_TRUE(stop_all());
+}
+
+TEST_F(ContainerTest, StartedAtOnceWithoutDeferredPlugins) {
+    add("server");
+    container_.init();
+    int started = 0;
+    container_.serve([](std::string_view, std::string) {}, [&] { ++started; });
+    EXPECT_EQ(started, 1);
+    EXPECT_TRUE(stop_all());
+}
+
+TEST(ContainerSections, SectionsNoPluginOwnsAreOneWarningEach) {
+    boost::asio::io_context io;
+    auto logging = logging::Logging::discard();
+    const config::Config config = config::parse_string(R"(
+version: "3"
+server:
+  command: php w.php
+logs:
+  level: info
+jobs:
+  consume: [a]
+status:
+  address: 127.0.0.1:2114
+htpp:
+  address: x
+)");
+    Events events;
+    Container container(io, *logging, config, std::chrono::seconds(1));
+    container.add(std::make_unique<FakePlugin>("server", std::vector<std::string_view>{}, events));
+    EXPECT_EQ(container.unowned_sections(),
+              (std::vector<std::string>{"jobs: section not served by this build yet; ignored",
+                                        "status: section not served by this build yet; ignored",
+                                        "htpp: unknown section; ignored"}));
 }
 
 TEST_F(ContainerTest, SecondStopCallIsIgnored) {
     add("server");
     container_.init();
-    container_.serve([](std::string_view, std::string) {});
+    container_.serve([](std::string_view, std::string) {}, [] {});
     int calls = 0;
     container_.stop([&](bool) { ++calls; });
     container_.stop([&](bool) { ++calls; });

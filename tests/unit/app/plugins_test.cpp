@@ -1,8 +1,10 @@
-#include "app/log_options.h"
 #include "app/plugins.h"
-#include "plugins/server_plugin.h"
 
 #include <gtest/gtest.h>
+
+#include "app/log_options.h"
+#include "plugins/http/plugin.h"
+#include "plugins/server/plugin.h"
 
 namespace rr::app {
 namespace {
@@ -10,28 +12,44 @@ namespace {
 TEST(ServerPlugin, DisabledWithoutServerSection) {
     boost::asio::io_context io;
     auto logging = logging::Logging::discard();
-    config::Config cfg;
-    InitContext ctx(cfg, *logging, io, logging->get("server"), {});
+    const config::Config cfg = config::parse_string("version: '3'\n");
+    plugins::InitContext ctx(cfg, *logging, io, logging->get("server"), {});
     plugins::ServerPlugin plugin;
-    EXPECT_EQ(plugin.init(ctx), InitStatus::kDisabled);
+    EXPECT_EQ(plugin.init(ctx), plugins::InitStatus::kDisabled);
 }
 
 TEST(ServerPlugin, EnabledWithCommandAndRejectsEmptyCommand) {
     boost::asio::io_context io;
     auto logging = logging::Logging::discard();
-    config::Config cfg;
-    cfg.server.emplace();
-    cfg.server->command = {"php", "worker.php"};
-    InitContext ctx(cfg, *logging, io, logging->get("server"), {});
+    config::Config cfg = config::parse_string("version: '3'\nserver:\n  command: php w.php\n");
+    plugins::InitContext ctx(cfg, *logging, io, logging->get("server"), {});
     plugins::ServerPlugin plugin;
-    EXPECT_EQ(plugin.init(ctx), InitStatus::kEnabled);
+    EXPECT_EQ(plugin.init(ctx), plugins::InitStatus::kEnabled);
 
-    cfg.server->command.clear();
+    cfg = config::parse_string("version: '3'\nserver:\n  command: ''\n");
+    plugins::InitContext empty(cfg, *logging, io, logging->get("server"), {});
+    try {
+        (void)plugin.init(empty);
+        FAIL() << "expected ConfigError";
+    } catch (const config::ConfigError& e) {
+        EXPECT_EQ(e.key_path(), "server.command");
+    }
+}
+
+TEST(HttpPlugin, UnixAddressIsRefusedNotServedOverTcp) {
+    // Until the unix listener exists, a unix address must fail the start instead of binding a
+    // TCP port on every interface.
+    boost::asio::io_context io;
+    auto logging = logging::Logging::discard();
+    const config::Config cfg = config::parse_string(
+        "version: '3'\nserver:\n  command: php w.php\nhttp:\n  address: unix:///tmp/rr-t.sock\n");
+    plugins::InitContext ctx(cfg, *logging, io, logging->get("http"), {});
+    plugins::HttpPlugin plugin;
     try {
         (void)plugin.init(ctx);
         FAIL() << "expected ConfigError";
     } catch (const config::ConfigError& e) {
-        EXPECT_EQ(e.key_path(), "server.command");
+        EXPECT_EQ(e.key_path(), "http.address");
     }
 }
 

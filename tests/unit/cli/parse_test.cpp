@@ -1,8 +1,8 @@
-#include "cli/cli.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+
+#include "cli/cli.h"
 
 namespace rr::cli {
 namespace {
@@ -54,8 +54,8 @@ TEST(CliParse, GlobalFlagsWorkBeforeAndAfterTheCommand) {
 }
 
 TEST(CliParse, OverridesAreRepeatableAndKeepTheirOrder) {
-    const Invocation inv = ok({"serve", "-o", "http.address=:8080", "--override",
-                               "logs.level=info", "-o=rpc.listen=tcp://127.0.0.1:6001"});
+    const Invocation inv = ok({"serve", "-o", "http.address=:8080", "--override", "logs.level=info",
+                               "-o=rpc.listen=tcp://127.0.0.1:6001"});
     EXPECT_EQ(inv.global.overrides,
               (std::vector<std::string>{"http.address=:8080", "logs.level=info",
                                         "rpc.listen=tcp://127.0.0.1:6001"}));
@@ -99,9 +99,7 @@ TEST(CliParse, VersionPrintsOurVersionAndTheCompatibleLine) {
         const ParseResult r = parse_args({flag});
         EXPECT_FALSE(r.invocation);
         EXPECT_EQ(r.exit_code, 0);
-        EXPECT_NE(r.out.find("rr version 0.1.0 (compatible with RoadRunner 2024.3.5), OS: linux"),
-                  std::string::npos)
-            << r.out;
+        EXPECT_EQ(r.out.rfind("rr version 2024.3.5 (rr-cpp 0.1.0, build time: ", 0), 0u) << r.out;
     }
 }
 

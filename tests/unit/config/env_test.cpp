@@ -1,6 +1,6 @@
 // Environment expansion, --dotenv, envfile and -o overrides.
 
-#include "test_util.h"
+#include "support/config_text.h"
 
 namespace rr::config {
 namespace {
@@ -8,6 +8,7 @@ namespace {
 using test::error_of;
 using test::ScopedEnv;
 using test::TempDir;
+using test::value_at;
 
 TEST(ExpandEnv, BracedAndBareForms) {
     ScopedEnv a("RR_T_HOST", "10.0.0.1");
@@ -70,13 +71,12 @@ http:
   pool:
     num_workers: ${RR_T_WORKERS}
 )");
-    ASSERT_TRUE(cfg.http);
-    EXPECT_EQ(cfg.http->address->port, 8089);
-    EXPECT_EQ(cfg.http->middleware, (std::vector<std::string>{"gzip", "headers"}));
-    EXPECT_EQ(cfg.http->pool.num_workers, 3U);
-    ASSERT_TRUE(cfg.server);
-    EXPECT_EQ(cfg.server->command, (std::vector<std::string>{"php", "worker.php"}));
-    EXPECT_EQ(cfg.server->env.at("PORT"), "8089");
+    EXPECT_EQ(value_at(cfg, "http.address"), "127.0.0.1:8089");
+    EXPECT_EQ(value_at(cfg, "http.middleware[0]"), "gzip");
+    EXPECT_EQ(value_at(cfg, "http.middleware[1]"), "headers");
+    EXPECT_EQ(value_at(cfg, "http.pool.num_workers"), "3");
+    EXPECT_EQ(value_at(cfg, "server.command"), "php worker.php");
+    EXPECT_EQ(value_at(cfg, "server.env.port"), "8089");
 }
 
 TEST(LoadEnv, DotenvFileIsLoadedBeforeParsing) {
@@ -94,7 +94,7 @@ TEST(LoadEnv, DotenvFileIsLoadedBeforeParsing) {
     const Config cfg = parse_string(
         "version: '3'\nserver:\n  command: php w.php\nhttp:\n  address: ${RR_T_DOTENV_ADDR}\n",
         opts);
-    EXPECT_EQ(cfg.http->address->port, 7070);
+    EXPECT_EQ(value_at(cfg, "http.address"), "127.0.0.1:7070");
     EXPECT_STREQ(std::getenv("RR_T_DOTENV_KEEP"), "from-process");  // existing vars kept
     EXPECT_STREQ(std::getenv("RR_T_DOTENV_Q"), "quoted value");
 }
@@ -116,8 +116,7 @@ TEST(LoadEnv, EnvfileKeyLoadsFileNextToTheConfig) {
     LoadOptions opts;
     opts.path = path;
     const Config cfg = load(opts);
-    ASSERT_TRUE(cfg.server);
-    EXPECT_EQ(cfg.server->command, (std::vector<std::string>{"php", "envfile.php"}));
+    EXPECT_EQ(value_at(cfg, "server.command"), "php envfile.php");
 }
 
 TEST(Overrides, SetScalarsCreatingMaps) {
@@ -125,25 +124,25 @@ TEST(Overrides, SetScalarsCreatingMaps) {
     opts.overrides = {"http.pool.num_workers=7", "rpc.listen=tcp://127.0.0.1:6011",
                       "http.address=\"127.0.0.1:9999\""};
     const Config cfg = parse_string(test::http_doc(""), opts);
-    EXPECT_EQ(cfg.http->pool.num_workers, 7U);
-    EXPECT_EQ(cfg.http->address->port, 9999);
-    ASSERT_TRUE(cfg.rpc);
-    EXPECT_EQ(cfg.rpc->listen.port, 6011);
+    EXPECT_EQ(value_at(cfg, "http.pool.num_workers"), "7");
+    EXPECT_EQ(value_at(cfg, "http.address"), "127.0.0.1:9999");
+    EXPECT_EQ(value_at(cfg, "rpc.listen"), "tcp://127.0.0.1:6011");
 }
 
 TEST(Overrides, AcceptFlowCollections) {
     LoadOptions opts;
     opts.overrides = {"http.middleware=[gzip, headers]", "server.env={a: b}"};
     const Config cfg = parse_string(test::http_doc(""), opts);
-    EXPECT_EQ(cfg.http->middleware, (std::vector<std::string>{"gzip", "headers"}));
-    EXPECT_EQ(cfg.server->env.at("A"), "b");
+    EXPECT_EQ(value_at(cfg, "http.middleware[0]"), "gzip");
+    EXPECT_EQ(value_at(cfg, "http.middleware[1]"), "headers");
+    EXPECT_EQ(value_at(cfg, "server.env.a"), "b");
 }
 
 TEST(Overrides, ValuesAreEnvExpanded) {
     ScopedEnv w("RR_T_OV", nullptr);
     LoadOptions opts;
     opts.overrides = {"http.pool.num_workers=${RR_T_OV:-5}"};
-    EXPECT_EQ(parse_string(test::http_doc(""), opts).http->pool.num_workers, 5U);
+    EXPECT_EQ(value_at(parse_string(test::http_doc(""), opts), "http.pool.num_workers"), "5");
 }
 
 TEST(Overrides, SetVersionAsString) {
@@ -165,13 +164,6 @@ TEST(Overrides, MalformedOverridesAreErrors) {
     opts.overrides = {"http..address=x"};
     EXPECT_EQ(error_of(test::http_doc(""), opts),
               "-o: invalid override key \"http..address\": empty path segment");
-}
-
-TEST(Overrides, InvalidOverriddenValueNamesTheKey) {
-    LoadOptions opts;
-    opts.overrides = {"http.pool.num_workers=abc"};
-    EXPECT_EQ(error_of(test::http_doc(""), opts),
-              "http.pool.num_workers: expected a non-negative integer, got \"abc\"");
 }
 
 }  // namespace

@@ -1,0 +1,61 @@
+#pragma once
+// PoolHandler: answers HTTP requests with PHP workers (BEHAVIOUR.md §3, PROTOCOL.md §4).
+//
+// Per request, on the connection's I/O thread, with no thread hop:
+//   1. the body: raw bytes, or a urlencoded/multipart form parsed into the JSON data tree
+//      (uploads streamed to temp files that live until the response is done);
+//   2. the request context (JSON or protobuf, the pool's codec) around the body → one frame;
+//   3. the worker's frames → 1xx interim responses, then one response or a chunked stream
+//      flushed frame by frame; a client that goes away makes the pool STOP the stream.
+// RR-side failures answer `internal_error_code` (`No-Workers: true` when no worker became
+// free); the error text goes into the body only with `pool.debug`.
+//
+// Thread safety: io_context thread only (the pool's and the connections' thread).
+
+#include <spdlog/logger.h>
+
+#include <memory>
+
+#include "forms/form_parser.h"
+#include "http/handler.h"
+#include "pool/pool.h"
+#include "protocol/http_payload.h"
+
+namespace rr::plugins {
+
+class PoolHandler final : public http::Handler {
+public:
+    struct Options {
+        int internal_error_code = 500;
+        bool debug = false;        ///< pool.debug: error texts in response bodies
+        bool raw_body = false;     ///< http.raw_body: never parse forms
+        bool access_logs = false;  ///< the richer "http access log" line
+        protocol::HttpCodec codec = protocol::HttpCodec::kJson;
+        forms::FormSettings forms;
+    };
+
+    /// `pool` and `log` must be non-null.
+    PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
+                std::shared_ptr<spdlog::logger> log);
+
+    boost::asio::awaitable<void> handle(http::Request& request,
+                                        http::ResponseWriter& writer) override;
+    void on_complete(const http::Request& request, const http::Completion& done) noexcept override;
+
+private:
+    /// Relays the worker's frames to the client. Returns when the response is complete or
+    /// abandoned (client gone → the stream was stopped).
+    /// `head`: where each frame's context is decoded (the connection's scratch, reused).
+    boost::asio::awaitable<void> relay(pool::ResponseStream& stream, http::ResponseWriter& writer,
+                                       protocol::HttpResponseHead& head);
+    /// `internal_error_code` for an RR-side failure (see file comment).
+    boost::asio::awaitable<void> fail(http::ResponseWriter& writer, boost::system::error_code ec,
+                                      std::string_view worker_error);
+    boost::asio::awaitable<void> plain(http::ResponseWriter& writer, int status, std::string body);
+
+    std::shared_ptr<pool::Pool> pool_;
+    Options options_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace rr::plugins

@@ -1,0 +1,206 @@
+#include "plugins/http/plugin.h"
+
+#include <fmt/format.h>
+#include <pwd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "http/server.h"
+#include "plugins/http/settings.h"
+
+namespace rr::plugins {
+
+namespace asio = boost::asio;
+
+namespace {
+
+/// Temp upload files belong to the workers' user, as upstream chowns them.
+void upload_owner(const std::string& user, std::optional<uid_t>& uid, std::optional<gid_t>& gid) {
+    if (user.empty()) return;
+    if (const passwd* pw = ::getpwnam(user.c_str())) {
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    }
+}
+
+/// The request codec: the first one the workers advertise that we speak (our PHP library
+/// lists the fastest first); JSON without advertisement, which every official PHP library
+/// of the 3.x line decodes (roadrunner-http 3.5+ also decodes protobuf, older ones JSON only).
+protocol::HttpCodec negotiate_codec(const std::vector<std::string>& advertised) {
+    for (const auto& name : advertised) {
+        if (name == "json") return protocol::HttpCodec::kJson;
+        if (name == "proto") return protocol::HttpCodec::kProto;
+    }
+    return protocol::HttpCodec::kJson;
+}
+
+}  // namespace
+
+HttpPlugin::HttpPlugin() = default;
+HttpPlugin::~HttpPlugin() = default;
+
+InitStatus HttpPlugin::init(InitContext& ctx) {
+    const config::Node* section = ctx.section(kName);
+    if (section == nullptr) return InitStatus::kDisabled;
+    config_ = ctx.decode(*section, std::string(kName), decode_http_config);
+    io_ = &ctx.io();
+    log_ = ctx.logger();
+    warn_unserved(ctx);
+    if (!config_.address) {
+        throw config::ConfigError("http.address",
+                                  "required: this build does not serve http.ssl or http.fcgi yet, "
+                                  "so the plain listener is the only one");
+    }
+    if (config_.address->kind == config::Endpoint::Kind::kUnix) {
+        // Never fall back to TCP for a unix address (that exposed the app on every interface).
+        throw config::ConfigError("http.address",
+                                  "unix sockets are not served by this build yet; use host:port");
+    }
+    provider_ = &ctx.require<WorkerPoolProvider>();
+    pool_options_ = provider_->pool_options(config_.pool, "http", log_);
+
+    std::optional<uid_t> uid;
+    std::optional<gid_t> gid;
+    upload_owner(pool_options_.spawn.user, uid, gid);
+    handler_options_.internal_error_code = config_.internal_error_code;
+    handler_options_.debug = config_.pool.debug;
+    handler_options_.raw_body = config_.raw_body;
+    handler_options_.access_logs = config_.access_logs;
+    handler_options_.forms = form_settings(config_, uid, gid);
+    return InitStatus::kEnabled;
+}
+
+void HttpPlugin::warn_unserved(const InitContext& ctx) const {
+    // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
+    // warning each, so nothing configured is silently ignored.
+    if (config_.ssl) {
+        log_->warn("http.ssl: HTTPS is not served by this build yet; only http.address is served");
+    }
+    if (config_.http2.h2c) {
+        log_->warn("http.http2.h2c: HTTP/2 is not served by this build yet; HTTP/1.1 only");
+    }
+    for (const auto& name : config_.middleware) {
+        if (name != "proxy_ip_parser") {
+            log_->warn("http.middleware: \"{}\" is not served by this build yet; skipped", name);
+        }
+    }
+    const config::Node& http = *ctx.section(kName);
+    for (std::string_view key : kMiddlewareSections) {
+        if (const config::Node* sub = http.find_nocase(key); sub != nullptr && !sub->is_null()) {
+            log_->warn("http.{}: not served by this build yet (no {} middleware); ignored", key,
+                       key);
+        }
+    }
+}
+
+void HttpPlugin::serve(ServeContext& ctx) {
+    starting_ = true;
+    asio::co_spawn(*io_, start(ctx, ctx.defer_started()), asio::detached);
+}
+
+asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> started) {
+    const bool ready = co_await provider_->wait_ready();
+    if (ready && !stopping_) {
+        auto created = co_await pool::Pool::create(io_->get_executor(), pool_options_);
+        if (!created) {
+            ctx.fail("http: cannot start the worker pool: " + created.error().message());
+        } else {
+            pool_ = std::move(created).value();
+            handler_options_.codec = negotiate_codec(pool_->advertised_codecs());
+            handler_ = std::make_unique<PoolHandler>(pool_, handler_options_, log_);
+            if (!stopping_) {
+                server_ =
+                    std::make_unique<http::Server>(*io_, server_settings(config_), *handler_, log_);
+                if (const auto ec = server_->start()) {
+                    ctx.fail(fmt::format("http: cannot listen on {}: {}", config_.address->text,
+                                         ec.message()));
+                } else {
+                    log_->info(
+                        "http server listening on {} ({} workers, {} requests)",
+                        listening_address(), pool_->stats().workers,
+                        handler_options_.codec == protocol::HttpCodec::kJson ? "json" : "proto");
+                    started();
+                }
+            }
+        }
+    }
+    starting_ = false;
+    if (pending_stop_) {
+        co_await shutdown(pending_deadline_, std::exchange(pending_stop_, nullptr));
+    }
+}
+
+void HttpPlugin::stop(Deadline deadline, StopDone done) {
+    stopping_ = true;
+    if (starting_) {  // start() finishes first, then shuts down what it started
+        pending_deadline_ = deadline;
+        pending_stop_ = std::move(done);
+        return;
+    }
+    asio::co_spawn(*io_, shutdown(deadline, std::move(done)), asio::detached);
+}
+
+asio::awaitable<void> HttpPlugin::shutdown(Deadline deadline, StopDone done) {
+    if (server_) {
+        server_->stop();  // idle connections close now, busy ones after their response
+        // Wait for the last connection or the deadline, whichever comes first. The timer is
+        // shared: the drain callback may run after this frame is gone (deadline first).
+        auto timer = std::make_shared<asio::steady_timer>(*io_, deadline);
+        auto drained = std::make_shared<bool>(false);
+        server_->on_drained([timer, drained] {
+            *drained = true;
+            timer->cancel();
+        });
+        if (!*drained) {
+            boost::system::error_code ec;
+            co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        server_->close_all();
+    }
+    if (pool_) co_await pool_->destroy();
+    done({});
+}
+
+void HttpPlugin::reset(std::function<void(boost::system::error_code)> done) {
+    if (!pool_) {
+        done(errc::kPoolStopped);
+        return;
+    }
+    asio::co_spawn(
+        *io_,
+        [pool = pool_, done = std::move(done)]() -> asio::awaitable<void> {
+            auto result = co_await pool->reset();
+            done(result ? boost::system::error_code() : result.error());
+        },
+        asio::detached);
+}
+
+std::vector<WorkerInfo> HttpPlugin::workers() const {
+    std::vector<WorkerInfo> out;
+    if (!pool_) return out;
+    for (const auto& w : pool_->workers()) {
+        WorkerInfo info;
+        info.pid = w.pid;
+        info.status = std::string(worker::to_string(w.state));
+        info.num_execs = w.execs;
+        info.memory_bytes = w.rss_bytes;
+        info.created_unix_ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(w.created.time_since_epoch())
+                .count();
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+std::string HttpPlugin::listening_address() const {
+    if (!server_) return {};
+    const auto ep = server_->local_endpoint();
+    return ep.address().is_v6() ? fmt::format("[{}]:{}", ep.address().to_string(), ep.port())
+                                : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
+}  // namespace rr::plugins

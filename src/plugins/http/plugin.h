@@ -1,0 +1,70 @@
+#pragma once
+// The `http` plugin (BEHAVIOUR.md §1.2): a worker pool (RR_MODE=http) from the `server`
+// plugin, the HTTP/1.1 server on `http.address`, and the PoolHandler between them.
+// `rr reset` replaces the workers (Resettable); `rr workers` lists them (WorkerInformer).
+//
+// Stop order: stop accepting, let in-flight responses finish (until the deadline), then
+// destroy the pool (stop command, destroy_timeout, SIGKILL).
+//
+// Thread safety: main io_context thread only (plugin contract).
+
+#include <memory>
+
+#include "plugins/api/capabilities.h"
+#include "plugins/api/plugin.h"
+#include "plugins/http/config.h"
+#include "plugins/http/handler.h"
+
+namespace rr::http {
+class Server;
+}
+
+namespace rr::plugins {
+
+class HttpPlugin final : public Plugin, public Resettable, public WorkerInformer {
+public:
+    static constexpr std::string_view kName = "http";
+
+    HttpPlugin();
+    ~HttpPlugin() override;
+
+    std::string_view name() const noexcept override { return kName; }
+    std::vector<std::string_view> dependencies() const override { return {"server"}; }
+
+    /// Disabled without an `http` section; the loader already validated it.
+    InitStatus init(InitContext& ctx) override;
+    /// Starts the pool, then the listener; a failure of either stops the server (exit 1).
+    void serve(ServeContext& ctx) override;
+    void stop(Deadline deadline, StopDone done) override;
+
+    // Resettable
+    void reset(std::function<void(boost::system::error_code)> done) override;
+    // WorkerInformer
+    std::vector<WorkerInfo> workers() const override;
+
+    /// The bound listener address ("127.0.0.1:8080"), empty before serve() finished starting.
+    std::string listening_address() const;
+
+private:
+    /// One warning per configured key this build parses but does not serve yet.
+    void warn_unserved(const InitContext& ctx) const;
+    boost::asio::awaitable<void> start(ServeContext ctx, std::function<void()> started);
+    boost::asio::awaitable<void> shutdown(Deadline deadline, StopDone done);
+
+    boost::asio::io_context* io_ = nullptr;  // not owned; the main io_context
+    HttpConfig config_;
+    WorkerPoolProvider* provider_ = nullptr;  // the server plugin; outlives us (dependency)
+    std::shared_ptr<spdlog::logger> log_;
+    pool::PoolOptions pool_options_;
+    PoolHandler::Options handler_options_;
+
+    std::shared_ptr<pool::Pool> pool_;
+    std::unique_ptr<PoolHandler> handler_;
+    std::unique_ptr<http::Server> server_;
+    bool starting_ = false;
+    bool stopping_ = false;
+    StopDone pending_stop_;  // stop() arrived while start() was still running
+    Deadline pending_deadline_{};
+};
+
+}  // namespace rr::plugins

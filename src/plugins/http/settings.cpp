@@ -1,0 +1,42 @@
+#include "plugins/http/settings.h"
+
+#include <algorithm>
+
+namespace rr::plugins {
+
+http::ServerSettings server_settings(const HttpConfig& http) {
+    http::ServerSettings s;
+    if (http.address) {
+        s.host = http.address->host;
+        s.port = http.address->port;
+    }
+    s.max_header_bytes = http.limits.max_header_bytes;
+    s.max_request_size = http.max_request_size_mb * 1024 * 1024;
+    s.header_timeout = http.limits.read_header_timeout;
+    s.read_timeout = http.limits.read_timeout;
+    s.write_timeout = http.limits.write_timeout;
+    s.idle_timeout = http.limits.idle_timeout;
+    s.max_connections = http.limits.max_connections;
+    s.internal_error_code = http.internal_error_code;
+
+    const bool proxy_ip_parser = std::find(http.middleware.begin(), http.middleware.end(),
+                                           "proxy_ip_parser") != http.middleware.end();
+    if (proxy_ip_parser && http.trusted_subnets) {
+        s.mapping.trusted_subnets = *http.trusted_subnets;
+        if (!http.trusted_headers.empty()) s.mapping.trusted_headers = http.trusted_headers;
+    }
+    return s;
+}
+
+forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> uid,
+                                  std::optional<gid_t> gid) {
+    forms::FormSettings f;
+    f.uploads.dir = http.uploads.dir;
+    f.uploads.forbid = http.uploads.forbid;
+    f.uploads.allow = http.uploads.allow;
+    f.uploads.uid = uid;
+    f.uploads.gid = gid;
+    return f;
+}
+
+}  // namespace rr::plugins

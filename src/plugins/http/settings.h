@@ -1,0 +1,23 @@
+#pragma once
+// Maps the typed `http` config onto the plain settings of http::Server and forms::FormParser.
+// Pure functions; thread safety: stateless.
+
+#include <optional>
+
+#include "forms/form_parser.h"
+#include "http/settings.h"
+#include "plugins/http/config.h"
+
+namespace rr::plugins {
+
+/// Listener, limits, timeouts and trusted proxies. Client-IP resolution (proxy_ip_parser) is on
+/// only when `http.middleware` lists `proxy_ip_parser` and `http.trusted_subnets` is set, as
+/// upstream; it also lets X-Forwarded-Proto set the uri scheme (upstream #644).
+http::ServerSettings server_settings(const HttpConfig& http);
+
+/// Upload directory and extension rules; temp files are chown'ed to `uid`/`gid` when the
+/// workers run as another user (server.user).
+forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> uid,
+                                  std::optional<gid_t> gid);
+
+}  // namespace rr::plugins

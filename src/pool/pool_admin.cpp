@@ -62,6 +62,14 @@ Awaitable<Result<void>> Pool::reset() {
             }
             continue;
         }
+        if (w->superseded) {
+            // Already being recycled (max_jobs): it leaves after its current job, not at
+            // max_jobs.
+            w->retire_as = WorkerState::kInvalid;
+            if (w->handed_over && w->busy) {
+                w->transition(WorkerState::kInvalid);
+            }
+        }
         old.push_back(w);
     }
     // One at a time: the next old worker's successor starts only when the previous successor

@@ -66,6 +66,9 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
     handler_options_.debug = config_.pool.debug;
     handler_options_.raw_body = config_.raw_body;
     handler_options_.access_logs = config_.access_logs;
+    handler_options_.retry = config_.retry == "all"   ? RetryPolicy::kAll
+                             : config_.retry == "off" ? RetryPolicy::kOff
+                                                      : RetryPolicy::kIdempotent;
     handler_options_.forms = form_settings(config_, uid, gid);
     return InitStatus::kEnabled;
 }

@@ -31,7 +31,8 @@ Pool::Pool(Executor ex, PoolOptions options)
       changed_(ex),
       supervisor_timer_(ex),
       extra_timer_(ex),
-      respawn_timer_(ex) {}
+      respawn_timer_(ex),
+      linger_timer_(ex) {}
 
 Pool::~Pool() {
     if (listener_) {
@@ -141,8 +142,8 @@ void Pool::release(std::shared_ptr<Worker> w) {
         // every release must look closer (debug, destroy, a worker on its way out).
         if (w->execs() < w->recycle_check) [[likely]] {
             w->transition(WorkerState::kReady);
-        } else {
-            recycle_point(w, now);
+        } else if (recycle_point(w, now)) {
+            return;
         }
     }
     if (w->state() == WorkerState::kReady && !w->removed) {

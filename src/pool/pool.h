@@ -292,8 +292,13 @@ private:
     /// exit); offers it unless `busy`.
     void adopt(std::shared_ptr<Worker> w, bool busy);
     /// release() slow path: stopping, debug, max_jobs reached, a worker on its way out, or a
-    /// prespawn check point. Transitions `w` out of kWorking (ready or a retire state).
-    void recycle_point(const std::shared_ptr<Worker>& w, TimePoint now);
+    /// prespawn check point. Transitions `w` out of kWorking (ready or a retire state); returns
+    /// true when it has already put `w` where it belongs (release() is done).
+    bool recycle_point(const std::shared_ptr<Worker>& w, TimePoint now);
+    /// A max_jobs worker whose successor is ready and that found no waiting job: the coldest
+    /// idle worker (taken only when no other is idle), retired after kLinger unused.
+    void park_predecessor(const std::shared_ptr<Worker>& w, TimePoint now);
+    Awaitable<void> linger_loop();
     /// Starts base workers while fewer than target_ are alive or starting (superseded workers
     /// do not count), within the respawn backoff.
     void replenish();
@@ -302,7 +307,8 @@ private:
     /// Live non-extra workers that stay (not superseded) + base spawns in flight.
     std::size_t base_count() const noexcept;
     /// `w` is to be replaced: its successor starts now (replenish) and it keeps serving until
-    /// the successor is ready; then hand_over() retires it as `retire_as`.
+    /// the successor is ready; then hand_over() retires it as `retire_as` (max_jobs: it serves
+    /// on to its limit, see park_predecessor()).
     void supersede(const std::shared_ptr<Worker>& w, WorkerState retire_as);
     /// A new base worker is ready: one superseded worker (an idle one first) leaves.
     void hand_over();
@@ -342,6 +348,7 @@ private:
     bool stopping_ = false;
     bool resetting_ = false;
     bool respawn_armed_ = false;  ///< respawn_later() is waiting for the backoff delay
+    bool linger_armed_ = false;   ///< linger_loop() is running
     std::uint32_t jitter_seed_ = 12345;
     SpawnCost spawn_cost_;
     RespawnBackoff backoff_;
@@ -350,6 +357,7 @@ private:
     transport::Timer supervisor_timer_;
     transport::Timer extra_timer_;    ///< dynamic allocator's idle check
     transport::Timer respawn_timer_;  ///< backoff delay before the next start
+    transport::Timer linger_timer_;   ///< parked max_jobs predecessors
 };
 
 }  // namespace rr::pool

@@ -63,11 +63,14 @@ Awaitable<Result<void>> Pool::reset() {
             continue;
         }
         if (w->superseded) {
-            // Already being recycled (max_jobs): it leaves after its current job, not at
-            // max_jobs.
+            // Already being recycled (max_jobs): it leaves after its current job (now when
+            // idle), not at max_jobs.
             w->retire_as = WorkerState::kInvalid;
-            if (w->handed_over && w->busy) {
+            if (w->handed_over) {
                 w->transition(WorkerState::kInvalid);
+                if (!w->busy) {
+                    retire(w, true);
+                }
             }
         }
         old.push_back(w);
@@ -201,6 +204,7 @@ Awaitable<void> Pool::destroy() {
         supervisor_timer_.cancel();
         extra_timer_.cancel();
         respawn_timer_.cancel();
+        linger_timer_.cancel();
         for (auto& w : workers_) {
             w->recycle_check = 0;  // busy ones retire when released (recycle_point)
         }

@@ -22,6 +22,9 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kReapBudget = std::chrono::seconds(10);
+/// A max_jobs worker whose successor is ready stays as the last-resort worker until its limit;
+/// unused this long (the load went away), it leaves.
+constexpr auto kLinger = std::chrono::seconds(1);
 
 bool is_frame_error(const error_code& ec) {
     if (ec.category() != error_category()) {
@@ -144,25 +147,30 @@ void Pool::adopt(std::shared_ptr<Worker> w, bool busy) {
 // ---------------------------------------------------------------------------------------------
 // Recycling: the successor is started before the worker leaves
 
-void Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
+bool Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
     if (stopping_ || options_.debug) {
         w->transition(WorkerState::kInvalid);
-        return;
+        return false;
     }
     if (w->max_jobs > 0 && w->execs() >= w->max_jobs) {
         w->transition(WorkerState::kMaxJobsReached);
-        return;
+        return false;
     }
     if (w->handed_over) {
-        // Its successor is serving already: it takes only jobs that are waiting, up to its
-        // max_jobs, and leaves as soon as it would go idle.
-        w->transition(waiters_.empty() ? WorkerState::kMaxJobsReached : WorkerState::kReady);
-        return;
+        // Its successor is serving already. Retiring it now would waste the jobs it has left
+        // (a start is the expensive part), so it serves on to its max_jobs: a waiting job at
+        // once, otherwise it waits as the last-resort idle worker.
+        w->transition(WorkerState::kReady);
+        if (!waiters_.empty()) {
+            return false;  // offer() gives it to the first waiter
+        }
+        park_predecessor(w, now);
+        return true;
     }
     w->transition(WorkerState::kReady);
     if (w->superseded || w->extra || !options_.recycle_prespawn || w->max_jobs == 0) {
         w->recycle_check = w->max_jobs == 0 ? ~std::uint64_t{0} : w->max_jobs;
-        return;
+        return false;
     }
     const auto plan = plan_recycle(w->execs(), w->max_jobs, w->execs() - w->check_execs,
                                    now - w->check_time, 2 * spawn_cost_.average());
@@ -175,6 +183,46 @@ void Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
                     w->max_jobs);
         supersede(w, WorkerState::kMaxJobsReached);
     }
+    return false;
+}
+
+void Pool::park_predecessor(const std::shared_ptr<Worker>& w, TimePoint now) {
+    w->set_last_used(now);
+    idle_.insert(idle_.begin(), w);  // try_take_idle() takes from the back
+    if (!linger_armed_) {
+        linger_armed_ = true;
+        asio::co_spawn(ex_, linger_loop(), asio::detached);
+    }
+}
+
+Awaitable<void> Pool::linger_loop() {
+    auto self = shared_from_this();
+    while (!stopping_) {
+        linger_timer_.expires_after(kLinger);
+        error_code ec;
+        co_await linger_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) {
+            break;
+        }
+        const auto now = Clock::now();
+        bool parked = false;
+        for (auto& w : std::vector(idle_)) {
+            if (!w->handed_over || w->busy || w->removed) {
+                continue;
+            }
+            if (now - w->last_used() < kLinger) {
+                parked = true;
+                continue;
+            }
+            log_->debug("worker {}: unused since its successor is ready, stopping it", w->pid());
+            w->transition(WorkerState::kInvalid);
+            retire(w, true);
+        }
+        if (!parked) {
+            break;
+        }
+    }
+    linger_armed_ = false;
 }
 
 std::size_t Pool::base_count() const noexcept {
@@ -269,14 +317,19 @@ void Pool::hand_over() {
     }
     out->handed_over = true;
     changed_.notify_all();
-    if (!out->busy) {
+    if (out->retire_as == WorkerState::kMaxJobsReached) {
+        // Serves on to its max_jobs as the last-resort worker (recycle_point()).
+        out->recycle_check = 0;
+        if (!out->busy) {
+            if (auto it = std::find(idle_.begin(), idle_.end(), out); it != idle_.end()) {
+                idle_.erase(it);
+            }
+            park_predecessor(out, Clock::now());
+        }
+    } else if (!out->busy) {
         log_->debug("worker {}: its successor is ready, stopping it", out->pid());
-        const auto as =
-            out->retire_as == WorkerState::kMaxJobsReached ? WorkerState::kInvalid : out->retire_as;
-        out->transition(as);
+        out->transition(out->retire_as);
         retire(std::move(out), true);
-    } else if (out->retire_as == WorkerState::kMaxJobsReached) {
-        out->recycle_check = 0;  // recycle_point(): queued jobs only, until max_jobs
     } else {
         out->transition(WorkerState::kInvalid);  // leaves after its job
     }

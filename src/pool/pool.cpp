@@ -142,8 +142,8 @@ void Pool::release(std::shared_ptr<Worker> w) {
         // every release must look closer (debug, destroy, a worker on its way out).
         if (w->execs() < w->recycle_check) [[likely]] {
             w->transition(WorkerState::kReady);
-        } else if (recycle_point(w, now)) {
-            return;
+        } else {
+            recycle_point(w, now);
         }
     }
     if (w->state() == WorkerState::kReady && !w->removed) {

@@ -102,7 +102,7 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::start_worker() {
     co_return w;
 }
 
-void Pool::adopt(std::shared_ptr<Worker> w, bool busy) {
+void Pool::adopt(std::shared_ptr<Worker> w, bool busy, bool hold) {
     unsigned r = 0;
     if (options_.max_jobs_jitter) {
         jitter_seed_ = jitter_seed_ * 1103515245u + 12345u;
@@ -141,36 +141,27 @@ void Pool::adopt(std::shared_ptr<Worker> w, bool busy) {
         // Started before a reset: it may run the old code. Replaced like the others.
         supersede(w, WorkerState::kInvalid);
     }
-    offer(std::move(w));
+    if (!hold) {
+        offer(std::move(w));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Recycling: the successor is started before the worker leaves
 
-bool Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
+void Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
     if (stopping_ || options_.debug) {
         w->transition(WorkerState::kInvalid);
-        return false;
+        return;
     }
     if (w->max_jobs > 0 && w->execs() >= w->max_jobs) {
-        w->transition(WorkerState::kMaxJobsReached);
-        return false;
-    }
-    if (w->handed_over) {
-        // Its successor is serving already. Retiring it now would waste the jobs it has left
-        // (a start is the expensive part), so it serves on to its max_jobs: a waiting job at
-        // once, otherwise it waits as the last-resort idle worker.
-        w->transition(WorkerState::kReady);
-        if (!waiters_.empty()) {
-            return false;  // offer() gives it to the first waiter
-        }
-        park_predecessor(w, now);
-        return true;
+        w->transition(WorkerState::kMaxJobsReached);  // its standby, if any, takes over
+        return;
     }
     w->transition(WorkerState::kReady);
     if (w->superseded || w->extra || !options_.recycle_prespawn || w->max_jobs == 0) {
         w->recycle_check = w->max_jobs == 0 ? ~std::uint64_t{0} : w->max_jobs;
-        return false;
+        return;
     }
     const auto plan = plan_recycle(w->execs(), w->max_jobs, w->execs() - w->check_execs,
                                    now - w->check_time, 2 * spawn_cost_.average());
@@ -183,43 +174,30 @@ bool Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
                     w->max_jobs);
         supersede(w, WorkerState::kMaxJobsReached);
     }
-    return false;
-}
-
-void Pool::park_predecessor(const std::shared_ptr<Worker>& w, TimePoint now) {
-    w->set_last_used(now);
-    idle_.insert(idle_.begin(), w);  // try_take_idle() takes from the back
-    if (!linger_armed_) {
-        linger_armed_ = true;
-        asio::co_spawn(ex_, linger_loop(), asio::detached);
-    }
 }
 
 Awaitable<void> Pool::linger_loop() {
     auto self = shared_from_this();
-    while (!stopping_) {
+    while (!stopping_ && !standbys_.empty()) {
         linger_timer_.expires_after(kLinger);
         error_code ec;
         co_await linger_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (stopping_) {
-            break;
-        }
         const auto now = Clock::now();
-        bool parked = false;
-        for (auto& w : std::vector(idle_)) {
-            if (!w->handed_over || w->busy || w->removed) {
+        for (const auto& standby : std::vector(standbys_)) {
+            Worker* pred = standby->standby_for;
+            if (stopping_ || !pred || pred->busy || pred->removed ||
+                now - std::max(pred->last_used(), pred->created()) < kLinger) {
                 continue;
             }
-            if (now - w->last_used() < kLinger) {
-                parked = true;
+            auto it = std::find_if(workers_.begin(), workers_.end(),
+                                   [pred](const auto& w) { return w.get() == pred; });
+            if (it == workers_.end()) {
                 continue;
             }
-            log_->debug("worker {}: unused since its successor is ready, stopping it", w->pid());
-            w->transition(WorkerState::kInvalid);
-            retire(w, true);
-        }
-        if (!parked) {
-            break;
+            log_->debug("worker {}: unused for {} ms while its successor waits, stopping it",
+                        pred->pid(), to_ms(kLinger));
+            pred->transition(WorkerState::kInvalid);
+            retire(*it, true);  // its standby takes over
         }
     }
     linger_armed_ = false;
@@ -291,48 +269,77 @@ Awaitable<void> Pool::spawn_one() {
         replenish();  // within the backoff
         co_return;
     }
-    adopt(std::move(w.value()), false);
-    hand_over();
+    take_over(std::move(w.value()));
     trim_surplus();
     replenish();
 }
 
-void Pool::hand_over() {
-    if (stopping_) {
-        return;
-    }
-    std::shared_ptr<Worker> out;
-    for (const auto& w : workers_) {
-        if (!w->superseded || w->handed_over || w->removed) {
+void Pool::take_over(std::shared_ptr<Worker> w) {
+    std::shared_ptr<Worker> pred;
+    for (const auto& o : workers_) {
+        if (stopping_ || !o->superseded || o->handed_over || o->removed) {
             continue;
         }
         // An idle one first (it can leave now), else the one superseded first.
-        if (!out || (out->busy && !w->busy) ||
-            (out->busy == w->busy && w->superseded_seq < out->superseded_seq)) {
-            out = w;
+        if (!pred || (pred->busy && !o->busy) ||
+            (pred->busy == o->busy && o->superseded_seq < pred->superseded_seq)) {
+            pred = o;
         }
     }
-    if (!out) {
+    // max_jobs: the successor waits, ready, until its predecessor has served its last job, so
+    // the pool keeps num_workers serving workers (one more costs CPU) and no job is lost to an
+    // early retirement (starts are the expensive part).
+    const bool standby =
+        pred && pred->retire_as == WorkerState::kMaxJobsReached && w->generation == generation_;
+    adopt(w, /*busy=*/false, /*hold=*/standby);
+    if (!pred || pred->removed || w->removed) {
         return;
     }
-    out->handed_over = true;
+    pred->handed_over = true;
     changed_.notify_all();
-    if (out->retire_as == WorkerState::kMaxJobsReached) {
-        // Serves on to its max_jobs as the last-resort worker (recycle_point()).
-        out->recycle_check = 0;
-        if (!out->busy) {
-            if (auto it = std::find(idle_.begin(), idle_.end(), out); it != idle_.end()) {
-                idle_.erase(it);
-            }
-            park_predecessor(out, Clock::now());
+    if (standby) {
+        log_->debug("worker {}: ready, standing by for worker {}", w->pid(), pred->pid());
+        w->standby_for = pred.get();
+        standbys_.push_back(std::move(w));
+        if (!linger_armed_) {
+            linger_armed_ = true;
+            asio::co_spawn(ex_, linger_loop(), asio::detached);
         }
-    } else if (!out->busy) {
-        log_->debug("worker {}: its successor is ready, stopping it", out->pid());
-        out->transition(out->retire_as);
-        retire(std::move(out), true);
+    } else if (!pred->busy) {
+        log_->debug("worker {}: replaced by worker {}, stopping it", pred->pid(), w->pid());
+        pred->transition(pred->retire_as == WorkerState::kMaxJobsReached ? WorkerState::kInvalid
+                                                                         : pred->retire_as);
+        retire(std::move(pred), true);
     } else {
-        out->transition(WorkerState::kInvalid);  // leaves after its job
+        pred->transition(WorkerState::kInvalid);  // leaves after its job
     }
+}
+
+void Pool::standby_after_removal(Worker* gone) {
+    if (gone->standby_for) {
+        // A standby died or was stopped: its predecessor may take another successor.
+        gone->standby_for->handed_over = false;
+        gone->standby_for = nullptr;
+        std::erase_if(standbys_, [gone](const auto& s) { return s.get() == gone; });
+        return;
+    }
+    auto it = std::find_if(standbys_.begin(), standbys_.end(),
+                           [gone](const auto& s) { return s->standby_for == gone; });
+    if (it == standbys_.end()) {
+        return;
+    }
+    auto standby = std::move(*it);
+    standbys_.erase(it);
+    standby->standby_for = nullptr;
+    if (standby->removed) {
+        return;
+    }
+    if (stopping_) {
+        retire(std::move(standby), false);
+        return;
+    }
+    log_->debug("worker {}: takes over from worker {}", standby->pid(), gone->pid());
+    offer(std::move(standby));
 }
 
 void Pool::trim_surplus() {
@@ -396,6 +403,7 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
         idle_.erase(it);
     }
     retiring_.push_back(w);
+    standby_after_removal(w.get());
     changed_.notify_all();
     if (replace) {
         replenish();  // a superseded worker's successor is already counted
@@ -510,7 +518,7 @@ void Pool::supervise_once(TimePoint now) {
     const auto& limits = options_.supervisor;
     auto snapshot = workers_;
     for (auto& w : snapshot) {
-        if (w->removed) {
+        if (w->removed || w->standby_for) {
             continue;
         }
         if (limits.max_worker_memory > 0) {

@@ -11,6 +11,7 @@
 
 #include "http/server.h"
 #include "plugins/http/settings.h"
+#include "process/proc_stat.h"
 
 namespace rr::plugins {
 
@@ -185,9 +186,14 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
     for (const auto& w : pool_->workers()) {
         WorkerInfo info;
         info.pid = w.pid;
+        info.state = static_cast<std::int64_t>(w.state);
         info.status = std::string(worker::to_string(w.state));
         info.num_execs = w.execs;
         info.memory_bytes = w.rss_bytes;
+        // A worker that exited a moment ago has no /proc entry left: 0, as for a new one.
+        const auto cpu = process::cpu_percent(w.pid);
+        info.cpu_percent = cpu ? cpu.value() : 0.0;
+        // `command` stays empty: upstream reports it for the service plugin's processes only.
         info.created_unix_ns =
             std::chrono::duration_cast<std::chrono::nanoseconds>(w.created.time_since_epoch())
                 .count();

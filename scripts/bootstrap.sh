@@ -13,7 +13,7 @@ packages=(
     # PHP side
     php8.2-cli php8.2-opcache php-nyholm-psr7 php-psr-http-factory php-psr-http-message php-psr-log phpunit
     # test helpers
-    curl procps
+    curl procps openssl
 )
 
 missing=()

@@ -250,7 +250,6 @@ TEST_F(LaunchE2E, SymfonyBundleConfigShape) {
 }
 
 const std::set<std::string> kSpiralNotServedYet = {
-    "rpc: section not served by this build yet; ignored",
     "kv: section not served by this build yet; ignored",
     "http.middleware: \"gzip\" is not served by this build yet; skipped",
     "http.middleware: \"headers\" is not served by this build yet; skipped",
@@ -269,7 +268,6 @@ TEST_F(LaunchE2E, SpiralAppConfigShape) {
 }
 
 const std::set<std::string> kReferenceNotServedYet = {
-    "rpc: section not served by this build yet; ignored",
     "redis: section not served by this build yet; ignored",
     "metrics: section not served by this build yet; ignored",
     "status: section not served by this build yet; ignored",

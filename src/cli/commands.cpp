@@ -1,12 +1,4 @@
-#include "cli/cli.h"
-
-#include "app/container.h"
-#include "app/log_options.h"
-#include "app/plugins.h"
-#include "app/serve.h"
-
 #include <fmt/format.h>
-
 #include <signal.h>
 #include <unistd.h>
 
@@ -18,6 +10,13 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "app/container.h"
+#include "app/log_options.h"
+#include "app/plugins.h"
+#include "app/serve.h"
+#include "cli/cli.h"
+#include "cli/rpc_commands.h"
 
 namespace rr::cli {
 namespace {
@@ -116,8 +115,8 @@ int run_stop(const Invocation& inv) {
     std::ifstream in(kPidFile);
     std::string text;
     if (!in || !std::getline(in, text)) {
-        return fail(fmt::format("cannot read {} in {} (was the server started with -p?)",
-                                kPidFile, fs::current_path().string()));
+        return fail(fmt::format("cannot read {} in {} (was the server started with -p?)", kPidFile,
+                                fs::current_path().string()));
     }
     pid_t pid = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
@@ -136,12 +135,6 @@ int run_stop(const Invocation& inv) {
     return 0;
 }
 
-/// `rr reset` / `rr workers`: the RPC client plugs in here once the rpc plugin exists.
-int run_rpc_command(const Invocation& inv) {
-    const char* what = inv.command == Command::kReset ? "reset" : "workers";
-    return fail(fmt::format("{}: not available yet: needs the rpc plugin", what));
-}
-
 }  // namespace
 
 int run(int argc, const char* const* argv, const PluginFactory& plugins) {
@@ -155,14 +148,20 @@ int run(int argc, const char* const* argv, const PluginFactory& plugins) {
     if (std::string err = prepare_paths(inv.global); !err.empty()) return fail(err);
 
     switch (inv.command) {
-        case Command::kServe: return run_serve(inv, plugins);
-        case Command::kStop: return run_stop(inv);
+        case Command::kServe:
+            return run_serve(inv, plugins);
+        case Command::kStop:
+            return run_stop(inv);
         case Command::kReset:
-        case Command::kWorkers: return run_rpc_command(inv);
+            return run_reset(inv);
+        case Command::kWorkers:
+            return run_workers(inv);
     }
     return 1;
 }
 
-int run(int argc, const char* const* argv) { return run(argc, argv, app::default_plugins); }
+int run(int argc, const char* const* argv) {
+    return run(argc, argv, app::default_plugins);
+}
 
 }  // namespace rr::cli

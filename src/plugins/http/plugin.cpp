@@ -1,6 +1,7 @@
 #include "plugins/http/plugin.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pwd.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -55,11 +56,6 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
         throw config::ConfigError("http.address",
                                   "required: this build does not serve http.ssl or http.fcgi yet, "
                                   "so the plain listener is the only one");
-    }
-    if (config_.address->kind == config::Endpoint::Kind::kUnix) {
-        // Never fall back to TCP for a unix address (that exposed the app on every interface).
-        throw config::ConfigError("http.address",
-                                  "unix sockets are not served by this build yet; use host:port");
     }
     provider_ = &ctx.require<WorkerPoolProvider>();
     pool_options_ = provider_->pool_options(config_.pool, "http", log_);
@@ -116,9 +112,10 @@ asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> 
             if (!stopping_) {
                 server_ =
                     std::make_unique<http::Server>(*io_, server_settings(config_), *handler_, log_);
-                if (const auto ec = server_->start()) {
-                    ctx.fail(fmt::format("http: cannot listen on {}: {}", config_.address->text,
-                                         ec.message()));
+                std::string detail;
+                if (const auto ec = server_->start(&detail)) {
+                    ctx.fail(fmt::format("http: cannot listen: {}",
+                                         detail.empty() ? ec.message() : detail));
                 } else {
                     log_->info(
                         "http server listening on {} ({} workers, {} requests)",
@@ -204,9 +201,7 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
 
 std::string HttpPlugin::listening_address() const {
     if (!server_) return {};
-    const auto ep = server_->local_endpoint();
-    return ep.address().is_v6() ? fmt::format("[{}]:{}", ep.address().to_string(), ep.port())
-                                : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+    return fmt::format("{}", fmt::join(server_->addresses(), ", "));
 }
 
 }  // namespace rr::plugins

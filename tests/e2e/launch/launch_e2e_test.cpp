@@ -177,15 +177,22 @@ TEST_F(LaunchE2E, OctaneArgvServesAndItsLogLinesParse) {
     const std::uint16_t rpc_port = free_port();
     const std::uint16_t metrics_port = free_port();
     ASSERT_NO_FATAL_FAILURE(start(
-        {"-c", (app_ / ".rr.yaml").string(), "-o", "version=3", "-o",
-         "http.address=127.0.0.1:" + std::to_string(port_), "-o",
-         "server.command=/usr/bin/php," + (app_ / "vendor/bin/roadrunner-worker").string(), "-o",
-         "http.pool.num_workers=0", "-o", "http.pool.max_jobs=500", "-o",
-         "rpc.listen=tcp://127.0.0.1:" + std::to_string(rpc_port), "-o",
-         "metrics.address=127.0.0.1:" + std::to_string(metrics_port), "-o",
-         "http.pool.supervisor.exec_ttl=30s", "-o", "http.static.dir=" + (app_ / "public").string(),
-         "-o", "http.middleware=static", "-o", "logs.mode=production", "-o", "logs.level=debug",
-         "-o", "logs.output=stdout", "-o", "logs.encoding=json", "serve"},
+        {"-c",   (app_ / ".rr.yaml").string(),
+         "-o",   "version=3",
+         "-o",   "http.address=127.0.0.1:" + std::to_string(port_),
+         "-o",   "server.command=/usr/bin/php," + (app_ / "vendor/bin/roadrunner-worker").string(),
+         "-o",   "http.pool.num_workers=0",
+         "-o",   "http.pool.max_jobs=500",
+         "-o",   "rpc.listen=tcp://127.0.0.1:" + std::to_string(rpc_port),
+         "-o",   "metrics.address=127.0.0.1:" + std::to_string(metrics_port),
+         "-o",   "http.pool.supervisor.exec_ttl=30s",
+         "-o",   "http.static.dir=" + (app_ / "public").string(),
+         "-o",   "http.middleware=static",
+         "-o",   "logs.mode=production",
+         "-o",   "logs.level=debug",
+         "-o",   "logs.output=stdout",
+         "-o",   "logs.encoding=json",
+         "serve"},
         /*on_stderr=*/false,
         {"APP_ENV=local", "APP_BASE_PATH=" + app_.string(), "LARAVEL_OCTANE=1"}));
 
@@ -257,9 +264,8 @@ const std::set<std::string> kSpiralNotServedYet = {
 };
 
 TEST_F(LaunchE2E, SpiralAppConfigShape) {
-    ASSERT_NO_FATAL_FAILURE(serve_config("spiral.rr.yaml",
-                                         {{"RPC_PORT", std::to_string(free_port())}},
-                                         {"RR_TEST_NUM_WORKERS=2"}));
+    ASSERT_NO_FATAL_FAILURE(serve_config(
+        "spiral.rr.yaml", {{"RPC_PORT", std::to_string(free_port())}}, {"RR_TEST_NUM_WORKERS=2"}));
     const Answer a = get(port_, "/");
     ASSERT_EQ(a.status, 200);
     EXPECT_EQ(warnings(rr_->err()), kSpiralNotServedYet);
@@ -298,13 +304,13 @@ TEST_F(LaunchE2E, ReferenceConfigLoadsWithWarningsOnlyForWhatIsNotBuilt) {
                           (app_ / "server.crt").string(), "-days", "2", "-subj", "/CN=localhost"},
                          app_.string());
     ASSERT_EQ(openssl.wait_exit(kTimeout), 0) << openssl.err();
-    ASSERT_NO_FATAL_FAILURE(serve_config("reference.rr.yaml",
-                                         {{"RPC_PORT", std::to_string(free_port())},
-                                          {"SSL_PORT", std::to_string(free_port())},
-                                          {"FCGI_PORT", std::to_string(free_port())},
-                                          {"METRICS_PORT", std::to_string(free_port())},
-                                          {"STATUS_PORT", std::to_string(free_port())},
-                                          {"GRPC_PORT", std::to_string(free_port())}}));
+    ASSERT_NO_FATAL_FAILURE(
+        serve_config("reference.rr.yaml", {{"RPC_PORT", std::to_string(free_port())},
+                                           {"SSL_PORT", std::to_string(free_port())},
+                                           {"FCGI_PORT", std::to_string(free_port())},
+                                           {"METRICS_PORT", std::to_string(free_port())},
+                                           {"STATUS_PORT", std::to_string(free_port())},
+                                           {"GRPC_PORT", std::to_string(free_port())}}));
     const Answer a = get(port_, "/");
     ASSERT_EQ(a.status, 200);
     EXPECT_EQ(a.body["env"]["APP_ENV"], "production");

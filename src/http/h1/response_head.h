@@ -1,5 +1,6 @@
 #pragma once
-// Serialising response heads into one buffer (sent together with the body in one write).
+// Serialising HTTP/1.x response heads into one buffer (sent together with the body in one
+// write).
 //
 // Header names from handlers are checked (tokens only; others are skipped, as Go's
 // Header.Write does) and CR/LF in values are replaced by spaces, so a worker cannot split a
@@ -9,11 +10,9 @@
 #include <string_view>
 
 #include "http/fields.h"
+#include "http/status.h"
 
-namespace rr::http {
-
-/// Go's http.StatusText ("" for codes it does not know).
-std::string_view reason_phrase(int status) noexcept;
+namespace rr::http::h1 {
 
 /// "HTTP/1.1 200 OK\r\n" (or HTTP/1.0); an unknown code gets the reason "status code N",
 /// as Go writes it.
@@ -22,15 +21,7 @@ void append_status_line(std::string& out, int status, bool http11);
 /// "Name: value\r\n" with the checks above. Returns false (and appends nothing) for a bad name.
 bool append_field(std::string& out, std::string_view name, std::string_view value);
 
-/// True for statuses whose responses never carry a body (1xx, 204, 304).
-constexpr bool status_has_no_body(int status) noexcept {
-    return status < 200 || status == 204 || status == 304;
-}
-
 /// A complete error response ("400 Bad Request" text body, Connection: close).
 std::string make_error_response(int status, bool http11, std::string_view date);
 
-/// "Sun, 06 Nov 1994 08:49:37 GMT" for the given time_t.
-std::string http_date(long long unix_seconds);
-
-}  // namespace rr::http
+}  // namespace rr::http::h1

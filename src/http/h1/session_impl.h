@@ -1,4 +1,6 @@
-#include "http/connection.h"
+#pragma once
+// The definitions of h1::Session<Stream> (h1/session.h). Included only by the translation units
+// that instantiate the session for a stream type (h1/session_plain.cpp, ...).
 
 #include <spdlog/spdlog.h>
 
@@ -10,18 +12,20 @@
 #include <cstring>
 #include <exception>
 
-#include "http/response_head.h"
+#include "http/h1/response_head.h"
+#include "http/h1/session.h"
+#include "http/server/stream.h"
 
-namespace rr::http::detail {
+namespace rr::http::h1 {
 
-namespace {
+namespace session_detail {
 
-constexpr std::size_t kInitialBuffer = 4096;
-constexpr std::size_t kMinRead = 2048;
-constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
-constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+inline constexpr std::size_t kInitialBuffer = 4096;
+inline constexpr std::size_t kMinRead = 2048;
+inline constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
+inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-std::optional<std::uint64_t> parse_length(std::string_view s) {
+inline std::optional<std::uint64_t> parse_length(std::string_view s) {
     if (s.empty() || s.size() > 19) return std::nullopt;
     std::uint64_t v = 0;
     for (char c : s) {
@@ -40,7 +44,7 @@ std::optional<std::string_view> find_value(const Headers& headers, std::string_v
     return std::nullopt;
 }
 
-bool has_token(std::string_view list, std::string_view token) {
+inline bool has_token(std::string_view list, std::string_view token) {
     while (true) {
         auto comma = list.find(',');
         auto item = list.substr(0, comma);
@@ -53,115 +57,61 @@ bool has_token(std::string_view list, std::string_view token) {
     }
 }
 
-spdlog::logger& logger(const std::shared_ptr<spdlog::logger>& l) {
-    return l ? *l : *spdlog::default_logger();
-}
+}  // namespace session_detail
 
-}  // namespace
+using namespace session_detail;  // NOLINT(google-build-using-namespace)
 
 // ---------------------------------------------------------------------------------------------
-// ServerState
+// Lifetime and loop
 
-ServerState::ServerState(asio::io_context& io, ServerSettings s, Handler& h,
-                         std::shared_ptr<spdlog::logger> l)
-    : ioc(io), settings(std::move(s)), handler(h), log(std::move(l)) {}
-
-const std::string& ServerState::date() {
-    std::time_t now = std::time(nullptr);
-    if (now != date_second_ || date_.empty()) {
-        date_second_ = now;
-        date_ = http_date(static_cast<long long>(now));
-    }
-    return date_;
-}
-
-std::chrono::system_clock::time_point ServerState::wall_time(Clock::time_point now) {
-    using std::chrono::system_clock;
-    if (!wall_offset_valid_ || now - wall_offset_read_ >= std::chrono::seconds(1) ||
-        now < wall_offset_read_) {
-        wall_offset_ = system_clock::now().time_since_epoch() -
-                       std::chrono::duration_cast<system_clock::duration>(now.time_since_epoch());
-        wall_offset_read_ = now;
-        wall_offset_valid_ = true;
-    }
-    return system_clock::time_point(
-        std::chrono::duration_cast<system_clock::duration>(now.time_since_epoch()) +
-        wall_offset_);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Connection: lifetime and loop
-
-Connection::Connection(std::shared_ptr<ServerState> state, Socket socket)
-    : state_(std::move(state)), socket_(std::move(socket)) {
-    self_ = state_->connections.insert(state_->connections.end(), this);
+template <class Stream>
+Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
+                         const ConnectionInfo& conn, Handler& handler)
+    : server::Connection(std::move(state)),
+      stream_(std::move(stream)),
+      conn_(conn),
+      handler_(handler) {
     buf_.resize(kInitialBuffer);
     head_buf_.reserve(512);
 }
 
-Connection::~Connection() {
-    state_->connections.erase(self_);
-    if (state_->stopping && state_->connections.empty() && !state_->drained.empty()) {
-        auto callbacks = std::move(state_->drained);
-        state_->drained.clear();
-        for (auto& callback : callbacks) callback();
-    }
-}
+template <class Stream>
+Session<Stream>::~Session() = default;
 
-void Connection::set_deadline(Clock::duration d) noexcept {
-    deadline_ = d.count() > 0 ? Clock::now() + d : Clock::time_point::max();
-}
-
-void Connection::set_deadline(Clock::time_point now, Clock::duration d) noexcept {
-    deadline_ = d.count() > 0 ? now + d : Clock::time_point::max();
-}
-
-void Connection::expire() noexcept {
+template <class Stream>
+void Session<Stream>::expire() noexcept {
     timed_out_ = true;
     deadline_ = Clock::time_point::max();
-    error_code ec;
-    socket_.cancel(ec);
+    stream_.cancel();
 }
 
-void Connection::stop(bool hard) noexcept {
+template <class Stream>
+void Session<Stream>::stop(bool hard) noexcept {
     stop_requested_ = true;
     if (hard || phase_ == Phase::kIdle) {
-        error_code ec;
-        socket_.cancel(ec);
+        stream_.cancel();
         if (hard) {
             client_gone_ = true;
-            socket_.close(ec);
+            stream_.close();
         }
     }
 }
 
-asio::awaitable<void> Connection::run() {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
-        logger(state_->log)
-            .warn("http: connection from {} failed: {}", peer_.to_string(), e.what());
+        state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
     } catch (...) {
-        logger(state_->log).warn("http: connection from {} failed", peer_.to_string());
+        state_->logger().warn("http: connection from {} failed", conn_.ip_text);
     }
-    error_code ec;
-    socket_.close(ec);
+    stream_.close();
 }
 
-asio::awaitable<void> Connection::serve() {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::serve() {
     error_code ec;
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    // write_now() needs sends that fail with EAGAIN instead of blocking. Asio makes the
-    // descriptor non-blocking for its first async operation anyway; its async operations work
-    // the same in this mode.
-    socket_.non_blocking(true, ec);
-    if (ec) co_return;
-    auto remote = socket_.remote_endpoint(ec);
-    if (ec) co_return;
-    peer_ = remote.address();
-    peer_port_ = remote.port();
-    peer_text_ = ip_to_string(peer_);
-
     const auto& s = state_->settings;
     HeadLimits limits{s.max_header_bytes};
     last_done_ = Clock::now();
@@ -186,8 +136,8 @@ asio::awaitable<void> Connection::serve() {
                     break;
                 }
                 if (r.status == HeadStatus::kError) {
-                    logger(state_->log)
-                        .debug("http: {}: refused request: {}", peer_.to_string(), r.reason);
+                    state_->logger().debug("http: {}: refused request: {}", conn_.ip_text,
+                                           r.reason);
                     http11_ = true;
                     co_await answer_error_and_close(r.http_status);
                     co_return;
@@ -212,7 +162,8 @@ asio::awaitable<void> Connection::serve() {
     }
 }
 
-asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
     const auto& s = state_->settings;
     request_start_ = Clock::now();
     const auto wall_start = state_->wall_time(request_start_);
@@ -241,19 +192,18 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
         co_return false;
     }
 
-    Request request(std::move(head), peer_, peer_port_, s.tls, *this, s.mapping, peer_text_);
+    Request request(std::move(head), conn_, *this, s.mapping);
     request.set_scratch(&scratch_);
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
     try {
-        co_await state_->handler.handle(request, *this);
+        co_await handler_.handle(request, *this);
     } catch (const std::exception& e) {
-        logger(state_->log)
-            .error("http: handler failed for {} {}: {}", request.method(), request.target(),
-                   e.what());
+        state_->logger().error("http: handler failed for {} {}: {}", request.method(),
+                               request.target(), e.what());
     } catch (...) {
-        logger(state_->log)
-            .error("http: handler failed for {} {}", request.method(), request.target());
+        state_->logger().error("http: handler failed for {} {}", request.method(),
+                               request.target());
     }
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
@@ -281,7 +231,7 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
     last_done_ = Clock::now();
     done.elapsed = last_done_ - request_start_;
     done.client_gone = client_gone_;
-    state_->handler.on_complete(request, done);
+    handler_.on_complete(request, done);
     scratch_.trim();
     head = std::move(request.head());  // back to serve() for reuse (see there)
 
@@ -307,7 +257,8 @@ asio::awaitable<bool> Connection::serve_one(RequestHead& head) {
 // ---------------------------------------------------------------------------------------------
 // Socket I/O with deadlines (the sweep enforces them)
 
-asio::awaitable<Connection::error_code> Connection::read_more() {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
     if (begin_ == end_) {
         begin_ = end_ = 0;
     } else if (buf_.size() - end_ < kMinRead) {
@@ -322,8 +273,7 @@ asio::awaitable<Connection::error_code> Connection::read_more() {
     }
     error_code ec;
     std::size_t n =
-        co_await socket_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
-                                         asio::redirect_error(asio::use_awaitable, ec));
+        co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_), ec);
     end_ += n;
     if (timed_out_) {
         co_return make_error_code(rr::errc::kHttpTimeout);
@@ -331,19 +281,20 @@ asio::awaitable<Connection::error_code> Connection::read_more() {
     co_return ec;
 }
 
-asio::awaitable<Connection::error_code> Connection::write(std::string_view a, std::string_view b,
-                                                          std::string_view c) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::write(std::string_view a,
+                                                                  std::string_view b,
+                                                                  std::string_view c) {
     if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
     auto saved_phase = phase_;
     auto saved_deadline = deadline_;
     phase_ = Phase::kWrite;
     set_deadline(state_->settings.write_timeout);
-    std::array<asio::const_buffer, 3> bufs{asio::buffer(a.data(), a.size()),
-                                           asio::buffer(b.data(), b.size()),
-                                           asio::buffer(c.data(), c.size())};
+    const server::WriteBuffers bufs{asio::buffer(a.data(), a.size()),
+                                    asio::buffer(b.data(), b.size()),
+                                    asio::buffer(c.data(), c.size())};
     error_code ec;
-    std::size_t n =
-        co_await asio::async_write(socket_, bufs, asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n = co_await stream_.write_all(bufs, ec);
     bytes_written_ += n;
     phase_ = saved_phase;
     deadline_ = saved_deadline;
@@ -357,29 +308,26 @@ asio::awaitable<Connection::error_code> Connection::write(std::string_view a, st
     co_return ec;
 }
 
-bool Connection::write_now(std::string_view& a, std::string_view& b, std::string_view& c,
-                           error_code& ec) {
+template <class Stream>
+bool Session<Stream>::write_now(std::string_view& a, std::string_view& b, std::string_view& c,
+                                error_code& ec) {
     if (client_gone_) {
         ec = make_error_code(asio::error::broken_pipe);
         return true;
     }
     const std::size_t total = a.size() + b.size() + c.size();
-    std::array<asio::const_buffer, 3> bufs{asio::buffer(a.data(), a.size()),
-                                           asio::buffer(b.data(), b.size()),
-                                           asio::buffer(c.data(), c.size())};
+    const server::WriteBuffers bufs{asio::buffer(a.data(), a.size()),
+                                    asio::buffer(b.data(), b.size()),
+                                    asio::buffer(c.data(), c.size())};
     ec = {};
-    std::size_t n = total == 0 ? 0 : socket_.write_some(bufs, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-        ec = {};
-        n = 0;
-    }
+    std::size_t n = total == 0 ? 0 : stream_.write_now(bufs, ec);
     if (ec) {
         client_gone_ = true;
         close_after_ = true;
         return true;
     }
     bytes_written_ += n;
-    if (n == total) return true;
+    if (n == total && !stream_.write_pending()) return true;
     for (std::string_view* v : {&a, &b, &c}) {
         const std::size_t k = std::min(n, v->size());
         v->remove_prefix(k);
@@ -388,33 +336,35 @@ bool Connection::write_now(std::string_view& a, std::string_view& b, std::string
     return false;
 }
 
-asio::awaitable<void> Connection::answer_error_and_close(int status) {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::answer_error_and_close(int status) {
     status_ = status;
     std::string resp = make_error_response(status, http11_, state_->date());
     auto ec = co_await write(resp);
     if (!ec) co_await lingering_close();
 }
 
-asio::awaitable<void> Connection::lingering_close() {
+template <class Stream>
+asio::awaitable<void> Session<Stream>::lingering_close() {
     // Half-close, then read and discard what the client still sends for a short while, so our
     // last response is not destroyed by a reset (unread data at close() makes the kernel RST).
     error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    stream_.shutdown_send(ec);
     if (ec) co_return;
     phase_ = Phase::kClosing;
     set_deadline(state_->settings.linger_timeout);
     std::uint64_t total = 0;
     while (total < kMaxLingerBytes && !timed_out_) {
-        std::size_t n = co_await socket_.async_read_some(
-            asio::buffer(buf_.data(), buf_.size()), asio::redirect_error(asio::use_awaitable, ec));
+        std::size_t n = co_await stream_.read_some(asio::buffer(buf_.data(), buf_.size()), ec);
         if (ec) break;
         total += n;
     }
     begin_ = end_ = 0;
-    socket_.close(ec);
+    stream_.close();
 }
 
-asio::awaitable<bool> Connection::drain_body() {
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::drain_body() {
     const auto limit = state_->settings.max_drain_bytes;
     std::uint64_t start = body_bytes_;
     if (framing_ == BodyFraming::kContentLength && body_remaining_ > limit) co_return false;
@@ -429,7 +379,8 @@ asio::awaitable<bool> Connection::drain_body() {
 // ---------------------------------------------------------------------------------------------
 // BodySource
 
-asio::awaitable<Result<std::string_view>> Connection::read_body_some() {
+template <class Stream>
+asio::awaitable<Result<std::string_view>> Session<Stream>::read_body_some() {
     if (body_error_) co_return body_error_;
     if (body_done_) co_return std::string_view{};
     if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
@@ -503,13 +454,15 @@ asio::awaitable<Result<std::string_view>> Connection::read_body_some() {
 // ---------------------------------------------------------------------------------------------
 // ResponseWriter
 
-Connection::error_code Connection::check_final_status(int status) const {
+template <class Stream>
+boost::system::error_code Session<Stream>::check_final_status(int status) const {
     if (status < 200 || status > 599) return make_error_code(rr::errc::kHttpBadWorkerStatus);
     if (head_sent_ || response_done_) return make_error_code(rr::errc::kHttpBadWorkerResponse);
     return {};
 }
 
-void Connection::declare_trailers(const Fields& headers) {
+template <class Stream>
+void Session<Stream>::declare_trailers(const Fields& headers) {
     trailers_.clear();
     for (const auto& f : headers) {
         if (!iequals(f.name, "trailer")) continue;
@@ -530,15 +483,17 @@ void Connection::declare_trailers(const Fields& headers) {
     update_trailers(headers);
 }
 
-void Connection::update_trailers(const Fields& headers) {
+template <class Stream>
+void Session<Stream>::update_trailers(const Fields& headers) {
     for (auto& t : trailers_) {
         if (const std::string* v = headers.find(t.name)) t.value = *v;
     }
 }
 
+template <class Stream>
 template <class Headers>
-void Connection::build_head(int status, const Headers& headers, BodyMode mode,
-                            std::uint64_t length) {
+void Session<Stream>::build_head(int status, const Headers& headers, BodyMode mode,
+                                 std::uint64_t length) {
     // Announce the close when the unread rest of the body will not be drained (see serve_one).
     if (!body_done_ && ((expect_continue_ && !continue_sent_) ||
                         (framing_ == BodyFraming::kContentLength &&
@@ -596,8 +551,9 @@ void Connection::build_head(int status, const Headers& headers, BodyMode mode,
     head_buf_.append("\r\n");
 }
 
-asio::awaitable<Connection::error_code> Connection::send_interim(int status,
-                                                                 const Fields& headers) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_interim(int status,
+                                                                         const Fields& headers) {
     if (status < 100 || status > 199 || status == 101) {
         co_return make_error_code(rr::errc::kHttpBadWorkerStatus);
     }
@@ -614,9 +570,10 @@ asio::awaitable<Connection::error_code> Connection::send_interim(int status,
     co_return co_await write(head_buf_);
 }
 
+template <class Stream>
 template <class Headers>
-Connection::error_code Connection::prepare_response(int status, const Headers& headers,
-                                                    std::string_view& body) {
+boost::system::error_code Session<Stream>::prepare_response(int status, const Headers& headers,
+                                                            std::string_view& body) {
     if (auto ec = check_final_status(status)) return ec;
     trailers_.clear();
     status_ = status;
@@ -636,8 +593,10 @@ Connection::error_code Connection::prepare_response(int status, const Headers& h
     return {};
 }
 
-asio::awaitable<Connection::error_code> Connection::send_response(int status, const Fields& headers,
-                                                                  std::string_view body) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_response(int status,
+                                                                          const Fields& headers,
+                                                                          std::string_view body) {
     if (auto ec = check_final_status(status)) co_return ec;
     if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
         if (auto ec = co_await start_stream(status, headers, body)) co_return ec;
@@ -653,7 +612,8 @@ asio::awaitable<Connection::error_code> Connection::send_response(int status, co
     co_return ec;
 }
 
-asio::awaitable<Connection::error_code> Connection::send_response(
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_response(
     int status, std::span<const protocol::HttpField> headers, std::string_view body) {
     if (auto ec = check_final_status(status)) co_return ec;
     if (find_value(headers, "trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
@@ -673,8 +633,9 @@ asio::awaitable<Connection::error_code> Connection::send_response(
     co_return ec;
 }
 
-asio::awaitable<Connection::error_code> Connection::start_stream(int status, const Fields& headers,
-                                                                 std::string_view first_chunk) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::start_stream(
+    int status, const Fields& headers, std::string_view first_chunk) {
     if (auto ec = check_final_status(status)) co_return ec;
     status_ = status;
     declare_trailers(headers);
@@ -725,7 +686,8 @@ asio::awaitable<Connection::error_code> Connection::start_stream(int status, con
     co_return co_await write(head_buf_, first_chunk);
 }
 
-asio::awaitable<Connection::error_code> Connection::send_chunk(std::string_view data) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_chunk(std::string_view data) {
     if (!head_sent_ || response_done_) {
         co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
     }
@@ -761,7 +723,8 @@ asio::awaitable<Connection::error_code> Connection::send_chunk(std::string_view 
     co_return ec;
 }
 
-asio::awaitable<Connection::error_code> Connection::finish_stream(const Fields& headers) {
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::finish_stream(const Fields& headers) {
     if (!head_sent_ || response_done_) {
         co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
     }
@@ -794,4 +757,4 @@ asio::awaitable<Connection::error_code> Connection::finish_stream(const Fields& 
     co_return ec;
 }
 
-}  // namespace rr::http::detail
+}  // namespace rr::http::h1

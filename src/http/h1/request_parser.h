@@ -1,5 +1,5 @@
 #pragma once
-// The request head parser: request line + header fields, with the framing rules that stop
+// The HTTP/1.x request head parser: request line + header fields, with the framing rules that stop
 // request smuggling. Pure code over bytes, no I/O (fuzzed by fuzz/http/).
 //
 // Strictness (each violation is a 400 unless noted; the connection then closes):
@@ -23,33 +23,9 @@
 
 #include "common/error.h"
 #include "http/fields.h"
+#include "http/request_head.h"
 
-namespace rr::http {
-
-enum class BodyFraming {
-    kNone,           ///< no body
-    kContentLength,  ///< `content_length` bytes follow
-    kChunked,        ///< Transfer-Encoding: chunked
-};
-
-/// A parsed request line + header fields.
-struct RequestHead {
-    std::string method;  ///< as sent (case-sensitive token)
-    std::string target;  ///< request-target as sent (origin, absolute, authority or "*")
-    int version_major = 1;
-    int version_minor = 1;
-    Fields fields;  ///< Go-canonical names ("X-Foo"); values without surrounding OWS
-
-    BodyFraming framing = BodyFraming::kNone;
-    std::uint64_t content_length = 0;  ///< valid when framing == kContentLength
-    bool keep_alive = true;            ///< from the version and Connection
-    bool expect_continue = false;      ///< Expect: 100-continue (HTTP/1.1 only)
-    std::string host;                  ///< Host field value ("" when absent)
-
-    /// "HTTP/1.1", "HTTP/1.0" (Go's r.Proto).
-    std::string protocol() const;
-    bool is_http11() const noexcept { return version_major == 1 && version_minor >= 1; }
-};
+namespace rr::http::h1 {
 
 struct HeadLimits {
     std::size_t max_head_bytes = 1024 * 1024;  ///< request line + fields + final CRLF
@@ -72,8 +48,4 @@ struct HeadParseResult {
 HeadParseResult parse_request_head(std::string_view data, const HeadLimits& limits,
                                    RequestHead& out, std::size_t scan_from = 0);
 
-/// tchar per RFC 9110 §5.6.2.
-bool is_token_char(unsigned char c) noexcept;
-bool is_token(std::string_view s) noexcept;
-
-}  // namespace rr::http
+}  // namespace rr::http::h1

@@ -1,23 +1,13 @@
-#include "http/request_parser.h"
+#include "http/h1/request_parser.h"
 
 #include <array>
 #include <optional>
 
 #include "http/mapping.h"
 
-namespace rr::http {
+namespace rr::http::h1 {
 
 namespace {
-
-constexpr std::array<bool, 256> make_token_table() {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}
-constexpr std::array<bool, 256> kTokenTable = make_token_table();
 
 constexpr std::size_t kMaxLeadingEmptyLines = 8;
 
@@ -197,30 +187,6 @@ std::optional<HeadParseResult> note_field(FramingState& st, std::string_view nam
 
 }  // namespace
 
-bool is_token_char(unsigned char c) noexcept {
-    return kTokenTable[c];
-}
-
-bool is_token(std::string_view s) noexcept {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (!kTokenTable[static_cast<unsigned char>(c)]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string RequestHead::protocol() const {
-    std::string p = "HTTP/";
-    p += std::to_string(version_major);
-    p += '.';
-    p += std::to_string(version_minor);
-    return p;
-}
-
 HeadParseResult parse_request_head(std::string_view data, const HeadLimits& limits,
                                    RequestHead& out, std::size_t scan_from) {
     // Skip empty lines before the request line.
@@ -395,4 +361,4 @@ HeadParseResult parse_request_head(std::string_view data, const HeadLimits& limi
     return r;
 }
 
-}  // namespace rr::http
+}  // namespace rr::http::h1

@@ -1,10 +1,10 @@
-#include "http/chunked.h"
+#include "http/h1/chunked.h"
 
 #include <algorithm>
 
 #include "common/percent.h"
 
-namespace rr::http {
+namespace rr::http::h1 {
 
 ChunkedDecoder::Step ChunkedDecoder::next(std::string_view in) noexcept {
     Step step;
@@ -135,4 +135,4 @@ ChunkedDecoder::Step ChunkedDecoder::next(std::string_view in) noexcept {
     return step;
 }
 
-}  // namespace rr::http
+}  // namespace rr::http::h1

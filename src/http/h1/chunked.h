@@ -1,5 +1,5 @@
 #pragma once
-// Incremental decoder for a chunked request body (RFC 9112 §7.1). Pure code, no I/O.
+// Incremental decoder for an HTTP/1.1 chunked request body (RFC 9112 §7.1). Pure code, no I/O.
 //
 // Refused (kHttpBadRequest): a size line without hex digits, more than 16 hex digits, a bare CR
 // or LF, a control character in a chunk extension, chunk data not followed by CRLF, obs-fold or
@@ -14,7 +14,7 @@
 
 #include "common/error.h"
 
-namespace rr::http {
+namespace rr::http::h1 {
 
 class ChunkedDecoder {
 public:
@@ -65,4 +65,4 @@ private:
     std::size_t max_trailer_bytes_;
 };
 
-}  // namespace rr::http
+}  // namespace rr::http::h1

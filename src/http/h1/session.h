@@ -1,6 +1,11 @@
 #pragma once
-// Internal to http/: one HTTP/1.1 connection and the state it shares with the Server.
-// Not for use outside src/http (include http/server.h instead).
+// The HTTP/1.1 session: one connection's request loop over a byte stream (plain TCP, unix
+// socket or TLS), with keep-alive, pipelining, body framing, 100-continue, the response writer
+// and its deadlines (docs/http.md). It is a server::Connection (the sweep expires it, stop()
+// ends it), the Request's BodySource and the Handler's ResponseWriter.
+//
+// A template over the stream type (server/plain_stream.h describes the concept), instantiated
+// once per stream type in h1/session_*.cpp: the plain path keeps its direct socket calls.
 //
 // Executor: everything runs on the server's io_context thread.
 
@@ -8,87 +13,38 @@
 #include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange unincluded
 // clang-format on
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/basic_socket_acceptor.hpp>
-#include <boost/asio/basic_stream_socket.hpp>
-#include <boost/asio/basic_waitable_timer.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
-#include <ctime>
-#include <functional>
-#include <list>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "http/chunked.h"
+#include "http/h1/chunked.h"
+#include "http/h1/request_parser.h"
 #include "http/handler.h"
 #include "http/request_context.h"
-#include "http/settings.h"
+#include "http/server/connection.h"
 
-namespace spdlog {
-class logger;
-}
-
-namespace rr::http::detail {
+namespace rr::http::h1 {
 
 namespace asio = boost::asio;
-using Executor = asio::io_context::executor_type;
-using Socket = asio::basic_stream_socket<asio::ip::tcp, Executor>;
-using Acceptor = asio::basic_socket_acceptor<asio::ip::tcp, Executor>;
-using Clock = std::chrono::steady_clock;
-using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
+using server::Clock;
 
-class Connection;
-
-/// Shared by the Server object, the accept loop, the sweep loop and every connection.
-struct ServerState {
-    ServerState(asio::io_context& io, ServerSettings s, Handler& h,
-                std::shared_ptr<spdlog::logger> l);
-
-    asio::io_context& ioc;
-    ServerSettings settings;
-    Handler& handler;
-    std::shared_ptr<spdlog::logger> log;
-    std::optional<Acceptor> acceptor;
-    std::optional<Timer> sweep_timer;
-    std::list<Connection*> connections;  // not owned: each lives in its coroutine frame
-    bool stopping = false;
-    /// Run once when stopping and the last connection has gone (Server::on_drained).
-    std::vector<std::function<void()>> drained;
-
-    /// The cached HTTP date, recomputed at most once per second.
-    const std::string& date();
-    /// The wall-clock time of the steady time `now`, from a steady→system offset that is
-    /// re-read at most once per second (one system_clock read per second, not per request).
-    std::chrono::system_clock::time_point wall_time(Clock::time_point now);
-
-private:
-    std::time_t date_second_ = 0;
-    std::string date_;
-    bool wall_offset_valid_ = false;
-    Clock::time_point wall_offset_read_{};
-    std::chrono::system_clock::duration wall_offset_{};
-};
-
-class Connection final : public BodySource, public ResponseWriter {
+template <class Stream>
+class Session final : public server::Connection, public BodySource, public ResponseWriter {
 public:
-    Connection(std::shared_ptr<ServerState> state, Socket socket);
-    ~Connection();
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
+    /// `conn` describes the peer (copied); `handler` must outlive the session.
+    Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
+            Handler& handler);
+    ~Session() override;
 
     /// Serves requests until the connection closes. Never throws.
     asio::awaitable<void> run();
 
-    // --- called by the server (sweep, stop) ---
-    Clock::time_point deadline() const noexcept { return deadline_; }
-    /// Marks the connection timed out and cancels its pending I/O.
-    void expire() noexcept;
-    /// Server stop: an idle connection closes now, a busy one after its response.
-    void stop(bool hard) noexcept;
+    // --- server::Connection ---
+    void expire() noexcept override;
+    void stop(bool hard) noexcept override;
 
     // --- BodySource ---
     asio::awaitable<Result<std::string_view>> read_body_some() override;
@@ -128,15 +84,11 @@ private:
     /// everything was sent (`ec` clear) or the write failed (`ec` set, client_gone_ true, as
     /// write() does). Returns false when the socket is full: `a`, `b`, `c` are advanced past
     /// the bytes sent and the caller co_awaits write(a, b, c) for the rest.
-    bool write_now(std::string_view& a, std::string_view& b, std::string_view& c,
-                   error_code& ec);
+    bool write_now(std::string_view& a, std::string_view& b, std::string_view& c, error_code& ec);
     asio::awaitable<void> answer_error_and_close(int status);
     asio::awaitable<void> lingering_close();
     asio::awaitable<bool> drain_body();
 
-    void set_deadline(Clock::duration d) noexcept;
-    /// The same from a time already read.
-    void set_deadline(Clock::time_point now, Clock::duration d) noexcept;
     std::string_view buffered() const noexcept { return {buf_.data() + begin_, end_ - begin_}; }
     error_code check_final_status(int status) const;
     /// Builds head_buf_ for a final response. `Headers`: Fields or a span of
@@ -149,19 +101,15 @@ private:
     error_code prepare_response(int status, const Headers& headers, std::string_view& body);
     void declare_trailers(const Fields& headers);
 
-    std::shared_ptr<ServerState> state_;
-    Socket socket_;
-    std::list<Connection*>::iterator self_;
-    asio::ip::address peer_;
-    std::uint16_t peer_port_ = 0;
-    std::string peer_text_;  // ip_to_string(peer_), formatted once per connection
+    Stream stream_;
+    ConnectionInfo conn_;
+    Handler& handler_;
 
     std::vector<char> buf_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
 
     Phase phase_ = Phase::kIdle;
-    Clock::time_point deadline_ = Clock::time_point::max();
     /// When the last request finished (or the connection started): the idle deadline counts
     /// from here, so the loop need not read the clock again.
     Clock::time_point last_done_{};
@@ -195,4 +143,4 @@ private:
     RequestScratch scratch_;  // lent to the handler through Request::scratch()
 };
 
-}  // namespace rr::http::detail
+}  // namespace rr::http::h1

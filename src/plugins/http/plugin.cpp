@@ -163,18 +163,31 @@ asio::awaitable<void> HttpPlugin::shutdown(Deadline deadline, StopDone done) {
     done({});
 }
 
-void HttpPlugin::reset(std::function<void(boost::system::error_code)> done) {
-    if (!pool_) {
+void HttpPlugin::pool_operation(ControlDone done,
+                                std::function<asio::awaitable<Result<void>>(pool::Pool&)> op) {
+    if (!pool_ || stopping_) {
         done(errc::kPoolStopped);
         return;
     }
     asio::co_spawn(
         *io_,
-        [pool = pool_, done = std::move(done)]() -> asio::awaitable<void> {
-            auto result = co_await pool->reset();
+        [pool = pool_, done = std::move(done), op = std::move(op)]() -> asio::awaitable<void> {
+            auto result = co_await op(*pool);
             done(result ? boost::system::error_code() : result.error());
         },
         asio::detached);
+}
+
+void HttpPlugin::reset(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.reset(); });
+}
+
+void HttpPlugin::add_worker(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.add_worker(); });
+}
+
+void HttpPlugin::remove_worker(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.remove_worker(); });
 }
 
 std::vector<WorkerInfo> HttpPlugin::workers() const {

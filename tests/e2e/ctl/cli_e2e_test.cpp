@@ -13,7 +13,8 @@ TEST_F(Cli, WorkersListsEveryWorkerPid) {
     ASSERT_EQ(run.code, 0) << run.err;
     EXPECT_EQ(run.err, "");
     EXPECT_EQ(run.out.rfind("Workers of [http]:\n", 0), 0u) << run.out;
-    EXPECT_NE(run.out.find("| PID "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find(" PID "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("| STATUS | EXECS | MEMORY | CPU% |"), std::string::npos) << run.out;
     const auto pids = table_pids(run.out);
     EXPECT_EQ(pids.size(), 3u) << run.out;
     EXPECT_EQ(pids, worker_pids());

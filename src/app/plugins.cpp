@@ -2,6 +2,7 @@
 
 #include "plugins/http/plugin.h"
 #include "plugins/informer/plugin.h"
+#include "plugins/reload/plugin.h"
 #include "plugins/resetter/plugin.h"
 #include "plugins/rpc/plugin.h"
 #include "plugins/server/plugin.h"
@@ -22,6 +23,8 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     // RPC services without a section of their own; enabled when rpc is.
     list.push_back(std::make_unique<plugins::InformerPlugin>());  // informer.* (rr workers)
     list.push_back(std::make_unique<plugins::ResetterPlugin>());  // resetter.* (rr reset)
+    // Last: started when everything it may reset is up, stopped first.
+    list.push_back(std::make_unique<plugins::ReloadPlugin>());  // reload (file watcher)
     return list;
 }
 

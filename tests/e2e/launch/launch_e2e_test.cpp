@@ -277,7 +277,6 @@ const std::set<std::string> kReferenceNotServedYet = {
     "redis: section not served by this build yet; ignored",
     "metrics: section not served by this build yet; ignored",
     "status: section not served by this build yet; ignored",
-    "reload: section not served by this build yet; ignored",
     "service: section not served by this build yet; ignored",
     "jobs: section not served by this build yet; ignored",
     "kv: section not served by this build yet; ignored",

@@ -109,7 +109,7 @@ protected:
             rpc_port_ = free_port();
             std::ofstream(dir_ / ".rr.yaml") << render(s);
             rr_ = std::make_unique<ChildProcess>(
-                std::vector<std::string>{RR_BINARY, "serve", "-c", (dir_ / ".rr.yaml").string()},
+                std::vector<std::string>{binary_, "serve", "-c", (dir_ / ".rr.yaml").string()},
                 dir_.string());
             if (rr_->wait_for("http server listening on", kStartTimeout, true) &&
                 rr_->wait_for("rpc server listening on", kTimeout, true)) {
@@ -171,6 +171,7 @@ protected:
     }
 
     fs::path dir_;
+    std::string binary_ = RR_BINARY;  ///< what start() runs
     std::uint16_t http_port_ = 0;
     std::uint16_t rpc_port_ = 0;
     std::unique_ptr<ChildProcess> rr_;

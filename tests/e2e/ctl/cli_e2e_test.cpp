@@ -80,6 +80,21 @@ TEST_F(Cli, OctaneResetArgvInADirWithAnEmptyConfig) {
     for (auto pid : after) EXPECT_FALSE(before.count(pid));
 }
 
+TEST_F(Cli, UnixSocketRpc) {
+    // rpc.listen relative to the working directory (the config's directory), as the CLI reads it.
+    ASSERT_NO_FATAL_FAILURE(start(CtlScenario().workers(2).rpc_listen("unix://rr-rpc.sock")));
+    EXPECT_TRUE(fs::is_socket(dir_ / "rr-rpc.sock"));
+    const CliRun workers = cli({"workers"});
+    ASSERT_EQ(workers.code, 0) << workers.err;
+    EXPECT_EQ(table_pids(workers.out).size(), 2u) << workers.out;
+    const CliRun reset = cli({"reset", "-s"});
+    EXPECT_EQ(reset.code, 0) << reset.err;
+    EXPECT_EQ(reset.err, "");
+    const CliRun after = cli({"workers"});
+    for (auto pid : table_pids(after.out)) EXPECT_FALSE(table_pids(workers.out).count(pid));
+    EXPECT_EQ(get("/env")["rpc"], "unix://rr-rpc.sock");  // RR_RPC as written
+}
+
 TEST_F(Cli, RpcAddressGivenToWorkersIsTheListenAddress) {
     ASSERT_NO_FATAL_FAILURE(start(CtlScenario().workers(1)));
     const Json answer = get("/env");

@@ -38,11 +38,13 @@ struct CtlScenario {
     std::string worker_ = "pid.php";  ///< a script in tests/e2e/ctl/php/
     std::string pool_extra_;          ///< lines under http.pool (4-space indented)
     std::string top_extra_;           ///< top-level sections appended to the file
+    std::string rpc_listen_;          ///< rpc.listen; "" = tcp://127.0.0.1:<free port>
 
     CtlScenario& workers(int v) { return workers_ = v, *this; }
     CtlScenario& worker(std::string v) { return worker_ = std::move(v), *this; }
     CtlScenario& pool_extra(std::string v) { return pool_extra_ = std::move(v), *this; }
     CtlScenario& top_extra(std::string v) { return top_extra_ = std::move(v), *this; }
+    CtlScenario& rpc_listen(std::string v) { return rpc_listen_ = std::move(v), *this; }
 };
 
 /// What a CLI run gave.
@@ -181,7 +183,7 @@ private:
         const fs::path worker = fs::path(RR_SOURCE_DIR) / "tests/e2e/ctl/php" / s.worker_;
         std::ostringstream y;
         y << "version: \"3\"\n"
-          << "rpc:\n  listen: " << rpc_listen() << "\n"
+          << "rpc:\n  listen: " << (s.rpc_listen_.empty() ? rpc_listen() : s.rpc_listen_) << "\n"
           << "server:\n  command: \"php " << worker.string() << "\"\n"
           << "logs:\n  mode: development\n  level: info\n"
           << "http:\n  address: 127.0.0.1:" << http_port_ << "\n"

@@ -12,6 +12,7 @@
 
 #include "http/server.h"
 #include "plugins/http/settings.h"
+#include "process/proc_stat.h"
 
 namespace rr::plugins {
 
@@ -165,18 +166,31 @@ asio::awaitable<void> HttpPlugin::shutdown(Deadline deadline, StopDone done) {
     done({});
 }
 
-void HttpPlugin::reset(std::function<void(boost::system::error_code)> done) {
-    if (!pool_) {
+void HttpPlugin::pool_operation(ControlDone done,
+                                std::function<asio::awaitable<Result<void>>(pool::Pool&)> op) {
+    if (!pool_ || stopping_) {
         done(errc::kPoolStopped);
         return;
     }
     asio::co_spawn(
         *io_,
-        [pool = pool_, done = std::move(done)]() -> asio::awaitable<void> {
-            auto result = co_await pool->reset();
+        [pool = pool_, done = std::move(done), op = std::move(op)]() -> asio::awaitable<void> {
+            auto result = co_await op(*pool);
             done(result ? boost::system::error_code() : result.error());
         },
         asio::detached);
+}
+
+void HttpPlugin::reset(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.reset(); });
+}
+
+void HttpPlugin::add_worker(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.add_worker(); });
+}
+
+void HttpPlugin::remove_worker(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.remove_worker(); });
 }
 
 std::vector<WorkerInfo> HttpPlugin::workers() const {
@@ -185,9 +199,14 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
     for (const auto& w : pool_->workers()) {
         WorkerInfo info;
         info.pid = w.pid;
+        info.state = static_cast<std::int64_t>(w.state);
         info.status = std::string(worker::to_string(w.state));
         info.num_execs = w.execs;
         info.memory_bytes = w.rss_bytes;
+        // A worker that exited a moment ago has no /proc entry left: 0, as for a new one.
+        const auto cpu = process::cpu_percent(w.pid);
+        info.cpu_percent = cpu ? cpu.value() : 0.0;
+        // `command` stays empty: upstream reports it for the service plugin's processes only.
         info.created_unix_ns =
             std::chrono::duration_cast<std::chrono::nanoseconds>(w.created.time_since_epoch())
                 .count();

@@ -21,7 +21,10 @@ class Server;
 
 namespace rr::plugins {
 
-class HttpPlugin final : public Plugin, public Resettable, public WorkerInformer {
+class HttpPlugin final : public Plugin,
+                         public Resettable,
+                         public WorkerInformer,
+                         public WorkerScaler {
 public:
     static constexpr std::string_view kName = "http";
 
@@ -37,10 +40,13 @@ public:
     void serve(ServeContext& ctx) override;
     void stop(Deadline deadline, StopDone done) override;
 
-    // Resettable
-    void reset(std::function<void(boost::system::error_code)> done) override;
+    // Resettable: the pool's rolling reset (a new worker is up before an old one leaves).
+    void reset(ControlDone done) override;
     // WorkerInformer
     std::vector<WorkerInfo> workers() const override;
+    // WorkerScaler: informer.AddWorker / informer.RemoveWorker (Pool::add_worker/remove_worker).
+    void add_worker(ControlDone done) override;
+    void remove_worker(ControlDone done) override;
 
     /// The bound listener address ("127.0.0.1:8080"), empty before serve() finished starting.
     std::string listening_address() const;
@@ -50,6 +56,9 @@ private:
     void warn_unserved(const InitContext& ctx) const;
     boost::asio::awaitable<void> start(ServeContext ctx, std::function<void()> started);
     boost::asio::awaitable<void> shutdown(Deadline deadline, StopDone done);
+    /// Runs `op` on the pool and reports its result to `done`; kPoolStopped without a pool.
+    void pool_operation(ControlDone done,
+                        std::function<boost::asio::awaitable<Result<void>>(pool::Pool&)> op);
 
     boost::asio::io_context* io_ = nullptr;  // not owned; the main io_context
     HttpConfig config_;

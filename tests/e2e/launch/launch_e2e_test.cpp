@@ -257,7 +257,6 @@ TEST_F(LaunchE2E, SymfonyBundleConfigShape) {
 }
 
 const std::set<std::string> kSpiralNotServedYet = {
-    "rpc: section not served by this build yet; ignored",
     "kv: section not served by this build yet; ignored",
     "http.middleware: \"gzip\" is not served by this build yet; skipped",
     "http.middleware: \"headers\" is not served by this build yet; skipped",
@@ -275,11 +274,9 @@ TEST_F(LaunchE2E, SpiralAppConfigShape) {
 }
 
 const std::set<std::string> kReferenceNotServedYet = {
-    "rpc: section not served by this build yet; ignored",
     "redis: section not served by this build yet; ignored",
     "metrics: section not served by this build yet; ignored",
     "status: section not served by this build yet; ignored",
-    "reload: section not served by this build yet; ignored",
     "service: section not served by this build yet; ignored",
     "jobs: section not served by this build yet; ignored",
     "kv: section not served by this build yet; ignored",

@@ -1,12 +1,16 @@
 #include "http/connection.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <cstring>
 #include <exception>
 
@@ -20,6 +24,11 @@ constexpr std::size_t kInitialBuffer = 4096;
 constexpr std::size_t kMinRead = 2048;
 constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+/// Files up to this size go out with their head in one write (one packet for small assets);
+/// larger ones through sendfile(2).
+constexpr std::uint64_t kInlineFileMax = 16 * 1024;
+/// At most this much per sendfile(2) call (the kernel caps a call at ~2 GiB anyway).
+constexpr std::uint64_t kSendfileMax = 1u << 30;
 
 std::optional<std::uint64_t> parse_length(std::string_view s) {
     if (s.empty() || s.size() > 19) return std::nullopt;
@@ -85,8 +94,7 @@ std::chrono::system_clock::time_point ServerState::wall_time(Clock::time_point n
         wall_offset_valid_ = true;
     }
     return system_clock::time_point(
-        std::chrono::duration_cast<system_clock::duration>(now.time_since_epoch()) +
-        wall_offset_);
+        std::chrono::duration_cast<system_clock::duration>(now.time_since_epoch()) + wall_offset_);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -791,6 +799,121 @@ asio::awaitable<Connection::error_code> Connection::finish_stream(const Fields& 
             break;
     }
     if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// send_file: zero-copy file bodies on plain TCP
+
+asio::awaitable<Connection::error_code> Connection::send_file(int status, const Fields& headers,
+                                                              FileRange file) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    if (headers.contains("trailer") && http11_) {
+        co_return co_await ResponseWriter::send_file(status, headers, file);  // chunked + trailers
+    }
+    trailers_.clear();
+    status_ = status;
+    const bool no_body = status_has_no_body(status);
+    build_head(status, headers, no_body ? BodyMode::kNone : BodyMode::kFixed, file.length);
+    if (no_body || is_head_ || file.length == 0) {
+        head_sent_ = true;
+        std::string_view head = head_buf_;
+        std::string_view none1;
+        std::string_view none2;
+        error_code ec;
+        if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
+        if (!ec) response_done_ = true;
+        co_return ec;
+    }
+    if (file.length <= kInlineFileMax) {
+        // Read first: a read error leaves nothing written, so the connection can still answer.
+        const std::size_t head_size = head_buf_.size();
+        head_buf_.resize(head_size + static_cast<std::size_t>(file.length));
+        std::size_t got = 0;
+        while (got < file.length) {
+            const ssize_t n = ::pread(file.fd, head_buf_.data() + head_size + got,
+                                      static_cast<std::size_t>(file.length) - got,
+                                      static_cast<off_t>(file.offset + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                head_buf_.resize(head_size);
+                co_return boost::system::errc::make_error_code(boost::system::errc::io_error);
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        head_sent_ = true;
+        std::string_view all = head_buf_;
+        std::string_view none1;
+        std::string_view none2;
+        error_code ec;
+        if (!write_now(all, none1, none2, ec)) ec = co_await write(all);
+        if (!ec) response_done_ = true;
+        co_return ec;
+    }
+    head_sent_ = true;
+    std::string_view head = head_buf_;
+    std::string_view none1;
+    std::string_view none2;
+    error_code ec;
+    if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
+    if (ec) co_return ec;
+    ec = co_await send_file_body(file);
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+asio::awaitable<Connection::error_code> Connection::send_file_body(FileRange file) {
+    const int sock = socket_.native_handle();
+    auto offset = static_cast<off_t>(file.offset);
+    std::uint64_t left = file.length;
+    auto saved_phase = phase_;
+    phase_ = Phase::kWrite;
+    error_code ec;
+    while (left > 0) {
+        if (client_gone_) {
+            ec = make_error_code(asio::error::broken_pipe);
+            break;
+        }
+        const ssize_t n = ::sendfile(sock, file.fd, &offset,
+                                     static_cast<std::size_t>(std::min(left, kSendfileMax)));
+        if (n > 0) {
+            left -= static_cast<std::uint64_t>(n);
+            bytes_written_ += static_cast<std::uint64_t>(n);
+            continue;
+        }
+        if (n == 0) {  // the file ended before `length`: the client gets a short body
+            ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
+            close_after_ = true;
+            break;
+        }
+        const int err = errno;
+        if (err == EINTR) continue;
+        if (err == EAGAIN || err == EWOULDBLOCK) {
+            // No progress for write_timeout while the socket stays full → timeout.
+            set_deadline(state_->settings.write_timeout);
+            co_await socket_.async_wait(asio::socket_base::wait_write,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+            deadline_ = Clock::time_point::max();
+            if (timed_out_) {
+                ec = make_error_code(rr::errc::kHttpTimeout);
+                client_gone_ = true;
+                close_after_ = true;
+                break;
+            }
+            if (ec) {
+                client_gone_ = true;
+                close_after_ = true;
+                break;
+            }
+            continue;
+        }
+        ec = error_code(err, boost::system::system_category());
+        close_after_ = true;
+        // A socket error means the client is gone; a read error on the file does not.
+        if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) client_gone_ = true;
+        break;
+    }
+    phase_ = saved_phase;
     co_return ec;
 }
 

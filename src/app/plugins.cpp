@@ -2,6 +2,7 @@
 
 #include "plugins/http/plugin.h"
 #include "plugins/server/plugin.h"
+#include "plugins/static/plugin.h"
 
 namespace rr::app {
 
@@ -11,6 +12,8 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     // each one through InitContext (a named logger per plugin).
     list.push_back(std::make_unique<plugins::ServerPlugin>());  // worker pools for the rest
     list.push_back(std::make_unique<plugins::HttpPlugin>());    // depends on "server"
+    // HTTP middleware, collected by the http plugin at serve() (http.middleware).
+    list.push_back(std::make_unique<plugins::StaticPlugin>());
     return list;
 }
 

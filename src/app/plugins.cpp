@@ -1,5 +1,7 @@
 #include "app/plugins.h"
 
+#include "plugins/gzip/plugin.h"
+#include "plugins/headers/plugin.h"
 #include "plugins/http/plugin.h"
 #include "plugins/server/plugin.h"
 #include "plugins/static/plugin.h"
@@ -14,6 +16,8 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     list.push_back(std::make_unique<plugins::HttpPlugin>());    // depends on "server"
     // HTTP middleware, collected by the http plugin at serve() (http.middleware).
     list.push_back(std::make_unique<plugins::StaticPlugin>());
+    list.push_back(std::make_unique<plugins::GzipPlugin>());
+    list.push_back(std::make_unique<plugins::HeadersPlugin>());
     return list;
 }
 

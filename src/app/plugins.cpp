@@ -3,6 +3,7 @@
 #include "plugins/gzip/plugin.h"
 #include "plugins/headers/plugin.h"
 #include "plugins/http/plugin.h"
+#include "plugins/sendfile/plugin.h"
 #include "plugins/server/plugin.h"
 #include "plugins/static/plugin.h"
 
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     list.push_back(std::make_unique<plugins::StaticPlugin>());
     list.push_back(std::make_unique<plugins::GzipPlugin>());
     list.push_back(std::make_unique<plugins::HeadersPlugin>());
+    list.push_back(std::make_unique<plugins::SendfilePlugin>());
     return list;
 }
 

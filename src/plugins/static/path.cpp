@@ -35,14 +35,16 @@ StaticPath resolve_static_path(std::string_view target) {
     if (raw.empty()) return out;
     std::string decoded;
     if (!percent_decode(raw, decoded, /*plus_as_space=*/false)) return out;
+    // CR/LF go first (as upstream strips them), so that "/.%0d./x" cannot become ".." after
+    // the check below (upstream checks first and relies on http.Dir's path.Clean instead).
+    decoded.erase(std::remove_if(decoded.begin(), decoded.end(),
+                                 [](char c) { return c == '\r' || c == '\n'; }),
+                  decoded.end());
     if (decoded.find("..") != std::string::npos) {
         out.verdict = PathVerdict::kForbidden;
         return out;
     }
     if (decoded.find('\0') != std::string::npos) return out;
-    decoded.erase(std::remove_if(decoded.begin(), decoded.end(),
-                                 [](char c) { return c == '\r' || c == '\n'; }),
-                  decoded.end());
 
     // Clean: split on '/', drop empty and "." segments. ".." cannot occur (refused above).
     std::string clean;

@@ -131,7 +131,7 @@ TEST_F(StaticE2E, NoTraversalVectorReadsOutsideTheDirectory) {
         "/../secret.txt",       "/%2e%2e/secret.txt",    "/%2E%2E%2Fsecret.txt",
         "/.%2e/secret.txt",     "/css/../../secret.txt", "/..%5csecret.txt",
         "/%2e%2e%5csecret.txt", "//../secret.txt",       "/css/%2e%2e/%2e%2e/secret.txt",
-        "/..;/secret.txt",
+        "/..;/secret.txt",      "/.%0d./secret.txt",     "/.%0a./private/secret.txt",
     };
     for (const auto& target : forbidden) {
         auto r = exchange(get(target));

@@ -37,7 +37,9 @@ TEST(StaticPath, MapsTheDecodedPathToARelativeFile) {
 TEST(StaticPath, DotDotAnywhereIsForbiddenInEveryEncoding) {
     for (const char* t :
          {"/../etc/passwd.txt", "/a/../../b.css", "/%2e%2e/x.css", "/%2E%2E%2Fx.css", "/.%2e/x.css",
-          "/a..b.css", "/x/..", "http://h/../a.css"}) {
+          "/a..b.css", "/x/..", "http://h/../a.css",
+          // found by fuzz/middleware: CR/LF removal must not rebuild ".."
+          "/.%0d./secret.txt", "/.%0a%0d./x.css"}) {
         EXPECT_EQ(P(t).verdict, PathVerdict::kForbidden) << t;
     }
 }

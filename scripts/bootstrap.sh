@@ -12,8 +12,9 @@ packages=(
     libprotobuf-dev protobuf-compiler zlib1g-dev libbrotli-dev libzstd-dev
     # PHP side
     php8.2-cli php8.2-opcache php-nyholm-psr7 php-psr-http-factory php-psr-http-message php-psr-log phpunit
-    # test helpers
-    curl procps python3-brotli python3-zstandard
+    # test helpers (nghttp2-client: nghttp, h2load; python3-h2: frame-level HTTP/2 tests;
+    # python3-brotli, python3-zstandard: decoding compressed responses in e2e tests)
+    curl procps openssl nghttp2-client python3-h2 python3-brotli python3-zstandard
 )
 
 missing=()

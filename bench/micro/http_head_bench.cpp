@@ -1,20 +1,20 @@
-// HTTP/1 request head parsing (src/http/request_parser.h) for the head wrk sends and a
+// HTTP/1 request head parsing (src/http/h1/request_parser.h) for the head wrk sends and a
 // browser-like head with 14 fields and cookies. "Fresh" builds a new RequestHead per request,
 // as the connection loop does; "Reused" keeps one, to show what the allocations cost.
-
-#include "http/request_parser.h"
-#include "requests.h"
 
 #include <benchmark/benchmark.h>
 
 #include <string_view>
 
+#include "http/h1/request_parser.h"
+#include "requests.h"
+
 namespace {
 
-using rr::http::HeadLimits;
-using rr::http::HeadStatus;
-using rr::http::parse_request_head;
 using rr::http::RequestHead;
+using rr::http::h1::HeadLimits;
+using rr::http::h1::HeadStatus;
+using rr::http::h1::parse_request_head;
 
 std::string_view head_for(const benchmark::State& state) {
     return state.range(0) == 0 ? rr::bench::kWrkHead : rr::bench::kBrowserHead;

@@ -2,18 +2,17 @@
 // between the parsed head and the worker's pipe (map_request + encode_request, as
 // src/plugins/http_handler.cpp does), and decoding the worker's response head.
 
-#include "http/mapping.h"
-#include "http/request_context.h"
-#include "http/request_parser.h"
-#include "protocol/http_payload.h"
-#include "requests.h"
-
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/ip/address.hpp>
-
 #include <string>
 #include <vector>
+
+#include "http/h1/request_parser.h"
+#include "http/mapping.h"
+#include "http/request_context.h"
+#include "protocol/http_payload.h"
+#include "requests.h"
 
 namespace {
 
@@ -22,7 +21,7 @@ using rr::protocol::HttpField;
 
 struct Fixture {
     explicit Fixture(std::string_view data) {
-        rr::http::parse_request_head(data, rr::http::HeadLimits{}, head);
+        rr::http::h1::parse_request_head(data, rr::http::h1::HeadLimits{}, head);
     }
     rr::http::RequestHead head;
     boost::asio::ip::address peer = boost::asio::ip::make_address("127.0.0.1");
@@ -64,10 +63,14 @@ void context_bench(benchmark::State& state, HttpCodec codec) {
                    std::to_string(size) + " B");
 }
 
-void BM_RequestContextJson(benchmark::State& state) { context_bench(state, HttpCodec::kJson); }
+void BM_RequestContextJson(benchmark::State& state) {
+    context_bench(state, HttpCodec::kJson);
+}
 BENCHMARK(BM_RequestContextJson)->Arg(0)->Arg(1);
 
-void BM_RequestContextProto(benchmark::State& state) { context_bench(state, HttpCodec::kProto); }
+void BM_RequestContextProto(benchmark::State& state) {
+    context_bench(state, HttpCodec::kProto);
+}
 BENCHMARK(BM_RequestContextProto)->Arg(0)->Arg(1);
 
 /// Encoding alone (the context built once), to split mapping from serialising.
@@ -86,10 +89,14 @@ void encode_only(benchmark::State& state, HttpCodec codec) {
     state.SetLabel(state.range(0) == 0 ? "wrk" : "browser");
 }
 
-void BM_EncodeOnlyJson(benchmark::State& state) { encode_only(state, HttpCodec::kJson); }
+void BM_EncodeOnlyJson(benchmark::State& state) {
+    encode_only(state, HttpCodec::kJson);
+}
 BENCHMARK(BM_EncodeOnlyJson)->Arg(0)->Arg(1);
 
-void BM_EncodeOnlyProto(benchmark::State& state) { encode_only(state, HttpCodec::kProto); }
+void BM_EncodeOnlyProto(benchmark::State& state) {
+    encode_only(state, HttpCodec::kProto);
+}
 BENCHMARK(BM_EncodeOnlyProto)->Arg(0)->Arg(1);
 
 /// The worker's answer head for the hello world: status 200 and one Content-Type.
@@ -108,7 +115,9 @@ void decode_response(benchmark::State& state, HttpCodec codec) {
     }
 }
 
-void BM_DecodeResponseJson(benchmark::State& state) { decode_response(state, HttpCodec::kJson); }
+void BM_DecodeResponseJson(benchmark::State& state) {
+    decode_response(state, HttpCodec::kJson);
+}
 BENCHMARK(BM_DecodeResponseJson);
 
 void BM_DecodeResponseProto(benchmark::State& state) {

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "http/chunked.h"
+#include "http/h1/chunked.h"
+#include "http/h1/request_parser.h"
 #include "http/mapping.h"
-#include "http/request_parser.h"
 
 namespace {
 
@@ -16,7 +16,7 @@ void check(bool ok) {
 }
 
 void decode_chunked(std::string_view body, std::size_t piece) {
-    rr::http::ChunkedDecoder decoder(4096);
+    rr::http::h1::ChunkedDecoder decoder(4096);
     std::uint64_t total = 0;
     while (!body.empty()) {
         std::string_view window = body.substr(0, piece);
@@ -40,12 +40,12 @@ void decode_chunked(std::string_view body, std::size_t piece) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);
     rr::http::RequestHead head;
-    auto r = rr::http::parse_request_head(in, rr::http::HeadLimits{8192}, head);
-    if (r.status == rr::http::HeadStatus::kError) {
+    auto r = rr::http::h1::parse_request_head(in, rr::http::h1::HeadLimits{8192}, head);
+    if (r.status == rr::http::h1::HeadStatus::kError) {
         check(r.http_status >= 400 && r.http_status <= 505);
         return 0;
     }
-    if (r.status != rr::http::HeadStatus::kComplete) return 0;
+    if (r.status != rr::http::h1::HeadStatus::kComplete) return 0;
     check(r.consumed <= in.size());
     check(!(head.framing == rr::http::BodyFraming::kChunked &&
             head.fields.contains("content-length")));

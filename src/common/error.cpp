@@ -23,10 +23,12 @@ std::string_view to_string(errc e) noexcept {
         case errc::kWorkerStopRequested: return "worker asked to be stopped";
         case errc::kExecTtl: return "exec_ttl reached";
         case errc::kStreamStopped: return "stream stopped";
+        case errc::kWorkerLost: return "worker lost before answering (nothing was delivered)";
         case errc::kNoFreeWorkers: return "no free workers";
         case errc::kQueueFull: return "max queue size reached";
         case errc::kPoolStopped: return "pool stopped";
         case errc::kEmptyPayload: return "payload can not be empty";
+        case errc::kMaxWorkers: return "container is full, maximum number of workers reached";
         case errc::kHttpBadRequest: return "bad request";
         case errc::kHttpHeadersTooLarge: return "request header fields too large";
         case errc::kHttpBodyTooLarge: return "request body too large";
@@ -38,6 +40,10 @@ std::string_view to_string(errc e) noexcept {
         case errc::kFormTruncated: return "form body truncated";
         case errc::kFormTooLarge: return "form over the size limit";
         case errc::kFormInvalidTree: return "invalid multiple values to key in tree";
+        case errc::kRpcBadOptions: return "should be 2 options. SEQ_ID and METHOD_LEN";
+        case errc::kRpcBadMethodLength: return "rpc method length exceeds the payload";
+        case errc::kRpcSocketNotSocket: return "the path exists and is not a socket (not replaced)";
+        case errc::kRpcSocketInUse: return "another server is listening on this socket";
     }
     return "unknown error";
 }

@@ -37,12 +37,15 @@ enum class errc {
     kWorkerStopRequested,      ///< the worker asked to be restarted ({"stop":true}); job retried
     kExecTtl,                  ///< the job ran longer than supervisor.exec_ttl; worker killed
     kStreamStopped,            ///< the consumer stopped a streamed response
+    kWorkerLost,               ///< the worker died/was killed before any frame of its answer was
+                               ///< delivered: nothing reached the caller (safe to run again)
 
     // --- pool (pool/) ---
     kNoFreeWorkers = 200,      ///< no worker became free within allocate_timeout
     kQueueFull,                ///< max_queue_size requests are already waiting
     kPoolStopped,              ///< the pool is being destroyed or reset and takes no new jobs
     kEmptyPayload,             ///< a job with neither context nor body
+    kMaxWorkers,               ///< informer.AddWorker on a pool that already has 500 workers
 
     // --- HTTP (http/) ---
     kHttpBadRequest = 300,     ///< malformed request or smuggling attempt (400)
@@ -58,6 +61,12 @@ enum class errc {
     kFormTruncated,            ///< multipart body ended before the closing boundary
     kFormTooLarge,             ///< a form limit was exceeded (field bytes, header bytes, parts)
     kFormInvalidTree,          ///< a field name used both as a value and as a branch
+
+    // --- goridge RPC (rpc/) ---
+    kRpcBadOptions = 500,      ///< an RPC frame without exactly 2 options [seq, method length]
+    kRpcBadMethodLength,       ///< the method length option exceeds the payload
+    kRpcSocketNotSocket,       ///< the unix socket path exists and is not a socket
+    kRpcSocketInUse,           ///< a live server already listens on the unix socket path
 };
 
 /// The category that gives rr::errc values their text ("frame crc mismatch", ...).

@@ -6,6 +6,7 @@
 //
 // Thread safety: a plain value type; no shared state.
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,31 @@ struct Field {
 
 /// ASCII case-insensitive equality (header names, tokens).
 bool iequals(std::string_view a, std::string_view b) noexcept;
+
+namespace detail {
+constexpr std::array<bool, 256> make_token_table() noexcept {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}
+inline constexpr std::array<bool, 256> kTokenTable = make_token_table();
+}  // namespace detail
+
+/// tchar per RFC 9110 §5.6.2.
+constexpr bool is_token_char(unsigned char c) noexcept {
+    return detail::kTokenTable[c];
+}
+/// A non-empty sequence of tchar (field names, methods).
+constexpr bool is_token(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (!detail::kTokenTable[static_cast<unsigned char>(c)]) return false;
+    }
+    return true;
+}
 
 class Fields {
 public:

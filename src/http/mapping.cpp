@@ -226,7 +226,9 @@ void map_request(const RequestHead& head, const ip::address& peer, std::string_v
     m.protocol = head.protocol();
     m.method = head.method;
     bool https = options.tls;
-    if (!options.trusted_subnets.empty() && in_subnets(options.trusted_subnets, peer)) {
+    // A unix-socket peer has no address to match against the trusted subnets.
+    if (!options.trusted_subnets.empty() && peer_text != kUnixPeerText &&
+        in_subnets(options.trusted_subnets, peer)) {
         if (auto client = forwarded_client_ip(head.fields, options.trusted_headers)) {
             m.remote_addr = std::move(*client);
         }

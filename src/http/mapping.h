@@ -14,7 +14,7 @@
 
 #include "common/cidr.h"
 #include "common/result.h"
-#include "http/request_parser.h"
+#include "http/request_head.h"
 
 namespace rr::http {
 
@@ -37,6 +37,9 @@ std::vector<Field> parse_cookies(const std::vector<std::string_view>& headers);
 /// The peer IP as Go prints it without the port: IPv4 dotted, IPv6 without brackets, an
 /// IPv4-mapped IPv6 address as IPv4.
 std::string ip_to_string(const boost::asio::ip::address& ip);
+/// What Go reports as the remote address of a unix-socket connection (its RemoteAddr is "@",
+/// which RoadRunner passes on as remoteAddr).
+inline constexpr std::string_view kUnixPeerText = "@";
 /// IPv4-mapped IPv6 → IPv4; other addresses unchanged (common/cidr.h).
 using rr::unmap;
 
@@ -66,7 +69,7 @@ std::optional<std::string> forwarded_client_ip(const Fields& fields,
 bool forwarded_https(const Fields& fields);
 
 struct MappingOptions {
-    bool tls = false;                   ///< RR terminated TLS → https scheme
+    bool tls = false;                       ///< RR terminated TLS → https scheme
     std::vector<rr::Cidr> trusted_subnets;  ///< empty = proxy_ip_parser disabled
     std::vector<std::string> trusted_headers = default_trusted_headers();
 };
@@ -100,7 +103,8 @@ MappedRequest map_request(const RequestHead& head, const boost::asio::ip::addres
 /// keeps one MappedRequest allocates nothing here for a steady keep-alive request).
 void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
                  const MappingOptions& options, MappedRequest& out);
-/// The same with the peer already formatted: `peer_text` must equal ip_to_string(peer). The
+/// The same with the peer already formatted: `peer_text` must equal ip_to_string(peer), or be
+/// kUnixPeerText for a unix-socket peer (never matched against the trusted subnets). The
 /// connection formats its peer once instead of once per request (inet_ntop is not free).
 void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
                  std::string_view peer_text, const MappingOptions& options, MappedRequest& out);

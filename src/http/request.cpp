@@ -1,8 +1,16 @@
 #include "http/request.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace rr::http {
+
+std::string Request::remote_address() const {
+    if (unix_socket_) return std::string(kUnixPeerText);
+    return peer_.is_v6() ? fmt::format("[{}]:{}", peer_.to_string(), peer_port_)
+                         : fmt::format("{}:{}", peer_.to_string(), peer_port_);
+}
 
 boost::asio::awaitable<boost::system::error_code> Request::read_body(std::string& out) {
     // Reserve for the announced length, but at most 4 MiB up front: a client that announces

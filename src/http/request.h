@@ -24,11 +24,22 @@
 
 #include "common/result.h"
 #include "http/mapping.h"
-#include "http/request_parser.h"
+#include "http/request_head.h"
 
 namespace rr::http {
 
 struct RequestScratch;  // http/request_context.h
+
+/// What the server layer knows about the connection a request arrived on, whatever protocol
+/// carried it. Owned by the connection; a Request borrows it.
+struct ConnectionInfo {
+    boost::asio::ip::address ip;  ///< the TCP peer; unspecified for a unix socket
+    std::uint16_t port = 0;       ///< the TCP peer's port; 0 for a unix socket
+    bool unix_socket = false;     ///< accepted on a unix-socket listener
+    bool tls = false;             ///< TLS terminated here (the uri scheme PHP sees is https)
+    /// ip_to_string(ip), formatted once per connection; kUnixPeerText ("@") for a unix socket.
+    std::string ip_text;
+};
 
 /// Receives body bytes as they arrive. Return an error to stop reading (it is passed back to
 /// the caller of Request::read_body(BodySink&); the rest of the body is drained or the
@@ -65,6 +76,18 @@ public:
           body_(&body),
           mapping_(&mapping),
           peer_text_(peer_text) {}
+    /// What sessions use: the peer, scheme and formatted peer come from `conn`, which must
+    /// outlive the Request (as `body` and `mapping`).
+    Request(RequestHead head, const ConnectionInfo& conn, BodySource& body,
+            const MappingOptions& mapping)
+        : head_(std::move(head)),
+          peer_(conn.ip),
+          peer_port_(conn.port),
+          tls_(conn.tls),
+          unix_socket_(conn.unix_socket),
+          body_(&body),
+          mapping_(&mapping),
+          peer_text_(conn.ip_text) {}
 
     const RequestHead& head() const noexcept { return head_; }
     /// Mutable for middleware that adds request headers (headers.request).
@@ -91,6 +114,11 @@ public:
     const boost::asio::ip::address& peer_address() const noexcept { return peer_; }
     std::uint16_t peer_port() const noexcept { return peer_port_; }
     bool tls() const noexcept { return tls_; }
+    /// True when the request came over a unix socket (peer_address() is then unspecified).
+    bool unix_socket() const noexcept { return unix_socket_; }
+    /// Go's RemoteAddr, as the access log shows it: "ip:port", "[ipv6]:port", or "@" for a
+    /// unix-socket peer.
+    std::string remote_address() const;
 
     /// True when the request has a body (Content-Length > 0 or chunked).
     bool has_body() const noexcept { return head_.framing != BodyFraming::kNone; }
@@ -113,7 +141,11 @@ public:
 
     /// The PHP-facing fields (remoteAddr, uri, canonical headers, cookies, ...), using the
     /// server's trusted subnets. The result borrows from this Request (see MappedRequest).
-    MappedRequest map() const { return map_request(head_, peer_, *mapping_); }
+    MappedRequest map() const {
+        MappedRequest out;
+        map(out);
+        return out;
+    }
     void map(MappedRequest& out) const {
         if (peer_text_.empty()) {
             map_request(head_, peer_, *mapping_, out);
@@ -127,6 +159,7 @@ private:
     boost::asio::ip::address peer_;
     std::uint16_t peer_port_;
     bool tls_;
+    bool unix_socket_ = false;
     BodySource* body_;                   // owned by the connection
     const MappingOptions* mapping_;      // owned by the server settings
     std::string_view peer_text_;         // owned by the connection; may be empty

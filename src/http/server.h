@@ -1,7 +1,9 @@
 #pragma once
-// Server: the HTTP/1.1 listener and its connections (docs/http.md).
+// Server: the HTTP server: its listeners (TCP, unix socket) and their connections
+// (docs/http.md). The layers below it: server/ (listeners, connection registry, deadlines,
+// byte streams), h1/ (the HTTP/1.1 session); the Handler sees only Request/ResponseWriter.
 //
-// One io_context thread runs everything: the accept loop, one coroutine per connection, the
+// One io_context thread runs everything: the accept loops, one coroutine per connection, the
 // handler, and ONE sweep timer that closes connections past their header/idle/read/write
 // deadline (no timer per read). Responses are written with one write per call (head and body
 // together, TCP_NODELAY).
@@ -21,6 +23,8 @@
 #include <boost/system/error_code.hpp>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "http/handler.h"
 #include "http/settings.h"
@@ -31,7 +35,7 @@ class logger;
 
 namespace rr::http {
 
-namespace detail {
+namespace server {
 struct ServerState;
 }
 
@@ -44,12 +48,18 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    /// Binds, listens and starts accepting. Errors: address resolution or bind/listen errors
-    /// (e.g. address_in_use), kHttpBadRequest for a host that is not an address.
-    boost::system::error_code start();
+    /// Binds every listener, listens and starts accepting; on an error nothing is left open.
+    /// Errors: address resolution or bind/listen errors (e.g. address_in_use), kHttpBadRequest
+    /// for a host that is not an address, file_exists for a unix socket path that holds
+    /// another kind of file. `detail`, when given, receives a message naming the listener's
+    /// config key ("http.address: unix:///run/app.sock: exists and is not a unix socket; ...").
+    boost::system::error_code start(std::string* detail = nullptr);
 
-    /// The bound address (the real port after binding port 0).
+    /// The bound address of the first TCP listener (the real port after binding port 0);
+    /// empty when there is none.
     boost::asio::ip::tcp::endpoint local_endpoint() const;
+    /// Every listener's address, in settings order: "127.0.0.1:8080", "unix:///run/app.sock".
+    std::vector<std::string> addresses() const;
 
     /// Stops accepting; idle connections close now, busy ones after their current response.
     void stop();
@@ -63,7 +73,7 @@ public:
     void on_drained(std::function<void()> callback);
 
 private:
-    std::shared_ptr<detail::ServerState> state_;
+    std::shared_ptr<server::ServerState> state_;
 };
 
 }  // namespace rr::http

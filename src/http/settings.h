@@ -1,7 +1,8 @@
 #pragma once
-// ServerSettings: everything the HTTP/1.1 listener needs, as a plain struct. The lead maps
-// config::HttpConfig (http.address, http.limits, max_request_size, trusted_subnets, ...) here.
-// Defaults equal upstream's hard-coded plain-HTTP values (BEHAVIOUR.md §1.2).
+// ServerSettings: everything the HTTP server needs, as a plain struct: its listeners and the
+// limits shared by every connection. The http plugin maps config::HttpConfig (http.address,
+// http.limits, max_request_size, trusted_subnets, ...) here. Defaults equal upstream's
+// hard-coded plain-HTTP values (BEHAVIOUR.md §1.2).
 //
 // Thread safety: a value type, copied into the Server at construction.
 
@@ -9,17 +10,44 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "http/mapping.h"
 
 namespace rr::http {
 
+/// One listening socket.
+struct ListenerSettings {
+    enum class Kind { kTcp, kUnix };
+    Kind kind = Kind::kTcp;
+
+    /// kTcp: "" = all IPv4 interfaces (upstream's ":8080"), "::" or "[::]" = all interfaces,
+    /// dual-stack; an IPv4/IPv6 literal; "localhost" → 127.0.0.1; other names are resolved
+    /// once at start().
+    std::string host;
+    std::uint16_t port = 0;  ///< kTcp: 0 = any free port (tests)
+    bool reuse_port = true;  ///< kTcp: SO_REUSEPORT, as upstream's tcplisten
+
+    /// kUnix: the socket file. A stale socket file (nobody accepting on it) is replaced; any
+    /// other existing file is refused; the file is removed when the listener closes.
+    std::string path;
+    /// kUnix: permission bits of the socket file (connecting needs write permission). Default
+    /// owner and group read/write; never widened by the umask, applied before anyone can
+    /// connect.
+    unsigned unix_mode = 0660;
+
+    /// Named in start-up errors ("http.address: ..."), e.g. "http.address", "http.ssl.address".
+    std::string config_key = "http.address";
+};
+
 struct ServerSettings {
     using Duration = std::chrono::steady_clock::duration;
 
-    /// Listen host: "" = all IPv4 interfaces (upstream's ":8080"), "::" or "[::]" = all
-    /// interfaces, dual-stack; an IPv4/IPv6 literal; "localhost" → 127.0.0.1; other names are
-    /// resolved once at start().
+    /// The listeners. Empty = one TCP listener made of `host`, `port` and `reuse_port` below
+    /// (kept so callers that know only one TCP address need not build the list).
+    std::vector<ListenerSettings> listeners;
+
+    /// Listen host when `listeners` is empty; see ListenerSettings::host.
     std::string host;
     std::uint16_t port = 0;  ///< 0 = any free port (tests)
     bool reuse_port = true;  ///< SO_REUSEPORT, as upstream's tcplisten
@@ -44,7 +72,7 @@ struct ServerSettings {
     std::uint64_t max_drain_bytes = 256 * 1024;
 
     int internal_error_code = 500;  ///< answer when the handler gives none (100..599)
-    bool tls = false;               ///< scheme of the uri given to PHP
+    bool tls = false;               ///< scheme of the uri given to PHP (every listener)
 
     MappingOptions mapping;  ///< trusted subnets/headers for remoteAddr and the uri scheme
 };

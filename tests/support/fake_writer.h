@@ -21,8 +21,8 @@
 
 #include "http/middleware.h"
 #include "http/request.h"
-#include "http/response_head.h"
 #include "http/response_writer.h"
+#include "http/status.h"
 
 namespace rr::test {
 

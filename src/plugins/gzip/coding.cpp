@@ -2,21 +2,13 @@
 
 #include <optional>
 
+#include "common/ascii.h"
+
 namespace rr::plugins {
 
 namespace {
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
+using ascii::iequals;
 
 bool icontains(std::string_view hay, std::string_view needle) {
     if (needle.size() > hay.size()) return false;

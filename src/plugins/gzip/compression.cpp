@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "common/ascii.h"
 #include "http/forwarding_writer.h"
 
 namespace rr::plugins {
@@ -20,10 +21,6 @@ constexpr std::size_t kReadChunk = 128 * 1024;
 /// Compressed output of a file is sent once this much has gathered (bounded memory).
 constexpr std::size_t kSendThreshold = 64 * 1024;
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool has_token(std::string_view list, std::string_view token) {
     while (!list.empty()) {
         const auto comma = list.find(',');
@@ -32,11 +29,7 @@ bool has_token(std::string_view list, std::string_view token) {
         while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
             item.remove_prefix(1);
         while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (item.size() == token.size() &&
-            std::equal(item.begin(), item.end(), token.begin(),
-                       [](char a, char b) { return lower(a) == lower(b); })) {
-            return true;
-        }
+        if (ascii::iequals(item, token)) return true;
     }
     return false;
 }

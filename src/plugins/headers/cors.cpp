@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
+
 namespace rr::plugins {
 
 namespace {
@@ -9,9 +11,8 @@ namespace {
 /// Origins longer than this are refused without running the regex (std::regex recurses).
 constexpr std::size_t kMaxRegexOrigin = 1024;
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using ascii::to_lower;
+
 char upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
 }
@@ -20,12 +21,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
-}
-
-std::string to_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
 }
 
 /// Comma list → trimmed, non-empty items.
@@ -46,7 +41,7 @@ std::string canonical(std::string_view name) {
     std::string out(name);
     bool start = true;
     for (char& c : out) {
-        c = start ? upper(c) : lower(c);
+        c = start ? upper(c) : to_lower(c);
         start = c == '-';
     }
     return out;

@@ -268,10 +268,7 @@ void PoolHandler::on_complete(const http::Request& request, const http::Completi
         // request's wall-clock start. URI and URL are both the request target here.
         const std::int64_t elapsed_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(done.elapsed).count();
-        const auto& ip = request.peer_address();
-        const std::string remote = ip.is_v6()
-                                       ? fmt::format("[{}]:{}", ip.to_string(), request.peer_port())
-                                       : fmt::format("{}:{}", ip.to_string(), request.peer_port());
+        const std::string remote = request.remote_address();
         const auto start_s = std::chrono::time_point_cast<std::chrono::seconds>(done.start);
         const auto start_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(done.start - start_s).count();

@@ -148,9 +148,10 @@ asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> 
             if (!stopping_) {
                 server_ =
                     std::make_unique<http::Server>(*io_, server_settings(config_), *entry, log_);
-                if (const auto ec = server_->start()) {
-                    ctx.fail(fmt::format("http: cannot listen on {}: {}", config_.address->text,
-                                         ec.message()));
+                std::string detail;
+                if (const auto ec = server_->start(&detail)) {
+                    ctx.fail(fmt::format("http: cannot listen: {}",
+                                         detail.empty() ? ec.message() : detail));
                 } else {
                     log_->info(
                         "http server listening on {} ({} workers, {} requests)",
@@ -231,9 +232,7 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
 
 std::string HttpPlugin::listening_address() const {
     if (!server_) return {};
-    const auto ep = server_->local_endpoint();
-    return ep.address().is_v6() ? fmt::format("[{}]:{}", ep.address().to_string(), ep.port())
-                                : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+    return fmt::format("{}", fmt::join(server_->addresses(), ", "));
 }
 
 }  // namespace rr::plugins

@@ -7,6 +7,16 @@ namespace rr::plugins {
 http::ServerSettings server_settings(const HttpConfig& http) {
     http::ServerSettings s;
     if (http.address) {
+        http::ListenerSettings l;
+        l.config_key = "http.address";
+        if (http.address->kind == config::Endpoint::Kind::kUnix) {
+            l.kind = http::ListenerSettings::Kind::kUnix;
+            l.path = http.address->path;
+        } else {
+            l.host = http.address->host;
+            l.port = http.address->port;
+        }
+        s.listeners.push_back(std::move(l));
         s.host = http.address->host;
         s.port = http.address->port;
     }
@@ -36,6 +46,9 @@ forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> u
     f.uploads.allow = http.uploads.allow;
     f.uploads.uid = uid;
     f.uploads.gid = gid;
+    // Current RoadRunner bounds urlencoded forms by max_request_size only (roadrunner#1172,
+    // BEHAVIOUR.md §3.2): no separate 10 MB cap as Go's ParseForm has.
+    f.max_urlencoded_bytes = http.max_request_size_mb * 1024 * 1024;
     return f;
 }
 

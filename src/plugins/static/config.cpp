@@ -5,16 +5,14 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "common/ascii.h"
+
 namespace rr::plugins {
 
 namespace {
 
 std::vector<std::string> lower_all(std::vector<std::string> in) {
-    for (auto& s : in) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-            return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        });
-    }
+    for (auto& s : in) s = ascii::to_lower(s);
     std::erase(in, std::string());  // upstream's `forbid: [""]` example matches nothing
     return in;
 }

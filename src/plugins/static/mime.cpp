@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "common/ascii.h"
+
 namespace rr::plugins {
 
 namespace {
@@ -109,10 +111,6 @@ bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 /// Case-insensitive prefix test after leading whitespace (HTML signatures).
 bool starts_with_tag(std::string_view s, std::string_view tag) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
@@ -121,7 +119,7 @@ bool starts_with_tag(std::string_view s, std::string_view tag) {
     }
     if (s.size() < tag.size()) return false;
     for (std::size_t i = 0; i < tag.size(); ++i) {
-        if (lower(s[i]) != tag[i]) return false;
+        if (ascii::to_lower(s[i]) != tag[i]) return false;
     }
     // The tag must end with a space or '>' (Go's htmlSig).
     return s.size() > tag.size() && (s[tag.size()] == ' ' || s[tag.size()] == '>');

@@ -2,15 +2,12 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "common/percent.h"
 
 namespace rr::plugins {
 
 namespace {
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 /// The path component of a request target: without query and fragment, and for the
 /// absolute form without "scheme://authority".
@@ -68,9 +65,7 @@ StaticPath resolve_static_path(std::string_view target) {
     const auto seg_start = clean.rfind('/') == std::string::npos ? 0 : clean.rfind('/') + 1;
     const auto dot = clean.rfind('.');
     if (dot == std::string::npos || dot < seg_start) return out;
-    out.extension.resize(clean.size() - dot);
-    std::transform(clean.begin() + static_cast<std::ptrdiff_t>(dot), clean.end(),
-                   out.extension.begin(), lower);
+    out.extension = ascii::to_lower(std::string_view(clean).substr(dot));
     out.relative = std::move(clean);
     out.verdict = PathVerdict::kFile;
     return out;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <random>
 
-#include "http/response_head.h"
+#include "http/status.h"
 #include "plugins/static/conditional.h"
 #include "plugins/static/etag.h"
 #include "plugins/static/mime.h"

@@ -36,12 +36,14 @@ struct Scenario {
     std::string allocate_timeout_ = "20s";
     std::string http_extra_;  ///< extra YAML lines under `http:` (2-space indented)
     std::string pool_extra_;  ///< extra YAML lines under `http.pool:` (4-space indented)
+    std::string address_;     ///< `http.address`; empty = 127.0.0.1:<free port>
 
     Scenario& worker(std::string v) { return worker_ = std::move(v), *this; }
     Scenario& workers(int v) { return workers_ = v, *this; }
     Scenario& allocate_timeout(std::string v) { return allocate_timeout_ = std::move(v), *this; }
     Scenario& http_extra(std::string v) { return http_extra_ = std::move(v), *this; }
     Scenario& pool_extra(std::string v) { return pool_extra_ = std::move(v), *this; }
+    Scenario& address(std::string v) { return address_ = std::move(v), *this; }
 };
 
 class HttpE2E : public ::testing::Test {
@@ -67,6 +69,15 @@ protected:
     }
 
     fs::path uploads_dir() const { return dir_ / "uploads"; }
+
+    /// Starts rr for `s` without waiting; the caller waits for its output or exit.
+    void launch(const Scenario& s) {
+        port_ = free_port();
+        const fs::path cfg = dir_ / ".rr.yaml";
+        std::ofstream(cfg) << render(s);
+        rr_ = std::make_unique<ChildProcess>(
+            std::vector<std::string>{RR_BINARY, "serve", "-c", cfg.string()}, dir_.string());
+    }
 
     /// Starts rr for `s`; a test calls ASSERT_NO_FATAL_FAILURE(start(...)).
     void start(const Scenario& s) {
@@ -145,6 +156,8 @@ private:
         ss << in.rdbuf();
         std::string text = ss.str();
         const fs::path worker = fs::path(RR_SOURCE_DIR) / "tests/e2e/http/php" / s.worker_;
+        replace(text, "@ADDRESS@",
+                s.address_.empty() ? "127.0.0.1:" + std::to_string(port_) : s.address_);
         replace(text, "@PORT@", std::to_string(port_));
         replace(text, "@WORKER@", worker.string());
         replace(text, "@WORKERS@", std::to_string(s.workers_));

@@ -1,10 +1,10 @@
-#include "http/chunked.h"
+#include "http/h1/chunked.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace rr::http {
+namespace rr::http::h1 {
 namespace {
 
 struct Decoded {
@@ -93,4 +93,4 @@ TEST(ChunkedDecoder, ReportsPendingChunkSize) {
 }
 
 }  // namespace
-}  // namespace rr::http
+}  // namespace rr::http::h1

@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "http/h1/request_parser.h"
+
 namespace rr::http {
 namespace {
+
+using h1::HeadLimits;
+using h1::HeadStatus;
+using h1::parse_request_head;
 
 namespace ip = boost::asio::ip;
 

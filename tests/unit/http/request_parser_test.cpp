@@ -1,10 +1,10 @@
-#include "http/request_parser.h"
+#include "http/h1/request_parser.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace rr::http {
+namespace rr::http::h1 {
 namespace {
 
 using namespace std::string_literals;
@@ -178,4 +178,4 @@ TEST(RequestParser, ScanHintGivesSameResult) {
 }
 
 }  // namespace
-}  // namespace rr::http
+}  // namespace rr::http::h1

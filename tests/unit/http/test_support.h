@@ -7,8 +7,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
@@ -76,8 +78,8 @@ public:
     FakeHandler& handler() { return handler_; }
     asio::io_context& ioc() { return ioc_; }
 
-    boost::system::error_code start() {
-        auto ec = server_->start();
+    boost::system::error_code start(std::string* detail = nullptr) {
+        auto ec = server_->start(detail);
         if (ec) return ec;
         port_ = server_->local_endpoint().port();
         thread_ = std::thread([this] { ioc_.run(); });
@@ -93,6 +95,7 @@ public:
         asio::post(ioc_, [&task] { task(); });
         return fut.get();
     }
+    std::vector<std::string> addresses() { return server_->addresses(); }
     std::size_t connection_count() {
         return on_io([this] { return server_->connection_count(); });
     }
@@ -162,8 +165,24 @@ public:
     explicit Client(std::uint16_t port, const char* host = "127.0.0.1",
                     std::chrono::milliseconds deadline = std::chrono::seconds(5))
         : socket_(ioc_) {
+        const asio::ip::tcp::endpoint ep(asio::ip::make_address(host), port);
+        connect(asio::generic::stream_protocol::endpoint(ep), deadline);
+    }
+    /// Connects to a unix socket at `path`.
+    struct Unix {
+        std::string path;
+    };
+    explicit Client(const Unix& unix_path,
+                    std::chrono::milliseconds deadline = std::chrono::seconds(5))
+        : socket_(ioc_) {
+        const asio::local::stream_protocol::endpoint ep(unix_path.path);
+        connect(asio::generic::stream_protocol::endpoint(ep), deadline);
+    }
+
+    void connect(const asio::generic::stream_protocol::endpoint& ep,
+                 std::chrono::milliseconds deadline) {
         boost::system::error_code ec;
-        socket_.connect({asio::ip::make_address(host), port}, ec);
+        socket_.connect(ep, ec);
         EXPECT_FALSE(ec) << ec.message();
         timeval tv{};
         tv.tv_sec = static_cast<long>(deadline.count() / 1000);
@@ -278,7 +297,7 @@ private:
     }
 
     asio::io_context ioc_;
-    asio::ip::tcp::socket socket_;
+    asio::generic::stream_protocol::socket socket_;
     std::string buf_;
 };
 

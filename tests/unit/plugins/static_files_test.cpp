@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "http/response_head.h"
+#include "http/status.h"
 #include "plugins/static/etag.h"
 #include "support/fake_writer.h"
 

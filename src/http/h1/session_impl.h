@@ -1,0 +1,897 @@
+#pragma once
+// The definitions of h1::Session<Stream> (h1/session.h). Included only by the translation units
+// that instantiate the session for a stream type (h1/session_plain.cpp, ...).
+
+#include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+
+#include "http/h1/response_head.h"
+#include "http/h1/session.h"
+#include "http/server/stream.h"
+
+namespace rr::http::h1 {
+
+namespace session_detail {
+
+inline constexpr std::size_t kInitialBuffer = 4096;
+inline constexpr std::size_t kMinRead = 2048;
+inline constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
+inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+/// Files up to this size go out with their head in one write (one packet for small assets);
+/// larger ones through sendfile(2) where the stream allows it.
+inline constexpr std::uint64_t kInlineFileMax = 16 * 1024;
+/// At most this much per sendfile(2) call (the kernel caps a call at ~2 GiB anyway).
+inline constexpr std::uint64_t kSendfileMax = 1u << 30;
+
+/// Whether a stream type offers sendfile(2) (server/plain_stream.h).
+template <class Stream>
+constexpr bool stream_has_sendfile() {
+    if constexpr (requires { Stream::kSendfile; }) {
+        return Stream::kSendfile;
+    } else {
+        return false;
+    }
+}
+
+inline std::optional<std::uint64_t> parse_length(std::string_view s) {
+    if (s.empty() || s.size() > 19) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return v;
+}
+
+/// The first value of `name` (ASCII case-insensitive) in Fields or a span of HttpField.
+template <class Headers>
+std::optional<std::string_view> find_value(const Headers& headers, std::string_view name) {
+    for (const auto& f : headers) {
+        if (iequals(f.name, name)) return std::string_view(f.value);
+    }
+    return std::nullopt;
+}
+
+inline bool has_token(std::string_view list, std::string_view token) {
+    while (true) {
+        auto comma = list.find(',');
+        auto item = list.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (iequals(item, token)) return true;
+        if (comma == std::string_view::npos) return false;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+}  // namespace session_detail
+
+using namespace session_detail;  // NOLINT(google-build-using-namespace)
+
+// ---------------------------------------------------------------------------------------------
+// Lifetime and loop
+
+template <class Stream>
+Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
+                         const ConnectionInfo& conn, Handler& handler)
+    : server::Connection(std::move(state)),
+      stream_(std::move(stream)),
+      conn_(conn),
+      handler_(handler) {
+    buf_.resize(kInitialBuffer);
+    head_buf_.reserve(512);
+}
+
+template <class Stream>
+Session<Stream>::~Session() = default;
+
+template <class Stream>
+void Session<Stream>::expire() noexcept {
+    timed_out_ = true;
+    deadline_ = Clock::time_point::max();
+    stream_.cancel();
+}
+
+template <class Stream>
+void Session<Stream>::stop(bool hard) noexcept {
+    stop_requested_ = true;
+    if (hard || phase_ == Phase::kIdle) {
+        stream_.cancel();
+        if (hard) {
+            client_gone_ = true;
+            stream_.close();
+        }
+    }
+}
+
+template <class Stream>
+asio::awaitable<void> Session<Stream>::run() {
+    try {
+        co_await serve();
+    } catch (const std::exception& e) {
+        state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
+    } catch (...) {
+        state_->logger().warn("http: connection from {} failed", conn_.ip_text);
+    }
+    stream_.close();
+}
+
+template <class Stream>
+asio::awaitable<void> Session<Stream>::serve() {
+    error_code ec;
+    const auto& s = state_->settings;
+    HeadLimits limits{s.max_header_bytes};
+    last_done_ = Clock::now();
+    // One head for the connection's life: the parser refills it in place and serve_one hands
+    // it back after each request, so its field vector keeps its capacity (no regrowth per
+    // request).
+    RequestHead head;
+    for (;;) {
+        // --- read the head of the next request ---
+        // Clock reads: the idle deadline counts from the end of the previous request, and the
+        // header deadline is set only when the head does not arrive in one piece.
+        phase_ = Phase::kIdle;
+        set_deadline(last_done_, s.idle_timeout);
+        bool head_deadline_set = false;
+        std::size_t scanned = 0;
+        for (;;) {
+            if (begin_ != end_) {
+                if (phase_ == Phase::kIdle) phase_ = Phase::kHead;
+                auto r = parse_request_head(buffered(), limits, head, scanned);
+                if (r.status == HeadStatus::kComplete) {
+                    begin_ += r.consumed;
+                    break;
+                }
+                if (r.status == HeadStatus::kError) {
+                    state_->logger().debug("http: {}: refused request: {}", conn_.ip_text,
+                                           r.reason);
+                    http11_ = true;
+                    co_await answer_error_and_close(r.http_status);
+                    co_return;
+                }
+                scanned = end_ - begin_;
+            }
+            if (stop_requested_ && phase_ == Phase::kIdle) co_return;
+            if (phase_ == Phase::kHead && !head_deadline_set) {
+                set_deadline(s.header_timeout);  // counts from the head's first bytes
+                head_deadline_set = true;
+            }
+            ec = co_await read_more();
+            if (ec) {
+                if (timed_out_ && phase_ == Phase::kHead && !stop_requested_) {
+                    timed_out_ = false;
+                    co_await answer_error_and_close(408);
+                }
+                co_return;
+            }
+        }
+        if (!co_await serve_one(head)) co_return;
+    }
+}
+
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
+    const auto& s = state_->settings;
+    request_start_ = Clock::now();
+    const auto wall_start = state_->wall_time(request_start_);
+    http11_ = head.is_http11();
+    is_head_ = head.method == "HEAD";
+    close_after_ = !head.keep_alive || stop_requested_;
+    framing_ = head.framing;
+    body_remaining_ = head.framing == BodyFraming::kContentLength ? head.content_length : 0;
+    body_bytes_ = 0;
+    body_done_ = head.framing == BodyFraming::kNone;
+    body_error_status_ = 0;
+    body_error_ = {};
+    expect_continue_ = head.expect_continue && !body_done_;
+    continue_sent_ = false;
+    decoder_ = ChunkedDecoder(s.max_header_bytes);
+    head_sent_ = false;
+    response_done_ = false;
+    status_ = 0;
+    bytes_written_ = 0;
+    mode_ = BodyMode::kNone;
+    trailers_.clear();
+
+    // A declared body over the limit is refused before anything is read (and before 100).
+    if (head.framing == BodyFraming::kContentLength && head.content_length > s.max_request_size) {
+        co_await answer_error_and_close(413);
+        co_return false;
+    }
+
+    Request request(std::move(head), conn_, *this, s.mapping);
+    request.set_scratch(&scratch_);
+    phase_ = Phase::kHandler;
+    deadline_ = Clock::time_point::max();
+    try {
+        co_await handler_.handle(request, *this);
+    } catch (const std::exception& e) {
+        state_->logger().error("http: handler failed for {} {}: {}", request.method(),
+                               request.target(), e.what());
+    } catch (...) {
+        state_->logger().error("http: handler failed for {} {}", request.method(),
+                               request.target());
+    }
+    phase_ = Phase::kHandler;
+    deadline_ = Clock::time_point::max();
+
+    if (!response_done_ && !client_gone_) {
+        if (head_sent_) {
+            close_after_ = true;  // an unfinished stream: the client sees the body cut short
+        } else if (body_error_status_ != 0) {
+            close_after_ = true;
+            std::string resp = make_error_response(body_error_status_, http11_, state_->date());
+            status_ = body_error_status_;
+            co_await write(resp);  // on failure client_gone_ is set: no linger below
+        } else {
+            int code = s.internal_error_code;
+            if (code < 200 || code > 599) code = 500;
+            co_await send_response(code, Fields{}, {});
+        }
+    }
+
+    Completion done;
+    done.status = status_;
+    done.body_bytes_read = body_bytes_;
+    done.bytes_written = bytes_written_;
+    done.start = wall_start;
+    last_done_ = Clock::now();
+    done.elapsed = last_done_ - request_start_;
+    done.client_gone = client_gone_;
+    handler_.on_complete(request, done);
+    scratch_.trim();
+    head = std::move(request.head());  // back to serve() for reuse (see there)
+
+    if (client_gone_) co_return false;
+    if (close_after_ || stop_requested_) {
+        co_await lingering_close();
+        co_return false;
+    }
+    if (!body_done_) {
+        if (expect_continue_ && !continue_sent_) {
+            co_await lingering_close();  // the client may never send the body
+            co_return false;
+        }
+        if (!co_await drain_body()) {
+            co_await lingering_close();
+            co_return false;
+        }
+        last_done_ = Clock::now();  // the drain may have waited: idle time starts now
+    }
+    co_return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket I/O with deadlines (the sweep enforces them)
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
+    if (begin_ == end_) {
+        begin_ = end_ = 0;
+    } else if (buf_.size() - end_ < kMinRead) {
+        if (begin_ > 0) {
+            std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        if (buf_.size() - end_ < kMinRead) {
+            buf_.resize(std::max(buf_.size() * 2, end_ + kMinRead));
+        }
+    }
+    error_code ec;
+    std::size_t n =
+        co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_), ec);
+    end_ += n;
+    if (timed_out_) {
+        co_return make_error_code(rr::errc::kHttpTimeout);
+    }
+    co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::write(std::string_view a,
+                                                                  std::string_view b,
+                                                                  std::string_view c) {
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    auto saved_phase = phase_;
+    auto saved_deadline = deadline_;
+    phase_ = Phase::kWrite;
+    set_deadline(state_->settings.write_timeout);
+    const server::WriteBuffers bufs{asio::buffer(a.data(), a.size()),
+                                    asio::buffer(b.data(), b.size()),
+                                    asio::buffer(c.data(), c.size())};
+    error_code ec;
+    std::size_t n = co_await stream_.write_all(bufs, ec);
+    bytes_written_ += n;
+    phase_ = saved_phase;
+    deadline_ = saved_deadline;
+    if (timed_out_) {
+        ec = make_error_code(rr::errc::kHttpTimeout);
+    }
+    if (ec) {
+        client_gone_ = true;
+        close_after_ = true;
+    }
+    co_return ec;
+}
+
+template <class Stream>
+bool Session<Stream>::write_now(std::string_view& a, std::string_view& b, std::string_view& c,
+                                error_code& ec) {
+    if (client_gone_) {
+        ec = make_error_code(asio::error::broken_pipe);
+        return true;
+    }
+    const std::size_t total = a.size() + b.size() + c.size();
+    const server::WriteBuffers bufs{asio::buffer(a.data(), a.size()),
+                                    asio::buffer(b.data(), b.size()),
+                                    asio::buffer(c.data(), c.size())};
+    ec = {};
+    std::size_t n = total == 0 ? 0 : stream_.write_now(bufs, ec);
+    if (ec) {
+        client_gone_ = true;
+        close_after_ = true;
+        return true;
+    }
+    bytes_written_ += n;
+    if (n == total && !stream_.write_pending()) return true;
+    for (std::string_view* v : {&a, &b, &c}) {
+        const std::size_t k = std::min(n, v->size());
+        v->remove_prefix(k);
+        n -= k;
+    }
+    return false;
+}
+
+template <class Stream>
+asio::awaitable<void> Session<Stream>::answer_error_and_close(int status) {
+    status_ = status;
+    std::string resp = make_error_response(status, http11_, state_->date());
+    auto ec = co_await write(resp);
+    if (!ec) co_await lingering_close();
+}
+
+template <class Stream>
+asio::awaitable<void> Session<Stream>::lingering_close() {
+    // Half-close, then read and discard what the client still sends for a short while, so our
+    // last response is not destroyed by a reset (unread data at close() makes the kernel RST).
+    error_code ec;
+    stream_.shutdown_send(ec);
+    if (ec) co_return;
+    phase_ = Phase::kClosing;
+    set_deadline(state_->settings.linger_timeout);
+    std::uint64_t total = 0;
+    while (total < kMaxLingerBytes && !timed_out_) {
+        std::size_t n = co_await stream_.read_some(asio::buffer(buf_.data(), buf_.size()), ec);
+        if (ec) break;
+        total += n;
+    }
+    begin_ = end_ = 0;
+    stream_.close();
+}
+
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::drain_body() {
+    const auto limit = state_->settings.max_drain_bytes;
+    std::uint64_t start = body_bytes_;
+    if (framing_ == BodyFraming::kContentLength && body_remaining_ > limit) co_return false;
+    while (!body_done_) {
+        auto piece = co_await read_body_some();
+        if (!piece) co_return false;
+        if (body_bytes_ - start > limit) co_return false;
+    }
+    co_return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BodySource
+
+template <class Stream>
+asio::awaitable<Result<std::string_view>> Session<Stream>::read_body_some() {
+    if (body_error_) co_return body_error_;
+    if (body_done_) co_return std::string_view{};
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    if (expect_continue_ && !continue_sent_ && !head_sent_) {
+        continue_sent_ = true;
+        if (auto ec = co_await write(kContinue)) co_return ec;
+    }
+    const auto& s = state_->settings;
+    auto saved_phase = phase_;
+    phase_ = Phase::kBody;
+    deadline_ =
+        s.read_timeout.count() > 0 ? request_start_ + s.read_timeout : Clock::time_point::max();
+    auto fail = [&](int status, error_code ec) {
+        body_error_status_ = status;
+        body_error_ = ec;
+        close_after_ = true;
+        phase_ = saved_phase;
+        deadline_ = Clock::time_point::max();
+        return ec;
+    };
+    for (;;) {
+        if (begin_ != end_) {
+            if (framing_ == BodyFraming::kContentLength) {
+                auto n = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(body_remaining_, end_ - begin_));
+                std::string_view piece(buf_.data() + begin_, n);
+                begin_ += n;
+                body_remaining_ -= n;
+                body_bytes_ += n;
+                body_done_ = body_remaining_ == 0;
+                phase_ = saved_phase;
+                deadline_ = Clock::time_point::max();
+                co_return piece;
+            }
+            auto step = decoder_.next(buffered());
+            begin_ += step.consumed;
+            if (step.error != rr::errc::kOk) {
+                co_return fail(400, make_error_code(rr::errc::kHttpBadRequest));
+            }
+            if (!step.data.empty()) {
+                body_bytes_ += step.data.size();
+                if (body_bytes_ > s.max_request_size) {
+                    co_return fail(413, make_error_code(rr::errc::kHttpBodyTooLarge));
+                }
+                phase_ = saved_phase;
+                deadline_ = Clock::time_point::max();
+                co_return step.data;
+            }
+            if (step.done) {
+                body_done_ = true;
+                phase_ = saved_phase;
+                deadline_ = Clock::time_point::max();
+                co_return std::string_view{};
+            }
+            if (body_bytes_ + decoder_.pending_chunk_bytes() > s.max_request_size) {
+                co_return fail(413, make_error_code(rr::errc::kHttpBodyTooLarge));
+            }
+        }
+        auto ec = co_await read_more();
+        if (ec) {
+            if (timed_out_) {
+                timed_out_ = false;
+                co_return fail(408, make_error_code(rr::errc::kHttpTimeout));
+            }
+            client_gone_ = ec == asio::error::eof || ec == asio::error::connection_reset;
+            co_return fail(400, client_gone_ ? ec : make_error_code(rr::errc::kHttpBadRequest));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ResponseWriter
+
+template <class Stream>
+boost::system::error_code Session<Stream>::check_final_status(int status) const {
+    if (status < 200 || status > 599) return make_error_code(rr::errc::kHttpBadWorkerStatus);
+    if (head_sent_ || response_done_) return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    return {};
+}
+
+template <class Stream>
+void Session<Stream>::declare_trailers(const Fields& headers) {
+    trailers_.clear();
+    for (const auto& f : headers) {
+        if (!iequals(f.name, "trailer")) continue;
+        std::string_view list = f.value;
+        while (true) {
+            auto comma = list.find(',');
+            auto item = list.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            if (is_token(item) && !iequals(item, "content-length") &&
+                !iequals(item, "transfer-encoding") && !iequals(item, "trailer")) {
+                trailers_.push_back(Field{std::string(item), {}});
+            }
+            if (comma == std::string_view::npos) break;
+            list.remove_prefix(comma + 1);
+        }
+    }
+    update_trailers(headers);
+}
+
+template <class Stream>
+void Session<Stream>::update_trailers(const Fields& headers) {
+    for (auto& t : trailers_) {
+        if (const std::string* v = headers.find(t.name)) t.value = *v;
+    }
+}
+
+template <class Stream>
+template <class Headers>
+void Session<Stream>::build_head(int status, const Headers& headers, BodyMode mode,
+                                 std::uint64_t length) {
+    // Announce the close when the unread rest of the body will not be drained (see serve_one).
+    if (!body_done_ && ((expect_continue_ && !continue_sent_) ||
+                        (framing_ == BodyFraming::kContentLength &&
+                         body_remaining_ > state_->settings.max_drain_bytes))) {
+        close_after_ = true;
+    }
+    head_buf_.clear();
+    append_status_line(head_buf_, status, http11_);
+    bool has_date = false;
+    for (const auto& f : headers) {
+        if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
+            iequals(f.name, "trailer")) {
+            continue;
+        }
+        if (iequals(f.name, "connection")) {
+            if (has_token(f.value, "close")) close_after_ = true;
+            continue;
+        }
+        bool is_trailer = std::any_of(trailers_.begin(), trailers_.end(),
+                                      [&](const Field& t) { return iequals(t.name, f.name); });
+        if (is_trailer) continue;
+        has_date = has_date || iequals(f.name, "date");
+        append_field(head_buf_, f.name, f.value);
+    }
+    if (!has_date) {
+        head_buf_.append("Date: ").append(state_->date()).append("\r\n");
+    }
+    switch (mode) {
+        case BodyMode::kFixed:
+            head_buf_.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+            break;
+        case BodyMode::kChunked:
+            head_buf_.append("Transfer-Encoding: chunked\r\n");
+            if (!trailers_.empty()) {
+                head_buf_.append("Trailer: ");
+                for (std::size_t i = 0; i < trailers_.size(); ++i) {
+                    if (i > 0) head_buf_.append(", ");
+                    head_buf_.append(trailers_[i].name);
+                }
+                head_buf_.append("\r\n");
+            }
+            break;
+        case BodyMode::kUntilClose:
+            close_after_ = true;
+            break;
+        case BodyMode::kNone:
+            break;
+    }
+    if (close_after_ || stop_requested_) {
+        close_after_ = true;
+        head_buf_.append("Connection: close\r\n");
+    } else if (!http11_) {
+        head_buf_.append("Connection: keep-alive\r\n");
+    }
+    head_buf_.append("\r\n");
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_interim(int status,
+                                                                         const Fields& headers) {
+    if (status < 100 || status > 199 || status == 101) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerStatus);
+    }
+    if (head_sent_ || response_done_) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    }
+    if (!http11_) co_return error_code{};  // HTTP/1.0 clients do not understand 1xx
+    head_buf_.clear();
+    append_status_line(head_buf_, status, true);
+    for (const auto& f : headers) {
+        append_field(head_buf_, f.name, f.value);
+    }
+    head_buf_.append("\r\n");
+    co_return co_await write(head_buf_);
+}
+
+template <class Stream>
+template <class Headers>
+boost::system::error_code Session<Stream>::prepare_response(int status, const Headers& headers,
+                                                            std::string_view& body) {
+    if (auto ec = check_final_status(status)) return ec;
+    trailers_.clear();
+    status_ = status;
+    std::uint64_t length = body.size();
+    BodyMode mode = BodyMode::kFixed;
+    if (status_has_no_body(status)) {
+        mode = BodyMode::kNone;
+        body = {};
+    } else if (is_head_) {
+        if (auto cl = find_value(headers, "content-length")) {
+            if (auto v = parse_length(*cl)) length = *v;
+        }
+        body = {};
+    }
+    build_head(status, headers, mode, length);
+    head_sent_ = true;
+    return {};
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_response(int status,
+                                                                          const Fields& headers,
+                                                                          std::string_view body) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
+        if (auto ec = co_await start_stream(status, headers, body)) co_return ec;
+        co_return co_await finish_stream(headers);
+    }
+    if (auto ec = prepare_response(status, headers, body)) co_return ec;
+    // Written here, not in a shared helper coroutine: that would cost a frame per response.
+    std::string_view head = head_buf_;
+    std::string_view none;
+    error_code ec;
+    if (!write_now(head, body, none, ec)) ec = co_await write(head, body);
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_response(
+    int status, std::span<const protocol::HttpField> headers, std::string_view body) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    if (find_value(headers, "trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
+        // Trailers go through the stream path, which keeps Fields (rare: copy once).
+        Fields fields;
+        fields.reserve(headers.size());
+        for (const auto& h : headers) fields.add(std::string(h.name), std::string(h.value));
+        co_return co_await send_response(status, fields, body);
+    }
+    if (auto ec = prepare_response(status, headers, body)) co_return ec;
+    // Written here, not in a shared helper coroutine: that would cost a frame per response.
+    std::string_view head = head_buf_;
+    std::string_view none;
+    error_code ec;
+    if (!write_now(head, body, none, ec)) ec = co_await write(head, body);
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::start_stream(
+    int status, const Fields& headers, std::string_view first_chunk) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    status_ = status;
+    declare_trailers(headers);
+    std::uint64_t length = 0;
+    if (is_head_ || status_has_no_body(status)) {
+        mode_ = BodyMode::kNone;
+        if (is_head_ && !status_has_no_body(status)) {
+            if (const std::string* cl = headers.find("content-length")) {
+                if (auto v = parse_length(*cl)) {
+                    mode_ = BodyMode::kFixed;  // announce it; no bytes follow for HEAD
+                    length = *v;
+                }
+            }
+        }
+        build_head(status, headers, mode_, length);
+        mode_ = BodyMode::kNone;
+        head_sent_ = true;
+        co_return co_await write(head_buf_);
+    }
+    const std::string* cl = headers.find("content-length");
+    std::optional<std::uint64_t> declared = cl ? parse_length(*cl) : std::nullopt;
+    if (declared && trailers_.empty()) {
+        mode_ = BodyMode::kFixed;
+        length = *declared;
+        fixed_remaining_ = *declared;
+    } else if (http11_) {
+        mode_ = BodyMode::kChunked;
+    } else {
+        mode_ = BodyMode::kUntilClose;
+        trailers_.clear();
+    }
+    build_head(status, headers, mode_, length);
+    head_sent_ = true;
+    if (first_chunk.empty()) co_return co_await write(head_buf_);
+    if (mode_ == BodyMode::kChunked) {
+        char size_line[24];
+        int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", first_chunk.size());
+        head_buf_.append(size_line, static_cast<std::size_t>(n));
+        co_return co_await write(head_buf_, first_chunk, "\r\n");
+    }
+    if (mode_ == BodyMode::kFixed) {
+        if (first_chunk.size() > fixed_remaining_) {
+            first_chunk = first_chunk.substr(0, static_cast<std::size_t>(fixed_remaining_));
+            close_after_ = true;
+        }
+        fixed_remaining_ -= first_chunk.size();
+    }
+    co_return co_await write(head_buf_, first_chunk);
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_chunk(std::string_view data) {
+    if (!head_sent_ || response_done_) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    }
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    if (data.empty()) co_return error_code{};  // an empty chunk would end a chunked body
+    switch (mode_) {
+        case BodyMode::kNone:
+            co_return error_code{};
+        case BodyMode::kChunked: {
+            char size_line[24];
+            int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+            std::string_view size(size_line, static_cast<std::size_t>(n));
+            std::string_view crlf = "\r\n";
+            error_code ec;
+            if (!write_now(size, data, crlf, ec)) ec = co_await write(size, data, crlf);
+            co_return ec;
+        }
+        case BodyMode::kFixed:
+            if (data.size() > fixed_remaining_) {
+                data = data.substr(0, static_cast<std::size_t>(fixed_remaining_));
+                close_after_ = true;
+            }
+            fixed_remaining_ -= data.size();
+            if (data.empty()) co_return error_code{};
+            break;
+        case BodyMode::kUntilClose:
+            break;
+    }
+    std::string_view none1;
+    std::string_view none2;
+    error_code ec;
+    if (!write_now(data, none1, none2, ec)) ec = co_await write(data);
+    co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::finish_stream(const Fields& headers) {
+    if (!head_sent_ || response_done_) {
+        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
+    }
+    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
+    error_code ec;
+    switch (mode_) {
+        case BodyMode::kChunked: {
+            update_trailers(headers);
+            head_buf_.assign("0\r\n");
+            for (const auto& t : trailers_) {
+                if (!t.value.empty()) append_field(head_buf_, t.name, t.value);
+            }
+            head_buf_.append("\r\n");
+            std::string_view last = head_buf_;
+            std::string_view none1;
+            std::string_view none2;
+            if (!write_now(last, none1, none2, ec)) ec = co_await write(last);
+            break;
+        }
+        case BodyMode::kFixed:
+            if (fixed_remaining_ != 0) close_after_ = true;  // the client sees a short body
+            break;
+        case BodyMode::kUntilClose:
+            close_after_ = true;
+            break;
+        case BodyMode::kNone:
+            break;
+    }
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// send_file: small files inline, large ones zero-copy where the stream allows it
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_file(int status,
+                                                                      const Fields& headers,
+                                                                      FileRange file) {
+    if (auto ec = check_final_status(status)) co_return ec;
+    const bool no_body = status_has_no_body(status);
+    if ((headers.contains("trailer") && http11_ && !no_body && !is_head_) ||
+        (!stream_has_sendfile<Stream>() && file.length > kInlineFileMax && !no_body && !is_head_)) {
+        // Trailers need the chunked stream path; streams without sendfile(2) read in pieces.
+        co_return co_await ResponseWriter::send_file(status, headers, file);
+    }
+    trailers_.clear();
+    status_ = status;
+    build_head(status, headers, no_body ? BodyMode::kNone : BodyMode::kFixed, file.length);
+    if (no_body || is_head_ || file.length == 0) {
+        head_sent_ = true;
+        std::string_view head = head_buf_;
+        std::string_view none1;
+        std::string_view none2;
+        error_code ec;
+        if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
+        if (!ec) response_done_ = true;
+        co_return ec;
+    }
+    if (file.length <= kInlineFileMax) {
+        // Read first: a read error leaves nothing written, so the connection can still answer.
+        const std::size_t head_size = head_buf_.size();
+        head_buf_.resize(head_size + static_cast<std::size_t>(file.length));
+        std::size_t got = 0;
+        while (got < file.length) {
+            const ssize_t n = ::pread(file.fd, head_buf_.data() + head_size + got,
+                                      static_cast<std::size_t>(file.length) - got,
+                                      static_cast<off_t>(file.offset + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                head_buf_.resize(head_size);
+                co_return boost::system::errc::make_error_code(boost::system::errc::io_error);
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        head_sent_ = true;
+        std::string_view all = head_buf_;
+        std::string_view none1;
+        std::string_view none2;
+        error_code ec;
+        if (!write_now(all, none1, none2, ec)) ec = co_await write(all);
+        if (!ec) response_done_ = true;
+        co_return ec;
+    }
+    head_sent_ = true;
+    std::string_view head = head_buf_;
+    std::string_view none1;
+    std::string_view none2;
+    error_code ec;
+    if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
+    if (ec) co_return ec;
+    ec = co_await send_file_body(file);
+    if (!ec) response_done_ = true;
+    co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> Session<Stream>::send_file_body(FileRange file) {
+    error_code ec;
+    if constexpr (stream_has_sendfile<Stream>()) {
+        const int sock = stream_.native_handle();
+        auto offset = static_cast<off_t>(file.offset);
+        std::uint64_t left = file.length;
+        const auto saved_phase = phase_;
+        phase_ = Phase::kWrite;
+        while (left > 0) {
+            if (client_gone_) {
+                ec = make_error_code(asio::error::broken_pipe);
+                break;
+            }
+            const ssize_t n = ::sendfile(sock, file.fd, &offset,
+                                         static_cast<std::size_t>(std::min(left, kSendfileMax)));
+            if (n > 0) {
+                left -= static_cast<std::uint64_t>(n);
+                bytes_written_ += static_cast<std::uint64_t>(n);
+                continue;
+            }
+            if (n == 0) {  // the file ended before `length`: the client gets a short body
+                ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
+                close_after_ = true;
+                break;
+            }
+            const int err = errno;
+            if (err == EINTR) continue;
+            if (err == EAGAIN || err == EWOULDBLOCK) {
+                // No progress for write_timeout while the socket stays full → timeout.
+                set_deadline(state_->settings.write_timeout);
+                co_await stream_.wait_writable(ec);
+                deadline_ = Clock::time_point::max();
+                if (timed_out_ || ec) {
+                    if (timed_out_) ec = make_error_code(rr::errc::kHttpTimeout);
+                    client_gone_ = true;
+                    close_after_ = true;
+                    break;
+                }
+                continue;
+            }
+            ec = error_code(err, boost::system::system_category());
+            close_after_ = true;
+            // A socket error means the client is gone; a read error on the file does not.
+            if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) client_gone_ = true;
+            break;
+        }
+        phase_ = saved_phase;
+    } else {
+        (void)file;
+        ec = make_error_code(rr::errc::kHttpBadWorkerResponse);  // not reached: see send_file
+    }
+    co_return ec;
+}
+
+}  // namespace rr::http::h1

@@ -19,8 +19,10 @@ SendfileConfig decode_sendfile_config(const config::Node* v, const std::string& 
         if (!std::filesystem::is_directory(dir, ec)) {
             config::fail(r.child("root"), "directory \"" + cfg.root + "\" does not exist");
         }
-        cfg.root = std::filesystem::weakly_canonical(dir, ec).string();
+        // Absolute and lexically normal; the middleware also compares against its real path.
+        cfg.root = std::filesystem::absolute(dir, ec).lexically_normal().string();
         if (ec) cfg.root = dir.string();
+        while (cfg.root.size() > 1 && cfg.root.back() == '/') cfg.root.pop_back();
     }
     return cfg;
 }

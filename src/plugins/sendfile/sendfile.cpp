@@ -144,7 +144,7 @@ private:
 }  // namespace
 
 Sendfile::Sendfile(const SendfileConfig& cfg, std::shared_ptr<spdlog::logger> log)
-    : root_(cfg.root), log_(std::move(log)) {
+    : root_(cfg.root), root_given_(cfg.root), log_(std::move(log)) {
     if (!root_.empty()) {
         char real[PATH_MAX];
         if (::realpath(root_.c_str(), real) != nullptr) root_ = real;
@@ -170,15 +170,23 @@ int Sendfile::open_named(const std::string& path, int& status) const {
     if (!root_.empty()) {
         // Below the root only: an absolute path must start with it; a relative one is taken
         // relative to it.
+        // The root as configured or as its real path (the worker may see either).
         std::string_view rel = path;
         if (!rel.empty() && rel.front() == '/') {
-            if (rel.size() <= root_.size() || rel.substr(0, root_.size()) != root_ ||
-                (root_ != "/" && rel[root_.size()] != '/')) {
+            auto below = [&rel](const std::string& root) {
+                if (root.empty() || rel.size() <= root.size() ||
+                    rel.substr(0, root.size()) != root ||
+                    (root != "/" && rel[root.size()] != '/')) {
+                    return false;
+                }
+                rel.remove_prefix(root == "/" ? 1 : root.size() + 1);
+                return true;
+            };
+            if (!below(root_) && !below(root_given_)) {
                 log_->warn("x-sendfile refused (outside http.sendfile.root): {}", path);
                 status = 403;
                 return -1;
             }
-            rel.remove_prefix(root_ == "/" ? 1 : root_.size() + 1);
         }
         const std::string relative(rel);
         fd = openat2_beneath(root_fd_, relative.c_str());

@@ -46,7 +46,8 @@ public:
     const std::shared_ptr<spdlog::logger>& log() const noexcept { return log_; }
 
 private:
-    std::string root_;  // canonical; "" = no restriction
+    std::string root_;        // real path; "" = no restriction
+    std::string root_given_;  // as configured (absolute, lexically normal)
     int root_fd_ = -1;  // O_PATH directory fd when root_ is set
     std::shared_ptr<spdlog::logger> log_;
 };

@@ -24,7 +24,8 @@ StaticConfig decode_static_config(const config::Node& v, const std::string& path
     StaticConfig cfg;
     config::MapReader r(v, path, ctx);
     r.read("dir", cfg.dir);
-    if (cfg.dir.empty()) cfg.dir = ".";
+    if (cfg.dir.empty())
+        cfg.dir.push_back('.');  // (not = ".": a g++ 12 -Wrestrict false positive at -O3)
     r.read("forbid", cfg.forbid);
     r.read("allow", cfg.allow);
     r.read("calculate_etag", cfg.calculate_etag);

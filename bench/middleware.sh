@@ -24,7 +24,8 @@
 # time charged elsewhere, and every other program's CPU: only meaningful on a quiet machine).
 #
 # Environment: RR_BIN (rr binary; default: build/bench/rr, built if missing), BENCH_PORT_BASE
-# (first of 3 ports, default 18580), BENCH_OUT (output dir).
+# (first of 3 ports, default 18580), BENCH_OUT (output dir), BENCH_SCENARIOS (subset of
+# "small big json").
 # Output: bench/out/<UTC stamp>-middleware/{results.tsv,summary.md,meta.txt,raw/}.
 set -uo pipefail
 
@@ -45,7 +46,7 @@ out="${BENCH_OUT:-$here/out/$stamp-middleware}"
 port_base="${BENCH_PORT_BASE:-18580}"
 clk_tck="$(getconf CLK_TCK)"
 targets="nginx rr rr-nocache"
-scenarios="small big json"
+scenarios="${BENCH_SCENARIOS:-small big json}"
 
 log() { printf '[bench-mw %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() {

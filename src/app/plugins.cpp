@@ -1,11 +1,15 @@
 #include "app/plugins.h"
 
+#include "plugins/gzip/plugin.h"
+#include "plugins/headers/plugin.h"
 #include "plugins/http/plugin.h"
 #include "plugins/informer/plugin.h"
 #include "plugins/reload/plugin.h"
 #include "plugins/resetter/plugin.h"
 #include "plugins/rpc/plugin.h"
+#include "plugins/sendfile/plugin.h"
 #include "plugins/server/plugin.h"
+#include "plugins/static/plugin.h"
 
 namespace rr::app {
 
@@ -23,6 +27,11 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     // RPC services without a section of their own; enabled when rpc is.
     list.push_back(std::make_unique<plugins::InformerPlugin>());  // informer.* (rr workers)
     list.push_back(std::make_unique<plugins::ResetterPlugin>());  // resetter.* (rr reset)
+    // HTTP middleware, collected by the http plugin at serve() (http.middleware).
+    list.push_back(std::make_unique<plugins::StaticPlugin>());
+    list.push_back(std::make_unique<plugins::GzipPlugin>());
+    list.push_back(std::make_unique<plugins::HeadersPlugin>());
+    list.push_back(std::make_unique<plugins::SendfilePlugin>());
     // Last: started when everything it may reset is up, stopped first.
     list.push_back(std::make_unique<plugins::ReloadPlugin>());  // reload (file watcher)
     return list;

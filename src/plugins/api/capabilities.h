@@ -19,6 +19,10 @@
 #include "rpc/methods.h"
 #include "transport/async_event.h"
 
+namespace rr::http {
+class Middleware;
+}
+
 namespace rr::plugins {
 
 /// Completion of an asynchronous control-plane operation: an empty error_code on success.
@@ -113,6 +117,20 @@ public:
     /// Completes once `server.on_init` has finished (at once without it). False when on_init
     /// failed with `exit_on_error`: the server is stopping and no pool should start.
     virtual transport::Awaitable<bool> wait_ready() = 0;
+};
+
+/// An HTTP middleware (RoadRunner's api.Middleware: a name plus a handler wrapper). The http
+/// plugin collects every enabled provider at serve() and builds its chain from
+/// `http.middleware` (docs/http.md "Middleware"). A plugin implementing this next to Plugin
+/// uses its plugin name as the middleware name (one name() overrides both).
+class HttpMiddlewareProvider {
+public:
+    virtual ~HttpMiddlewareProvider() = default;
+    /// The name users list in `http.middleware` ("static", "gzip", ...).
+    virtual std::string_view name() const noexcept = 0;
+    /// The middleware, built in init(); may be called more than once (same instance). It is
+    /// then used on the HTTP I/O thread(s): see http/middleware.h for its thread safety.
+    virtual std::shared_ptr<http::Middleware> middleware() = 0;
 };
 
 }  // namespace rr::plugins

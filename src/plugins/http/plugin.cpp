@@ -4,12 +4,14 @@
 #include <fmt/ranges.h>
 #include <pwd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "http/middleware.h"
 #include "http/server.h"
 #include "plugins/http/settings.h"
 #include "process/proc_stat.h"
@@ -74,7 +76,7 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
     return InitStatus::kEnabled;
 }
 
-void HttpPlugin::warn_unserved(const InitContext& ctx) const {
+void HttpPlugin::warn_unserved(const InitContext& ctx) {
     // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
     // warning each, so nothing configured is silently ignored.
     if (config_.ssl) {
@@ -83,21 +85,51 @@ void HttpPlugin::warn_unserved(const InitContext& ctx) const {
     if (config_.http2.h2c) {
         log_->warn("http.http2.h2c: HTTP/2 is not served by this build yet; HTTP/1.1 only");
     }
-    for (const auto& name : config_.middleware) {
-        if (name != "proxy_ip_parser") {
-            log_->warn("http.middleware: \"{}\" is not served by this build yet; skipped", name);
-        }
-    }
     const config::Node& http = *ctx.section(kName);
     for (std::string_view key : kMiddlewareSections) {
-        if (const config::Node* sub = http.find_nocase(key); sub != nullptr && !sub->is_null()) {
+        const config::Node* sub = http.find_nocase(key);
+        if (sub == nullptr || sub->is_null()) continue;
+        if (key == "cache" || key == "new_relic" || key == "otel") {
             log_->warn("http.{}: not served by this build yet (no {} middleware); ignored", key,
                        key);
+        } else {
+            configured_sections_.emplace_back(key);
         }
     }
 }
 
+void HttpPlugin::build_middleware(const Registry& registry) {
+    const auto providers = registry.collect<HttpMiddlewareProvider>();
+    auto find = [&](std::string_view name) -> HttpMiddlewareProvider* {
+        for (const auto& [plugin, provider] : providers) {
+            if (provider->name() == name) return provider;
+        }
+        return nullptr;
+    };
+    const MiddlewarePlan plan = plan_middleware(
+        config_.middleware, [&](std::string_view name) { return find(name) != nullptr; });
+    for (const auto& name : plan.unknown) {
+        // Upstream's warning; the hint names the section a bundled middleware needs.
+        const bool needs_section = name == "static" || name == "headers";
+        log_->warn("requested middleware does not exist: \"{}\"{}", name,
+                   needs_section ? fmt::format(" (it needs an http.{} section)", name) : "");
+    }
+    middleware_.clear();
+    for (const auto& name : plan.outermost_first) middleware_.push_back(find(name)->middleware());
+    for (const auto& key : configured_sections_) {
+        if (std::find(config_.middleware.begin(), config_.middleware.end(), key) ==
+            config_.middleware.end()) {
+            log_->warn("http.{} is configured but \"{}\" is not listed in http.middleware; ignored",
+                       key, key);
+        }
+    }
+    if (!plan.outermost_first.empty()) {
+        log_->debug("http middleware, outermost first: {}", fmt::join(plan.outermost_first, ", "));
+    }
+}
+
 void HttpPlugin::serve(ServeContext& ctx) {
+    build_middleware(ctx.registry());
     starting_ = true;
     asio::co_spawn(*io_, start(ctx, ctx.defer_started()), asio::detached);
 }
@@ -112,9 +144,14 @@ asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> 
             pool_ = std::move(created).value();
             handler_options_.codec = negotiate_codec(pool_->advertised_codecs());
             handler_ = std::make_unique<PoolHandler>(pool_, handler_options_, log_);
+            http::Handler* entry = handler_.get();
+            if (!middleware_.empty()) {
+                chain_ = std::make_unique<http::MiddlewareChain>(middleware_, *handler_);
+                entry = chain_.get();
+            }
             if (!stopping_) {
                 server_ =
-                    std::make_unique<http::Server>(*io_, server_settings(config_), *handler_, log_);
+                    std::make_unique<http::Server>(*io_, server_settings(config_), *entry, log_);
                 std::string detail;
                 if (const auto ec = server_->start(&detail)) {
                     ctx.fail(fmt::format("http: cannot listen: {}",

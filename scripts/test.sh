@@ -17,6 +17,10 @@ if [ -f php/phpunit.xml ]; then
 fi
 
 echo "== ctest"
+# The metrics tests cross-check the exposition with promtool when one is available (fetched
+# without installing the prometheus daemon; skipped with a message when that fails).
+RR_PROMTOOL="${RR_PROMTOOL:-$(bash scripts/promtool.sh 2>/dev/null || true)}"
+export RR_PROMTOOL
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build" --output-on-failure --timeout 300 -j "$(nproc)" || status=1

@@ -64,6 +64,16 @@ FileLoggerOptions decode_file_logger(const Node& v, const std::string& path,
         cfg.max_backups = n;
     }
     r.read("compress", cfg.compress);
+    // Rotation by size with max_backups kept is served; age-based pruning and gzip of rotated
+    // files arrive with the logs work of the observability issue.
+    if (r.has("max_age")) {
+        ctx.warn(r.child("max_age") + ": not served by this build yet; rotated files are kept "
+                                      "by count (max_backups), not by age");
+    }
+    if (cfg.compress) {
+        ctx.warn(r.child("compress") + ": not served by this build yet; rotated files stay "
+                                       "uncompressed");
+    }
     r.finish();
     return cfg;
 }
@@ -83,10 +93,21 @@ void read_log_settings(MapReader& r, LogSettings& out) {
         out.line_ending = "\n";
     }
     r.read("output", out.output);
-    r.read("err_output", out.err_output);
+    if (r.read("err_output", out.err_output) &&
+        out.err_output != std::vector<std::string>{"stderr"}) {
+        r.context().warn(r.child("err_output") +
+                         ": not served by this build yet; the logger's own errors go to stderr");
+    }
     if (const Node* v = r.take("file_logger_options")) {
         out.file_logger_options =
             decode_file_logger(*v, r.child("file_logger_options"), r.context());
+    }
+    // RoadRunner v6's slog keys: stored, not served.
+    for (std::string_view key : {"format", "time_format", "skip_line_ending"}) {
+        if (r.has(key)) {
+            r.context().warn(r.child(key) +
+                             ": a RoadRunner v6 logger key, not served by this build; ignored");
+        }
     }
     r.read("format", out.format);
     r.read("time_format", out.time_format);
@@ -144,7 +165,11 @@ EndureConfig decode_endure(const Node& v, const std::string& path, const DecodeC
     if (const Node* l = r.take("log_level")) {
         cfg.log_level = parse_log_level(*l, r.child("log_level"));
     }
-    r.read("print_graph", cfg.print_graph);
+    if (r.read("print_graph", cfg.print_graph) && cfg.print_graph) {
+        ctx.warn(r.child("print_graph") +
+                 ": not served by this build (rr -d has no graph); the start order is logged at "
+                 "debug level by the container");
+    }
     r.read_int("watchdog_sec", cfg.watchdog_sec);
     r.finish();
     return cfg;

@@ -15,7 +15,10 @@ PoolConfig decode_pool(const config::Node& v, const std::string& path,
     PoolConfig cfg;
     MapReader r(v, path, ctx);
 
-    if (const config::Node* command = r.take("command")) {
+    // An empty command ("" or []) means "use server.command", as upstream (the reference
+    // config writes `command: ""`).
+    if (const config::Node* command = r.take("command");
+        command != nullptr && !config::as_string_list(*command, r.child("command")).empty()) {
         cfg.command = config::as_command(*command, r.child("command"));
     }
     r.read_int("num_workers", cfg.num_workers, 0, 500);

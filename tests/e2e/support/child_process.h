@@ -21,7 +21,21 @@ class ChildProcess {
 public:
     using Clock = std::chrono::steady_clock;
 
-    ChildProcess(const std::vector<std::string>& argv, const std::string& cwd) {
+    /// Runs `argv` in `cwd` with this process's environment plus `env` (NAME=VALUE entries,
+    /// which replace variables of the same name).
+    ChildProcess(const std::vector<std::string>& argv, const std::string& cwd,
+                 const std::vector<std::string>& env = {}) {
+        std::vector<std::string> environment = env;
+        for (char** e = ::environ; e != nullptr && *e != nullptr; ++e) {
+            const std::string entry(*e);
+            const std::string name = entry.substr(0, entry.find('='));
+            bool replaced = false;
+            for (const auto& mine : env) replaced = replaced || mine.rfind(name + "=", 0) == 0;
+            if (!replaced) environment.push_back(entry);
+        }
+        std::vector<char*> envp;
+        for (auto& e : environment) envp.push_back(e.data());
+        envp.push_back(nullptr);
         int out[2];
         int err[2];
         if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
@@ -36,7 +50,7 @@ public:
             ::dup2(out[1], STDOUT_FILENO);
             ::dup2(err[1], STDERR_FILENO);
             if (::chdir(cwd.c_str()) != 0) ::_exit(126);
-            ::execv(args[0], args.data());
+            ::execve(args[0], args.data(), envp.data());
             ::_exit(127);
         }
         ::close(out[1]);

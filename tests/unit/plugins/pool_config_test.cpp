@@ -124,6 +124,11 @@ TEST(Pool, Validation) {
     EXPECT_EQ(load_error(http_doc("  pool: 4\n")), "http.pool: expected a map, got \"4\"");
 }
 
+TEST(Pool, EmptyCommandMeansTheServerCommand) {
+    EXPECT_TRUE(load(http_doc("  pool:\n    command: \"\"\n")).http->pool.command.empty());
+    EXPECT_TRUE(load(http_doc("  pool:\n    command: []\n")).http->pool.command.empty());
+}
+
 TEST(Pool, InvalidOverriddenValueNamesTheKey) {
     config::LoadOptions opts;
     opts.overrides = {"http.pool.num_workers=abc"};

@@ -1,0 +1,110 @@
+#include "metrics/exposition.h"
+
+#include <zlib.h>
+
+#include <charconv>
+
+#include "metrics/registry.h"
+#include "metrics/text_format.h"
+
+namespace rr::metrics {
+
+namespace {
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        char y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+// The q of one "coding;param;q=x" entry: 1 without a q, -1 when malformed.
+double entry_q(std::string_view params) noexcept {
+    double q = 1;
+    while (!params.empty()) {
+        const std::size_t semi = params.find(';');
+        std::string_view p = trim(params.substr(0, semi));
+        params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
+        if (p.size() < 2 || !(p[0] == 'q' || p[0] == 'Q') || p[1] != '=') continue;
+        std::string_view v = trim(p.substr(2));
+        double parsed = 0;
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
+        if (ec != std::errc() || end != v.data() + v.size() || parsed < 0 || parsed > 1) return -1;
+        q = parsed;
+    }
+    return q;
+}
+
+}  // namespace
+
+bool accepts_gzip(std::string_view header) noexcept {
+    double gzip_q = -1;  // not mentioned
+    double star_q = -1;
+    while (!header.empty()) {
+        const std::size_t comma = header.find(',');
+        std::string_view entry = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        const std::size_t semi = entry.find(';');
+        const std::string_view coding = trim(entry.substr(0, semi));
+        const double q = semi == std::string_view::npos ? 1.0 : entry_q(entry.substr(semi + 1));
+        if (q < 0) continue;
+        if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+            gzip_q = q;
+        } else if (coding == "*") {
+            star_q = q;
+        }
+    }
+    if (gzip_q >= 0) return gzip_q > 0;
+    return star_q > 0;
+}
+
+Expected<std::string> gzip_compress(std::string_view data) {
+    z_stream zs{};
+    // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+        return Error{"gzip: deflateInit2 failed"};
+    }
+    std::string out;
+    out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
+    // zlib's API takes non-const input pointers but does not write through them.
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&zs, Z_FINISH);
+    const std::size_t written = zs.total_out;
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) return Error{"gzip: deflate did not finish"};
+    out.resize(written);
+    return out;
+}
+
+ScrapeResponse render_scrape(const Registry& registry, std::string_view /*accept*/,
+                             std::string_view accept_encoding) {
+    ScrapeResponse r;
+    r.content_type = kTextContentType;
+    std::string text = registry.scrape_text();
+    if (accepts_gzip(accept_encoding)) {
+        if (auto z = gzip_compress(text)) {
+            r.body = std::move(z.value());
+            r.gzipped = true;
+            return r;
+        }
+    }
+    r.body = std::move(text);
+    return r;
+}
+
+}  // namespace rr::metrics

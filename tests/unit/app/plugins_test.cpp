@@ -36,23 +36,6 @@ TEST(ServerPlugin, EnabledWithCommandAndRejectsEmptyCommand) {
     }
 }
 
-TEST(HttpPlugin, UnixAddressIsRefusedNotServedOverTcp) {
-    // Until the unix listener exists, a unix address must fail the start instead of binding a
-    // TCP port on every interface.
-    boost::asio::io_context io;
-    auto logging = logging::Logging::discard();
-    const config::Config cfg = config::parse_string(
-        "version: '3'\nserver:\n  command: php w.php\nhttp:\n  address: unix:///tmp/rr-t.sock\n");
-    plugins::InitContext ctx(cfg, *logging, io, logging->get("http"), {});
-    plugins::HttpPlugin plugin;
-    try {
-        (void)plugin.init(ctx);
-        FAIL() << "expected ConfigError";
-    } catch (const config::ConfigError& e) {
-        EXPECT_EQ(e.key_path(), "http.address");
-    }
-}
-
 TEST(DefaultPlugins, HaveUniqueNamesAndIncludeServer) {
     const auto plugins = default_plugins();
     std::vector<std::string_view> names;

@@ -67,12 +67,14 @@ FileLoggerOptions decode_file_logger(const Node& v, const std::string& path,
     // Rotation by size with max_backups kept is served; age-based pruning and gzip of rotated
     // files arrive with the logs work of the observability issue.
     if (r.has("max_age")) {
-        ctx.warn(r.child("max_age") + ": not served by this build yet; rotated files are kept "
-                                      "by count (max_backups), not by age");
+        ctx.warn(r.child("max_age") +
+                 ": not served by this build yet; rotated files are kept "
+                 "by count (max_backups), not by age");
     }
     if (cfg.compress) {
-        ctx.warn(r.child("compress") + ": not served by this build yet; rotated files stay "
-                                       "uncompressed");
+        ctx.warn(r.child("compress") +
+                 ": not served by this build yet; rotated files stay "
+                 "uncompressed");
     }
     r.finish();
     return cfg;

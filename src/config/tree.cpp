@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "common/ascii.h"
 #include "config/config.h"
 
 namespace rr::config {
@@ -56,11 +57,7 @@ Node& Node::at_or_insert(std::string_view key) {
 const Node* Node::find_nocase(std::string_view key) const {
     const Node* found = nullptr;
     for (const auto& [k, v] : entries) {
-        if (k.size() == key.size() &&
-            std::equal(k.begin(), k.end(), key.begin(), [](char x, char y) {
-                return std::tolower(static_cast<unsigned char>(x)) ==
-                       std::tolower(static_cast<unsigned char>(y));
-            })) {
+        if (ascii::iequals(k, key)) {
             found = &v;
         }
     }

@@ -28,7 +28,8 @@ namespace rr::forms {
 
 struct FormSettings {
     UploadSettings uploads;
-    /// urlencoded bodies above this fail (Go: "http: POST too large", 10 MB).
+    /// urlencoded bodies above this fail (kFormTooLarge). Go's ParseForm caps them at 10 MB;
+    /// current RoadRunner (and the http plugin) sets this to max_request_size.
     std::size_t max_urlencoded_bytes = 10u << 20;
     /// Total bytes of all multipart field names and values (files excluded). Go allows
     /// 32 MiB + 10 MiB before "multipart: message too large".

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/ascii.h"
+
 namespace rr::forms {
 
 namespace {
+
+using rr::ascii::iequals;
 
 // Slice size used when bytes must be appended to held-back data; keeps the copy bounded.
 constexpr std::size_t kFeedSlice = 64 * 1024;
@@ -16,26 +20,6 @@ bool is_header_name_char(char c) noexcept {
         return c == ' ';  // Go accepts a space before the colon (golang/go#34540)
     }
     return std::string_view("()<>@,;:\\\"/[]?={}").find(c) == std::string_view::npos;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') {
-            x = static_cast<char>(x - 'A' + 'a');
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = static_cast<char>(y - 'A' + 'a');
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return true;
 }
 
 std::string_view trim_lwsp(std::string_view s) noexcept {

@@ -2,24 +2,12 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
+
 namespace rr::http {
 
-namespace {
-constexpr char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-}  // namespace
-
 bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
+    return ascii::iequals(a, b);
 }
 
 void Fields::set(std::string_view name, std::string value) {

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "common/ascii.h"
 #include "metrics/registry.h"
 #include "metrics/text_format.h"
 
@@ -11,22 +12,12 @@ namespace rr::metrics {
 
 namespace {
 
+using rr::ascii::iequals;
+
 std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
 }
 
 // The q of one "coding;param;q=x" entry: 1 without a q, -1 when malformed.

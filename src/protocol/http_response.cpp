@@ -1,5 +1,6 @@
 // Response head decoders (PROTOCOL.md §4.6) and the codec dispatchers.
 
+#include "common/ascii.h"
 #include "protocol/frame.h"
 #include "protocol/http_payload.h"
 #include "protocol/json_reader.h"
@@ -8,19 +9,9 @@
 namespace rr::protocol {
 namespace {
 
-constexpr errc kBad = errc::kHttpBadWorkerResponse;
+using rr::ascii::iequals;
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
+constexpr errc kBad = errc::kHttpBadWorkerResponse;
 
 void reset(HttpResponseHead& out) noexcept {
     out.present = false;

@@ -103,6 +103,9 @@ forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> u
     f.uploads.allow = http.uploads.allow;
     f.uploads.uid = uid;
     f.uploads.gid = gid;
+    // Current RoadRunner bounds urlencoded forms by max_request_size only (roadrunner#1172,
+    // BEHAVIOUR.md §3.2): no separate 10 MB cap as Go's ParseForm has.
+    f.max_urlencoded_bytes = http.max_request_size_mb * 1024 * 1024;
     return f;
 }
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "app/log_options.h"
-#include "plugins/http/plugin.h"
 #include "plugins/server/plugin.h"
 
 namespace rr::app {

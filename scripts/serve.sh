@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh
 example=${1:-hello}
+if [ "$example" = tls ] && [ ! -f examples/tls/certs/localhost.pem ]; then
+    bash examples/tls/make-cert.sh  # a self-signed certificate for localhost
+fi
 build=build/release
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRR_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --parallel "$(nproc)" --target rr

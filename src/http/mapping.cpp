@@ -221,11 +221,11 @@ void map_request(const RequestHead& head, const ip::address& peer, const Mapping
 }
 
 void map_request(const RequestHead& head, const ip::address& peer, std::string_view peer_text,
-                 const MappingOptions& options, MappedRequest& m) {
+                 const MappingOptions& options, MappedRequest& m, bool tls) {
     m.remote_addr.assign(peer_text);
     m.protocol = head.protocol();
     m.method = head.method;
-    bool https = options.tls;
+    bool https = options.tls || tls;
     // A unix-socket peer has no address to match against the trusted subnets.
     if (!options.trusted_subnets.empty() && peer_text != kUnixPeerText &&
         in_subnets(options.trusted_subnets, peer)) {

@@ -106,7 +106,9 @@ void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
 /// The same with the peer already formatted: `peer_text` must equal ip_to_string(peer), or be
 /// kUnixPeerText for a unix-socket peer (never matched against the trusted subnets). The
 /// connection formats its peer once instead of once per request (inet_ntop is not free).
+/// `tls`: this request came over TLS (the uri scheme is https whatever options.tls says).
 void map_request(const RequestHead& head, const boost::asio::ip::address& peer,
-                 std::string_view peer_text, const MappingOptions& options, MappedRequest& out);
+                 std::string_view peer_text, const MappingOptions& options, MappedRequest& out,
+                 bool tls = false);
 
 }  // namespace rr::http

@@ -25,6 +25,7 @@
 #include "common/result.h"
 #include "http/mapping.h"
 #include "http/request_head.h"
+#include "http/tls_facts.h"
 
 namespace rr::http {
 
@@ -39,6 +40,7 @@ struct ConnectionInfo {
     bool tls = false;             ///< TLS terminated here (the uri scheme PHP sees is https)
     /// ip_to_string(ip), formatted once per connection; kUnixPeerText ("@") for a unix socket.
     std::string ip_text;
+    TlsFacts tls_facts;  ///< set when `tls`
 };
 
 /// Receives body bytes as they arrive. Return an error to stop reading (it is passed back to
@@ -87,7 +89,8 @@ public:
           unix_socket_(conn.unix_socket),
           body_(&body),
           mapping_(&mapping),
-          peer_text_(conn.ip_text) {}
+          peer_text_(conn.ip_text),
+          conn_(&conn) {}
 
     const RequestHead& head() const noexcept { return head_; }
     /// Mutable for middleware that adds request headers (headers.request).
@@ -114,6 +117,8 @@ public:
     const boost::asio::ip::address& peer_address() const noexcept { return peer_; }
     std::uint16_t peer_port() const noexcept { return peer_port_; }
     bool tls() const noexcept { return tls_; }
+    /// The connection the request arrived on; nullptr for a Request built without one.
+    const ConnectionInfo* connection() const noexcept { return conn_; }
     /// True when the request came over a unix socket (peer_address() is then unspecified).
     bool unix_socket() const noexcept { return unix_socket_; }
     /// Go's RemoteAddr, as the access log shows it: "ip:port", "[ipv6]:port", or "@" for a
@@ -148,9 +153,9 @@ public:
     }
     void map(MappedRequest& out) const {
         if (peer_text_.empty()) {
-            map_request(head_, peer_, *mapping_, out);
+            map_request(head_, peer_, ip_to_string(peer_), *mapping_, out, tls_);
         } else {
-            map_request(head_, peer_, peer_text_, *mapping_, out);
+            map_request(head_, peer_, peer_text_, *mapping_, out, tls_);
         }
     }
 
@@ -160,10 +165,11 @@ private:
     std::uint16_t peer_port_;
     bool tls_;
     bool unix_socket_ = false;
-    BodySource* body_;                   // owned by the connection
-    const MappingOptions* mapping_;      // owned by the server settings
-    std::string_view peer_text_;         // owned by the connection; may be empty
-    RequestScratch* scratch_ = nullptr;  // owned by the connection; may be null
+    BodySource* body_;                      // owned by the connection
+    const MappingOptions* mapping_;         // owned by the server settings
+    std::string_view peer_text_;            // owned by the connection; may be empty
+    RequestScratch* scratch_ = nullptr;     // owned by the connection; may be null
+    const ConnectionInfo* conn_ = nullptr;  // owned by the connection; may be null
     bool reached_app_ = false;
 };
 

@@ -7,6 +7,7 @@
 
 #include "http/server/connection.h"
 #include "http/server/listener.h"
+#include "http/server/redirect.h"
 #include "http/server/serve.h"
 
 namespace rr::http {
@@ -51,6 +52,12 @@ boost::system::error_code Server::start(std::string* detail) {
             state_->listeners.clear();
             if (detail) *detail = std::move(text);
             return ec;
+        }
+        if (ls.redirect_to_https && !ls.tls) {
+            l->own_handler(
+                std::make_unique<server::RedirectHandler>(state_->handler, ls.https_port));
+        } else {
+            l->set_handler(state_->handler);
         }
         state_->listeners.push_back(std::move(l));
     }

@@ -9,12 +9,17 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "http/mapping.h"
 
 namespace rr::http {
+
+namespace tls {
+class TlsContext;
+}
 
 /// One listening socket.
 struct ListenerSettings {
@@ -35,6 +40,16 @@ struct ListenerSettings {
     /// owner and group read/write; never widened by the umask, applied before anyone can
     /// connect.
     unsigned unix_mode = 0660;
+
+    /// TLS on this listener (http.ssl): every connection starts with a handshake, ALPN then
+    /// picks the session. Null = plain.
+    std::shared_ptr<const tls::TlsContext> tls;
+
+    /// `http.ssl.redirect` on the plain listener: every request is answered with 308 to
+    /// https://<host>[:https_port]<path>?<query> and Strict-Transport-Security, as upstream;
+    /// the handler never sees it (its on_complete still does, for the access log).
+    bool redirect_to_https = false;
+    std::uint16_t https_port = 443;  ///< the port in the redirect (omitted when 443)
 
     /// Named in start-up errors ("http.address: ..."), e.g. "http.address", "http.ssl.address".
     std::string config_key = "http.address";
@@ -63,6 +78,8 @@ struct ServerSettings {
     Duration read_timeout = std::chrono::minutes(5);
     Duration write_timeout = std::chrono::minutes(5);
     Duration idle_timeout = std::chrono::hours(1);
+    /// The TLS handshake must finish within this (a silent client does not hold a slot).
+    Duration tls_handshake_timeout = std::chrono::seconds(10);
     /// How long a closing connection keeps reading (and discarding) after an error response,
     /// so the client sees the response instead of a reset.
     Duration linger_timeout = std::chrono::seconds(1);

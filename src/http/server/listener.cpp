@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "http/handler.h"
 
 namespace rr::http::server {
 
@@ -71,6 +72,11 @@ Listener::Listener(asio::io_context& ioc, ListenerSettings settings)
 
 Listener::~Listener() {
     close();
+}
+
+void Listener::own_handler(std::unique_ptr<Handler> h) noexcept {
+    own_handler_ = std::move(h);
+    handler_ = own_handler_.get();
 }
 
 std::unique_ptr<Listener> Listener::open(asio::io_context& ioc, const ListenerSettings& settings,

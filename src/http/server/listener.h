@@ -25,6 +25,10 @@
 
 #include "http/settings.h"
 
+namespace rr::http {
+class Handler;
+}
+
 namespace rr::http::server {
 
 using Protocol = boost::asio::generic::stream_protocol;
@@ -55,6 +59,12 @@ public:
     /// Stops accepting; removes the unix socket file if it is still ours. Idempotent.
     void close() noexcept;
 
+    /// The handler of this listener's requests (the server's, or a RedirectHandler it owns).
+    Handler* handler() const noexcept { return handler_; }
+    void set_handler(Handler& h) noexcept { handler_ = &h; }
+    /// Gives the listener a handler to own (and use).
+    void own_handler(std::unique_ptr<Handler> h) noexcept;
+
 private:
     Listener(boost::asio::io_context& ioc, ListenerSettings settings);
     boost::system::error_code open_tcp(boost::asio::io_context& ioc, std::string& detail);
@@ -63,7 +73,9 @@ private:
     ListenerSettings settings_;
     Acceptor acceptor_;
     boost::asio::ip::tcp::endpoint tcp_endpoint_;
-    bool unix_file_ours_ = false;  // we created the socket file (close() unlinks it)
+    Handler* handler_ = nullptr;            // the server's, or own_handler_
+    std::unique_ptr<Handler> own_handler_;  // e.g. the redirect handler
+    bool unix_file_ours_ = false;           // we created the socket file (close() unlinks it)
     dev_t unix_dev_ = 0;
     ino_t unix_ino_ = 0;
 };

@@ -18,6 +18,7 @@
 #include "http/mapping.h"
 #include "http/server/listener.h"
 #include "http/server/plain_stream.h"
+#include "http/server/tls_stream.h"
 
 namespace rr::http::server {
 
@@ -58,16 +59,66 @@ asio::awaitable<void> serve_plain(std::shared_ptr<ServerState> state, Listener& 
                                   Socket socket) {
     ConnectionInfo info;
     if (!prepare(socket, listener, state->settings.tls, info)) co_return;
-    h1::Session<PlainStream> session(state, PlainStream(std::move(socket)), info, state->handler);
+    h1::Session<PlainStream> session(state, PlainStream(std::move(socket)), info,
+                                     *listener.handler());
     co_await session.run();
 }
 
-void refuse(Socket& socket, const std::string& date) {
-    // Best effort, never blocks: the socket is new, so its send buffer is empty.
+/// The TLS handshake as a connection of its own: it holds a slot, has the handshake deadline,
+/// and any server stop aborts it.
+class HandshakeStage final : public Connection {
+public:
+    HandshakeStage(std::shared_ptr<ServerState> state, TlsStream& stream)
+        : Connection(std::move(state)), stream_(stream) {
+        set_deadline(state_->settings.tls_handshake_timeout);
+    }
+    void expire() noexcept override {
+        timed_out_ = true;
+        stream_.cancel();
+    }
+    void stop(bool /*hard*/) noexcept override { stream_.cancel(); }
+    bool timed_out() const noexcept { return timed_out_; }
+
+private:
+    TlsStream& stream_;
+    bool timed_out_ = false;
+};
+
+asio::awaitable<void> serve_tls(std::shared_ptr<ServerState> state, Listener& listener,
+                                Socket socket) {
+    ConnectionInfo info;
+    if (!prepare(socket, listener, true, info)) co_return;
+    TlsStream stream(std::move(socket), *listener.settings().tls);
+    {
+        HandshakeStage stage(state, stream);
+        const error_code ec = co_await stream.handshake();
+        if (ec) {
+            state->logger().debug("http: tls handshake with {} failed: {}", info.ip_text,
+                                  stage.timed_out()                 ? std::string("timed out")
+                                  : stream.engine().error().empty() ? ec.message()
+                                                                    : stream.engine().error());
+            stream.close();
+            co_return;
+        }
+    }
+    if (state->stopping) {
+        stream.close();
+        co_return;
+    }
+    info.tls_facts = stream.engine().facts();
+    h1::Session<TlsStream> session(state, std::move(stream), info, *listener.handler());
+    co_await session.run();
+}
+
+void refuse(Socket& socket, const std::string& date, bool tls) {
+    // Best effort, never blocks: the socket is new, so its send buffer is empty. A TLS client
+    // cannot read a plain answer: it is only closed.
     error_code ec;
-    socket.non_blocking(true, ec);
-    std::string resp = h1::make_error_response(503, true, date);
-    socket.send(asio::buffer(resp), 0, ec);
+    if (!tls) {
+        socket.non_blocking(true, ec);
+        std::string resp = h1::make_error_response(503, true, date);
+        socket.send(asio::buffer(resp), 0, ec);
+    }
     socket.shutdown(Socket::shutdown_both, ec);
     socket.close(ec);
 }
@@ -76,8 +127,8 @@ void refuse(Socket& socket, const std::string& date) {
 
 Clock::duration sweep_interval(const ServerSettings& s) {
     Clock::duration shortest = std::chrono::seconds(1);
-    for (auto d :
-         {s.header_timeout, s.read_timeout, s.write_timeout, s.idle_timeout, s.linger_timeout}) {
+    for (auto d : {s.header_timeout, s.read_timeout, s.write_timeout, s.idle_timeout,
+                   s.linger_timeout, s.tls_handshake_timeout}) {
         if (d.count() > 0) shortest = std::min(shortest, d);
     }
     return std::clamp<Clock::duration>(shortest / 4, std::chrono::milliseconds(5),
@@ -102,11 +153,16 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerState> state, Listener& 
         const auto cap = state->settings.max_connections;
         if (cap != 0 && state->connections.size() >= cap) {
             state->logger().warn("http: connection limit {} reached, refusing a client", cap);
-            refuse(socket, state->date());
+            refuse(socket, state->date(), listener.settings().tls != nullptr);
             continue;
         }
-        asio::co_spawn(state->ioc.get_executor(), serve_plain(state, listener, std::move(socket)),
-                       asio::detached);
+        if (listener.settings().tls) {
+            asio::co_spawn(state->ioc.get_executor(), serve_tls(state, listener, std::move(socket)),
+                           asio::detached);
+        } else {
+            asio::co_spawn(state->ioc.get_executor(),
+                           serve_plain(state, listener, std::move(socket)), asio::detached);
+        }
     }
 }
 

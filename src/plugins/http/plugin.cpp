@@ -54,10 +54,15 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
     io_ = &ctx.io();
     log_ = ctx.logger();
     warn_unserved(ctx);
-    if (!config_.address) {
+    if (!config_.address && !config_.ssl) {
         throw config::ConfigError("http.address",
-                                  "required: this build does not serve http.ssl or http.fcgi yet, "
-                                  "so the plain listener is the only one");
+                                  "required: this build does not serve http.fcgi, so http.address "
+                                  "or http.ssl is needed");
+    }
+    tls_ = tls_context(config_);  // certificate and key errors name their key at start-up
+    if (config_.ssl && config_.ssl->client_auth_type != ClientAuthType::kNoClientCerts &&
+        config_.ssl->root_ca.empty()) {
+        log_->warn("http.ssl.client_auth_type: no effect without http.ssl.root_ca (as upstream)");
     }
     provider_ = &ctx.require<WorkerPoolProvider>();
     pool_options_ = provider_->pool_options(config_.pool, "http", log_);
@@ -79,9 +84,6 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
 void HttpPlugin::warn_unserved(const InitContext& ctx) {
     // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
     // warning each, so nothing configured is silently ignored.
-    if (config_.ssl) {
-        log_->warn("http.ssl: HTTPS is not served by this build yet; only http.address is served");
-    }
     if (config_.http2.h2c) {
         log_->warn("http.http2.h2c: HTTP/2 is not served by this build yet; HTTP/1.1 only");
     }
@@ -150,8 +152,8 @@ asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> 
                 entry = chain_.get();
             }
             if (!stopping_) {
-                server_ =
-                    std::make_unique<http::Server>(*io_, server_settings(config_), *entry, log_);
+                server_ = std::make_unique<http::Server>(*io_, server_settings(config_, tls_),
+                                                         *entry, log_);
                 std::string detail;
                 if (const auto ec = server_->start(&detail)) {
                     ctx.fail(fmt::format("http: cannot listen: {}",

@@ -11,6 +11,7 @@
 
 #include <memory>
 
+#include "http/tls/context.h"
 #include "plugins/api/capabilities.h"
 #include "plugins/api/plugin.h"
 #include "plugins/http/config.h"
@@ -68,6 +69,7 @@ private:
 
     boost::asio::io_context* io_ = nullptr;  // not owned; the main io_context
     HttpConfig config_;
+    std::shared_ptr<const http::tls::TlsContext> tls_;  // http.ssl; null without it
     WorkerPoolProvider* provider_ = nullptr;  // the server plugin; outlives us (dependency)
     std::shared_ptr<spdlog::logger> log_;
     pool::PoolOptions pool_options_;

@@ -2,23 +2,80 @@
 
 #include <algorithm>
 
+#include "config/config.h"
+
 namespace rr::plugins {
 
-http::ServerSettings server_settings(const HttpConfig& http) {
+namespace {
+
+http::ListenerSettings listener(const config::Endpoint& address, std::string key) {
+    http::ListenerSettings l;
+    l.config_key = std::move(key);
+    if (address.kind == config::Endpoint::Kind::kUnix) {
+        l.kind = http::ListenerSettings::Kind::kUnix;
+        l.path = address.path;
+    } else {
+        l.host = address.host;
+        l.port = address.port;
+    }
+    return l;
+}
+
+http::tls::ClientAuth client_auth(ClientAuthType t) {
+    switch (t) {
+        case ClientAuthType::kNoClientCerts:
+            return http::tls::ClientAuth::kNone;
+        case ClientAuthType::kRequestClientCert:
+            return http::tls::ClientAuth::kRequest;
+        case ClientAuthType::kRequireAnyClientCert:
+            return http::tls::ClientAuth::kRequireAny;
+        case ClientAuthType::kVerifyClientCertIfGiven:
+            return http::tls::ClientAuth::kVerifyIfGiven;
+        case ClientAuthType::kRequireAndVerifyClientCert:
+            return http::tls::ClientAuth::kRequireAndVerify;
+    }
+    return http::tls::ClientAuth::kNone;
+}
+
+}  // namespace
+
+std::shared_ptr<const http::tls::TlsContext> tls_context(const HttpConfig& http) {
+    if (!http.ssl) return nullptr;
+    http::tls::TlsSettings t;
+    t.cert = http.ssl->cert;
+    t.key = http.ssl->key;
+    t.root_ca = http.ssl->root_ca;
+    t.client_auth = client_auth(http.ssl->client_auth_type);
+    t.alpn = {"http/1.1"};
+    t.cert_key = "http.ssl.cert";
+    t.key_key = "http.ssl.key";
+    t.root_ca_key = "http.ssl.root_ca";
+    std::string error;
+    auto ctx = http::tls::TlsContext::create(t, error);
+    if (!ctx) {
+        const auto colon = error.find(": ");
+        throw config::ConfigError(error.substr(0, colon),
+                                  colon == std::string::npos ? error : error.substr(colon + 2));
+    }
+    return ctx;
+}
+
+http::ServerSettings server_settings(const HttpConfig& http,
+                                     std::shared_ptr<const http::tls::TlsContext> tls) {
     http::ServerSettings s;
     if (http.address) {
-        http::ListenerSettings l;
-        l.config_key = "http.address";
-        if (http.address->kind == config::Endpoint::Kind::kUnix) {
-            l.kind = http::ListenerSettings::Kind::kUnix;
-            l.path = http.address->path;
-        } else {
-            l.host = http.address->host;
-            l.port = http.address->port;
-        }
-        s.listeners.push_back(std::move(l));
+        s.listeners.push_back(listener(*http.address, "http.address"));
         s.host = http.address->host;
         s.port = http.address->port;
+    }
+    if (http.ssl && tls) {
+        if (!s.listeners.empty() && http.ssl->redirect) {
+            s.listeners.front().redirect_to_https = true;
+            s.listeners.front().https_port = http.ssl->address.port;
+        }
+        auto l = listener(http.ssl->address, "http.ssl.address");
+        l.tls = std::move(tls);
+        s.listeners.push_back(std::move(l));
     }
     s.max_header_bytes = http.limits.max_header_bytes;
     s.max_request_size = http.max_request_size_mb * 1024 * 1024;

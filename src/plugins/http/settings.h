@@ -3,6 +3,7 @@
 // Pure functions; thread safety: stateless.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 
 #include "forms/form_parser.h"
 #include "http/settings.h"
+#include "http/tls/context.h"
 #include "plugins/http/config.h"
 
 namespace rr::plugins {
@@ -17,7 +19,15 @@ namespace rr::plugins {
 /// Listener, limits, timeouts and trusted proxies. Client-IP resolution (proxy_ip_parser) is on
 /// only when `http.middleware` lists `proxy_ip_parser` and `http.trusted_subnets` is set, as
 /// upstream; it also lets X-Forwarded-Proto set the uri scheme (upstream #644).
-http::ServerSettings server_settings(const HttpConfig& http);
+/// Listeners: `http.address` (TCP or unix; with `ssl.redirect` it only redirects to HTTPS) and
+/// `http.ssl.address` with `tls` (null = no HTTPS listener).
+http::ServerSettings server_settings(const HttpConfig& http,
+                                     std::shared_ptr<const http::tls::TlsContext> tls = nullptr);
+
+/// The TLS context of `http.ssl` (null without it): certificate, key, root_ca, client auth,
+/// ALPN. Throws config::ConfigError naming the key whose file OpenSSL refuses
+/// ("http.ssl.key: cannot load the private key from ...").
+std::shared_ptr<const http::tls::TlsContext> tls_context(const HttpConfig& http);
 
 /// Upload directory and extension rules; temp files are chown'ed to `uid`/`gid` when the
 /// workers run as another user (server.user).

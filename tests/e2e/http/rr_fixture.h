@@ -36,7 +36,7 @@ struct Scenario {
     std::string allocate_timeout_ = "20s";
     std::string http_extra_;  ///< extra YAML lines under `http:` (2-space indented)
     std::string pool_extra_;  ///< extra YAML lines under `http.pool:` (4-space indented)
-    std::string address_;     ///< `http.address`; empty = 127.0.0.1:<free port>
+    std::string address_;     ///< `http.address`; empty = 127.0.0.1:<free port>; "none" = no key
 
     Scenario& worker(std::string v) { return worker_ = std::move(v), *this; }
     Scenario& workers(int v) { return workers_ = v, *this; }
@@ -156,6 +156,7 @@ private:
         ss << in.rdbuf();
         std::string text = ss.str();
         const fs::path worker = fs::path(RR_SOURCE_DIR) / "tests/e2e/http/php" / s.worker_;
+        if (s.address_ == "none") replace(text, "  address: @ADDRESS@\n", "");
         replace(text, "@ADDRESS@",
                 s.address_.empty() ? "127.0.0.1:" + std::to_string(port_) : s.address_);
         replace(text, "@PORT@", std::to_string(port_));
@@ -192,6 +193,11 @@ private:
         return ntohs(addr.sin_port);
     }
 
+protected:
+    /// A port the kernel just handed out for 127.0.0.1 (`http.address` needs a real port).
+    static std::uint16_t pick_port() { return free_port(); }
+
+private:
     std::vector<int> fifo_fds_;
     std::vector<std::string> fifo_paths_;
 };

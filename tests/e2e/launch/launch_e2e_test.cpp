@@ -284,7 +284,6 @@ const std::set<std::string> kReferenceNotServedYet = {
     "http.ssl.acme: not supported by this build; ignored (cert and key are used)",
     "http.fcgi: the FastCGI frontend is not supported by this build; ignored",
     "http.http3: HTTP/3 is not supported by this build; ignored",
-    "http.ssl: HTTPS is not served by this build yet; only http.address is served",
     // rr's own hint: upstream loads the static plugin but leaves it out of the chain silently.
     "http.static is configured but \"static\" is not listed in http.middleware; ignored",
 };
@@ -295,16 +294,30 @@ TEST_F(LaunchE2E, ReferenceConfigLoadsWithWarningsOnlyForWhatIsNotBuilt) {
                           (app_ / "server.crt").string(), "-days", "2", "-subj", "/CN=localhost"},
                          app_.string());
     ASSERT_EQ(openssl.wait_exit(kTimeout), 0) << openssl.err();
+    const std::uint16_t ssl_port = free_port();
     ASSERT_NO_FATAL_FAILURE(
         serve_config("reference.rr.yaml", {{"RPC_PORT", std::to_string(free_port())},
-                                           {"SSL_PORT", std::to_string(free_port())},
+                                           {"SSL_PORT", std::to_string(ssl_port)},
                                            {"FCGI_PORT", std::to_string(free_port())},
                                            {"METRICS_PORT", std::to_string(free_port())},
                                            {"STATUS_PORT", std::to_string(free_port())},
                                            {"GRPC_PORT", std::to_string(free_port())}}));
-    const Answer a = get(port_, "/");
-    ASSERT_EQ(a.status, 200);
-    EXPECT_EQ(a.body["env"]["APP_ENV"], "production");
+    // ssl.redirect: the plain listener sends everyone to HTTPS; the app answers there.
+    RawClient plain(port_);
+    ASSERT_TRUE(
+        plain.send("GET /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n\r\n"));
+    const auto r = plain.read_response(kTimeout);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 308);
+    EXPECT_EQ(r->header("Location"), "https://127.0.0.1:" + std::to_string(ssl_port) + "/x?y=1");
+    ChildProcess curl(
+        {"/usr/bin/curl", "-sS", "--max-time", "20", "--cacert", (app_ / "server.crt").string(),
+         "--resolve", "localhost:" + std::to_string(ssl_port) + ":127.0.0.1",
+         "https://localhost:" + std::to_string(ssl_port) + "/"},
+        app_.string());
+    ASSERT_EQ(curl.wait_exit(kTimeout), 0) << curl.err();
+    const Json body = Json::parse(curl.out(), nullptr, false);
+    EXPECT_EQ(body["env"]["APP_ENV"], "production") << curl.out();
     EXPECT_EQ(warnings(rr_->err()), kReferenceNotServedYet);
 }
 

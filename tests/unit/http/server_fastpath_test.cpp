@@ -68,12 +68,12 @@ TEST_F(HttpFastPath, LargeStreamedChunksArriveWhole) {
 TEST_F(HttpFastPath, ViewHeadersGiveTheSameResponseAsFields) {
     // Names/values as a worker's decoded head would hold them, including ones the connection
     // must drop or fix (framing headers, CR/LF in a value, a non-token name).
-    const std::vector<std::string> storage{"Content-Type", "text/plain; charset=utf-8",
-                                           "X-Many",       "one",
-                                           "X-Many",       "two",
+    const std::vector<std::string> storage{"Content-Type",   "text/plain; charset=utf-8",
+                                           "X-Many",         "one",
+                                           "X-Many",         "two",
                                            "Content-Length", "999",
-                                           "X-Evil",       "a\r\nInjected: yes",
-                                           "Bad Name",     "v"};
+                                           "X-Evil",         "a\r\nInjected: yes",
+                                           "Bad Name",       "v"};
     std::vector<protocol::HttpField> views;
     Fields fields;
     for (std::size_t i = 0; i < storage.size(); i += 2) {
@@ -131,20 +131,21 @@ TEST_F(HttpFastPath, ScratchIsLentPerConnectionAndMappedFreshForEachRequest) {
         scratch->view.assign(scratch->mapped);
         scratch->context.clear();
         protocol::encode_request_json(scratch->view.context(), scratch->context);
-        uris.push_back(scratch->mapped.uri + " q=" + scratch->mapped.raw_query + " h=" +
-                       std::to_string(scratch->mapped.headers.size()));
+        uris.push_back(scratch->mapped.uri + " q=" + scratch->mapped.raw_query +
+                       " h=" + std::to_string(scratch->mapped.headers.size()));
         co_await w.send_response(200, Fields{}, scratch->context);
     });
     Client c(port());
-    c.send("GET /a/long/path/that/is/not/small?x=1 HTTP/1.1\r\nHost: example.org\r\n"
-           "X-One: 1\r\nX-Two: 2\r\n\r\n");
+    c.send(
+        "GET /a/long/path/that/is/not/small?x=1 HTTP/1.1\r\nHost: example.org\r\n"
+        "X-One: 1\r\nX-Two: 2\r\n\r\n");
     auto first = c.read_response();
     c.send("GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
     auto second = c.read_response();
     ASSERT_EQ(uris.size(), 2u);
     EXPECT_EQ(uris[0], "http://example.org/a/long/path/that/is/not/small?x=1 q=x=1 h=2");
     EXPECT_EQ(uris[1], "http://h/b q= h=0");
-    EXPECT_EQ(seen[0], seen[1]);  // one scratch per connection
+    EXPECT_EQ(seen[0], seen[1]);                              // one scratch per connection
     EXPECT_EQ(second.body.find("X-One"), std::string::npos);  // nothing left from request 1
     EXPECT_NE(second.body.find("\"uri\":\"http://h/b\""), std::string::npos);
     EXPECT_NE(first.body.find("\"X-Two\":[\"2\"]"), std::string::npos);
@@ -169,9 +170,10 @@ TEST_F(HttpFastPath, ReusedHeadCarriesNothingOverIntoTheNextRequest) {
         co_await w.send_response(200, Fields{}, body);
     });
     Client c(port());
-    c.send("POST /first/with/a/longer/target HTTP/1.1\r\nHost: first.example\r\n"
-           "X-A-Rather-Long-Header-Name: a value longer than fifteen bytes\r\nX-B: 2\r\n"
-           "Content-Length: 3\r\n\r\nabc");
+    c.send(
+        "POST /first/with/a/longer/target HTTP/1.1\r\nHost: first.example\r\n"
+        "X-A-Rather-Long-Header-Name: a value longer than fifteen bytes\r\nX-B: 2\r\n"
+        "Content-Length: 3\r\n\r\nabc");
     EXPECT_EQ(c.read_response().body, "abc");
     c.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
     EXPECT_EQ(c.read_response().body, "");

@@ -49,15 +49,15 @@ TEST_F(Signals, Usr2RestartsInPlaceWithNewWorkers) {
     // restarts (every descriptor but 0-2 is close-on-exec).
     ASSERT_NO_FATAL_FAILURE(restart(2));
     EXPECT_TRUE(get("/after-second-restart").is_object());
-    // A just-closed client connection may still be open in rr for a moment: wait for the count
-    // to settle (bounded), rather than read it once.
+    // A just-closed client connection may still be open in rr for a moment (in either count):
+    // a leak is a count that stays above the first one, so wait (bounded) for it to drop.
     const auto deadline = std::chrono::steady_clock::now() + kTimeout;
     std::size_t now_open = open_fds();
-    while (now_open != fds && std::chrono::steady_clock::now() < deadline) {
+    while (now_open > fds && std::chrono::steady_clock::now() < deadline) {
         ::poll(nullptr, 0, 20);
         now_open = open_fds();
     }
-    EXPECT_EQ(now_open, fds);
+    EXPECT_LE(now_open, fds);
     // The old image logged a clean stop; no stray process or error on the way.
     EXPECT_EQ(rr_->err().find("ERROR"), std::string::npos) << rr_->err();
 }

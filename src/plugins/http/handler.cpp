@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/html.h"
 #include "forms/body_class.h"
 #include "forms/urlencoded.h"
 #include "http/request_context.h"
@@ -42,34 +43,6 @@ protocol::HttpCodec frame_codec(std::uint8_t flags, protocol::HttpCodec request_
     if ((flags & protocol::flag::kCodecProto) != 0) return protocol::HttpCodec::kProto;
     if ((flags & protocol::flag::kCodecJson) != 0) return protocol::HttpCodec::kJson;
     return request_codec;
-}
-
-/// Go's html.EscapeString: `<`, `>`, `&`, `'` and `"`.
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            case '"':
-                out += "&#34;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 http::Fields to_fields(const protocol::HttpResponseHead& head) {

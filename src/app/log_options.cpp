@@ -5,21 +5,30 @@ namespace {
 
 logging::Mode to_mode(config::LogMode m) {
     switch (m) {
-        case config::LogMode::kDevelopment: return logging::Mode::kDevelopment;
-        case config::LogMode::kProduction: return logging::Mode::kProduction;
-        case config::LogMode::kRaw: return logging::Mode::kRaw;
-        case config::LogMode::kOff: return logging::Mode::kOff;
+        case config::LogMode::kDevelopment:
+            return logging::Mode::kDevelopment;
+        case config::LogMode::kProduction:
+            return logging::Mode::kProduction;
+        case config::LogMode::kRaw:
+            return logging::Mode::kRaw;
+        case config::LogMode::kOff:
+            return logging::Mode::kOff;
     }
     return logging::Mode::kDevelopment;
 }
 
 spdlog::level::level_enum to_level(config::LogLevel l) {
     switch (l) {
-        case config::LogLevel::kDebug: return spdlog::level::debug;
-        case config::LogLevel::kInfo: return spdlog::level::info;
-        case config::LogLevel::kWarn: return spdlog::level::warn;
-        case config::LogLevel::kError: return spdlog::level::err;
-        case config::LogLevel::kPanic: return spdlog::level::critical;
+        case config::LogLevel::kDebug:
+            return spdlog::level::debug;
+        case config::LogLevel::kInfo:
+            return spdlog::level::info;
+        case config::LogLevel::kWarn:
+            return spdlog::level::warn;
+        case config::LogLevel::kError:
+            return spdlog::level::err;
+        case config::LogLevel::kPanic:
+            return spdlog::level::critical;
     }
     return spdlog::level::debug;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // The `http` plugin (BEHAVIOUR.md §1.2): a worker pool (RR_MODE=http) from the `server`
 // plugin, the HTTP/1.1 server on `http.address`, and the PoolHandler between them.
-// `rr reset` replaces the workers (Resettable); `rr workers` lists them (WorkerInformer).
+// `rr reset` replaces the workers (Resettable); `rr workers` lists them (WorkerInformer); the
+// status plugin asks it for health and readiness (StatusProvider); the metrics plugin exposes
+// its pool gauges rr_http_* (MetricsProvider).
 //
 // Stop order: stop accepting, let in-flight responses finish (until the deadline), then
 // destroy the pool (stop command, destroy_timeout, SIGKILL).
@@ -11,6 +13,7 @@
 #include <memory>
 
 #include "plugins/api/capabilities.h"
+#include "plugins/api/observability.h"
 #include "plugins/api/plugin.h"
 #include "plugins/http/config.h"
 #include "plugins/http/handler.h"
@@ -21,7 +24,11 @@ class Server;
 
 namespace rr::plugins {
 
-class HttpPlugin final : public Plugin, public Resettable, public WorkerInformer {
+class HttpPlugin final : public Plugin,
+                         public Resettable,
+                         public WorkerInformer,
+                         public StatusProvider,
+                         public MetricsProvider {
 public:
     static constexpr std::string_view kName = "http";
 
@@ -41,6 +48,11 @@ public:
     void reset(std::function<void(boost::system::error_code)> done) override;
     // WorkerInformer
     std::vector<WorkerInfo> workers() const override;
+    // StatusProvider: health = a worker ready or working; readiness = a worker idle.
+    std::optional<int> health_status() const override;
+    std::optional<int> ready_status() const override;
+    // MetricsProvider: rr_http_total_workers, rr_http_worker_state, ... (scrape thread).
+    std::vector<std::shared_ptr<const metrics::Collector>> metrics_collectors() override;
 
     /// The bound listener address ("127.0.0.1:8080"), empty before serve() finished starting.
     std::string listening_address() const;

@@ -277,8 +277,6 @@ TEST_F(LaunchE2E, SpiralAppConfigShape) {
 const std::set<std::string> kReferenceNotServedYet = {
     "rpc: section not served by this build yet; ignored",
     "redis: section not served by this build yet; ignored",
-    "metrics: section not served by this build yet; ignored",
-    "status: section not served by this build yet; ignored",
     "reload: section not served by this build yet; ignored",
     "service: section not served by this build yet; ignored",
     "jobs: section not served by this build yet; ignored",

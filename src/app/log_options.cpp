@@ -42,7 +42,8 @@ std::optional<logging::Encoding> to_encoding(const std::optional<config::LogEnco
 std::optional<logging::FileRotation> to_rotation(
     const std::optional<config::FileLoggerOptions>& f) {
     if (!f) return std::nullopt;
-    return logging::FileRotation{f->log_output, f->max_size_mb, f->max_backups};
+    return logging::FileRotation{f->log_output, f->max_size_mb, f->max_backups, f->max_age_days,
+                                 f->compress};
 }
 
 logging::ChannelSettings to_settings(const config::LogSettings& s) {
@@ -52,6 +53,7 @@ logging::ChannelSettings to_settings(const config::LogSettings& s) {
     out.encoding = to_encoding(s.encoding);
     out.line_ending = s.line_ending.empty() ? "\n" : s.line_ending;
     out.output = s.output.empty() ? std::vector<std::string>{"stderr"} : s.output;
+    out.err_output = s.err_output.empty() ? std::vector<std::string>{"stderr"} : s.err_output;
     out.file = to_rotation(s.file_logger_options);
     return out;
 }
@@ -69,6 +71,7 @@ logging::LoggingOptions to_logging_options(const config::LogsConfig& logs) {
         o.encoding = s.encoding;
         o.line_ending = s.line_ending;
         o.output = s.output;
+        o.err_output = s.err_output;
         o.file = s.file;
         options.channels.emplace(name, std::move(o));
     }

@@ -97,6 +97,7 @@ protected:
         std::string status_extra{};  ///< YAML lines under `status:` (2-space indented)
         std::string env{};           ///< YAML lines under `server.env:` (4-space indented)
         std::string extra{};         ///< top-level YAML appended at the end
+        std::string logs_extra{};    ///< YAML lines under `logs:` (2-space indented)
     };
 
     /// The config: http on a free port with php/obs.php, status and metrics on free ports.
@@ -105,7 +106,7 @@ protected:
         std::string text = "version: \"3\"\n";
         text += "server:\n  command: \"php " + worker.string() + "\"\n";
         if (!o.env.empty()) text += "  env:\n" + o.env;
-        text += "logs:\n  mode: development\n  level: info\n";
+        text += "logs:\n  mode: development\n  level: info\n" + o.logs_extra;
         text += "http:\n  address: 127.0.0.1:" + std::to_string(http_port_) + "\n";
         text += "  pool:\n    num_workers: " + std::to_string(o.workers) +
                 "\n    allocate_timeout: 20s\n    destroy_timeout: 10s\n";

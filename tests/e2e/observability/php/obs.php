@@ -3,6 +3,7 @@
 //   GET /hello            200 "hello"
 //   GET /code?c=404       answers that status
 //   GET /wait?fifo=PATH   blocks until a line arrives on the FIFO, then 200 "released"
+//   GET /spam?lines=N     writes N lines of 1000 bytes to stderr
 declare(strict_types=1);
 
 require __DIR__ . '/../../../../php/autoload.php';
@@ -28,6 +29,13 @@ while ($request = $psr7->waitRequest()) {
     $query = $request->getQueryParams();
     if ($path === '/code') {
         $psr7->respond(new Response((int) ($query['c'] ?? 200), [], 'code'));
+    } elseif ($path === '/spam') {
+        // `lines` stderr lines of 1000 bytes each: rr logs them on the `server` channel.
+        $line = \str_repeat('s', 999) . "\n";
+        for ($i = 0, $n = (int) ($query['lines'] ?? 1); $i < $n; $i++) {
+            \fwrite(\STDERR, $line);
+        }
+        $psr7->respond(new Response(200, [], 'spammed'));
     } elseif ($path === '/wait') {
         \fwrite(\STDERR, "waiting on " . $query['fifo'] . "\n");
         $fifo = \fopen((string) $query['fifo'], 'r');

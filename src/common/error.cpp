@@ -23,10 +23,12 @@ std::string_view to_string(errc e) noexcept {
         case errc::kWorkerStopRequested: return "worker asked to be stopped";
         case errc::kExecTtl: return "exec_ttl reached";
         case errc::kStreamStopped: return "stream stopped";
+        case errc::kWorkerLost: return "worker lost before answering (nothing was delivered)";
         case errc::kNoFreeWorkers: return "no free workers";
         case errc::kQueueFull: return "max queue size reached";
         case errc::kPoolStopped: return "pool stopped";
         case errc::kEmptyPayload: return "payload can not be empty";
+        case errc::kMaxWorkers: return "container is full, maximum number of workers reached";
         case errc::kHttpBadRequest: return "bad request";
         case errc::kHttpHeadersTooLarge: return "request header fields too large";
         case errc::kHttpBodyTooLarge: return "request body too large";

@@ -37,12 +37,15 @@ enum class errc {
     kWorkerStopRequested,      ///< the worker asked to be restarted ({"stop":true}); job retried
     kExecTtl,                  ///< the job ran longer than supervisor.exec_ttl; worker killed
     kStreamStopped,            ///< the consumer stopped a streamed response
+    kWorkerLost,               ///< the worker died/was killed before any frame of its answer was
+                               ///< delivered: nothing reached the caller (safe to run again)
 
     // --- pool (pool/) ---
     kNoFreeWorkers = 200,      ///< no worker became free within allocate_timeout
     kQueueFull,                ///< max_queue_size requests are already waiting
     kPoolStopped,              ///< the pool is being destroyed or reset and takes no new jobs
     kEmptyPayload,             ///< a job with neither context nor body
+    kMaxWorkers,               ///< informer.AddWorker on a pool that already has 500 workers
 
     // --- HTTP (http/) ---
     kHttpBadRequest = 300,     ///< malformed request or smuggling attempt (400)

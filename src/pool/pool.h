@@ -18,19 +18,22 @@
 //   kNoFreeWorkers     no worker became free within allocate_timeout (HTTP: No-Workers: true)
 //   kWorkerSoftError   the worker answered an ERROR frame; the text goes to *worker_error; the
 //                      worker is kept
-//   kExecTtl           the job ran past supervisor.exec_ttl; the worker was killed
-//   kWorkerExited      the worker died or closed its relay mid-job; it was replaced
+//   kWorkerLost        the worker died, was killed (exec_ttl) or sent a broken frame BEFORE any
+//                      frame of its answer was delivered: nothing reached the caller, so the job
+//                      may be run again elsewhere (safe-retry). The worker was replaced. The cause
+//                      (kWorkerExited, kExecTtl, EPIPE, kFrameCrcMismatch, ...) goes to *cause and
+//                      its text to *worker_error.
 //   kWorkerStopRequested  16 workers in a row answered {"stop":true} to the same job
-//   kFrameCrcMismatch, kFrameBadOptions, kFrameTooLarge, kFrameBadHeaderLength
-//                      the worker sent a broken frame (stray stdout output); it was killed and
-//                      replaced, and what it printed is in the pool log
 //   kSpawnFailed, kHandshakeTimeout, kHandshakeFailed   debug mode: the per-job worker failed
+// ResponseStream::next() (frames after the first, i.e. after something was delivered) reports
+// the cause itself: kExecTtl, kWorkerExited, frame errors (kFrameCrcMismatch, ...).
 
 #include <spdlog/logger.h>
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +41,7 @@
 
 #include "common/result.h"
 #include "pool/informer.h"
+#include "pool/recycling.h"
 #include "pool/supervisor.h"
 #include "process/spawn.h"
 #include "protocol/frame.h"
@@ -89,6 +93,19 @@ struct PoolOptions {
     std::size_t max_payload = 0xFFFFFFFFu;          ///< largest worker frame accepted
     std::shared_ptr<spdlog::logger> logger;         ///< pool events; null = spdlog default
     std::shared_ptr<spdlog::logger> server_logger;  ///< worker stderr lines (info); null = drop
+    /// Recycling (max_jobs, ttl, idle_ttl, max_worker_memory) starts the successor BEFORE the
+    /// worker retires, so the pool never has fewer than num_workers ready workers because of it
+    /// (briefly one more process per worker being recycled). Off: retire first, then start the
+    /// replacement (upstream's order). `rr reset` is rolling either way.
+    bool recycle_prespawn = true;
+    /// Rate limit for starts after failures (failed starts, workers dying young).
+    RespawnOptions respawn;
+    /// informer.AddWorker refuses to grow num_workers beyond this (upstream: 500).
+    std::size_t add_worker_limit = 500;
+    /// Test seam: starts one worker (null = worker::Worker::start).
+    std::function<Awaitable<Result<std::shared_ptr<Worker>>>(Executor, const worker::WorkerOptions&,
+                                                             std::string* detail)>
+        spawner;
 };
 
 /// A job. Views only: the bytes must stay valid until exec()/exec_stream() completes (a retried
@@ -166,6 +183,9 @@ struct PoolStats {
     std::size_t starting = 0;           ///< spawns in flight
     std::size_t extra = 0;              ///< dynamic-allocator workers alive
     std::uint64_t no_free_workers = 0;  ///< allocate_timeout expiries so far
+    std::size_t target = 0;             ///< num_workers now (informer.AddWorker/RemoveWorker)
+    std::size_t superseded = 0;         ///< live workers whose successor is being started
+    std::uint64_t prespawns = 0;        ///< successors started before their worker retired
 };
 
 class Pool : public WorkerInformer, public std::enable_shared_from_this<Pool> {
@@ -177,16 +197,31 @@ public:
 
     /// Runs one job and returns the whole answer; a streamed answer is collected (context of
     /// the first frame, bodies concatenated). Errors: see the file comment.
-    Awaitable<Result<Response>> exec(const Payload& payload, std::string* worker_error = nullptr);
+    Awaitable<Result<Response>> exec(const Payload& payload, std::string* worker_error = nullptr,
+                                     boost::system::error_code* cause = nullptr);
 
-    /// Runs one job and returns its frames as they arrive. Errors: see the file comment.
+    /// Runs one job and returns its frames as they arrive. Errors: see the file comment; with
+    /// kWorkerLost, `*cause` receives what happened to the worker.
     Awaitable<Result<ResponseStream>> exec_stream(const Payload& payload,
-                                                  std::string* worker_error = nullptr);
+                                                  std::string* worker_error = nullptr,
+                                                  boost::system::error_code* cause = nullptr);
 
-    /// Replaces every worker (rr reset). Idle workers are stopped and replaced at once; busy
-    /// ones finish their job first. Queued jobs keep waiting and get new workers. Workers still
-    /// alive after reset_timeout are killed. Errors: kPoolStopped.
+    /// Rolling replacement of every worker (rr reset, informer.RemoveWorker's resetter):
+    /// one at a time, a new worker is started and handshaken before an old one leaves; an old
+    /// worker that is busy finishes its job first; jobs keep flowing. At reset_timeout the old
+    /// workers still running a job are killed; old workers whose successor could not start keep
+    /// serving and are replaced as soon as a start succeeds. Logs the duration at info.
+    /// Errors: kPoolStopped; the last start error when a successor could not be started.
     Awaitable<Result<void>> reset();
+
+    /// informer.AddWorker: num_workers + 1 and one worker started (returns once it is ready).
+    /// Errors: kMaxWorkers (num_workers is already add_worker_limit), kPoolStopped, the start error
+    /// after allocate_timeout (num_workers is restored). Debug mode: a warning, nothing done.
+    Awaitable<Result<void>> add_worker();
+    /// informer.RemoveWorker: num_workers − 1 and one worker stopped (an idle one now, else a
+    /// busy one after its job). The last worker is never removed (a warning, success).
+    /// Errors: kPoolStopped. Debug mode: a warning, nothing done.
+    Awaitable<Result<void>> remove_worker();
 
     /// Graceful shutdown: no new jobs (waiters fail with kPoolStopped), idle workers get the
     /// stop command, busy ones finish within destroy_timeout, then everything left is
@@ -210,14 +245,21 @@ public:
 
 private:
     friend class ResponseStream;
-    struct Waiter;
     /// A job waiting for a worker; offer() starts it (start_job) when it hands one over.
     struct QueuedJob {
         const Payload* payload = nullptr;
         bool started = false;
         boost::system::error_code start_ec;  ///< start_job()'s result
     };
+    /// An entry of waiters_: its timer is the allocate_timeout and the wake-up.
+    struct Waiter {
+        Waiter(Executor ex, TimePoint deadline, QueuedJob* j) : timer(ex, deadline), job(j) {}
+        transport::Timer timer;
+        std::shared_ptr<Worker> worker;
+        QueuedJob* job;  ///< offer() starts it on the worker it hands over
+    };
 
+    // ---- jobs (pool.cpp: the hot path) ----
     // Worker pointers are taken by value on purpose: several of these erase the pool's own
     // reference, and the caller's argument may be that very reference.
     /// The first worker released within `deadline` (FIFO); for callers that found no idle one
@@ -228,31 +270,56 @@ private:
                                                            QueuedJob* job = nullptr);
     /// The most recently used idle worker (marked busy), or null; retires dead ones found.
     std::shared_ptr<Worker> try_take_idle();
-    Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
-    void add_worker(std::shared_ptr<Worker> w, bool busy);
     /// Gives `w` to the first waiter (starting its job, see take_worker) or puts it in idle_.
     /// `now`: a clock reading the caller already has (default: read when needed).
     void offer(std::shared_ptr<Worker> w, TimePoint now = {});
-    void start_replacement();
-    Awaitable<void> replacement_loop();
+    /// A job is done with `w`: back to ready (offer) unless its exec count reached its
+    /// recycle_check (then recycle_point() decides) or it is to be retired.
     void release(std::shared_ptr<Worker> w);
     /// Marks `w` working, counts the exec, stamps job_started (`now`, or the clock when
     /// default) and writes the job frame with Relay::try_write_frame (would_block: the caller
     /// co_awaits finish_write()).
     boost::system::error_code start_job(Worker& w, const Payload& payload, TimePoint now = {});
+    /// A worker failed before delivering anything: kWorkerLost, with the cause reported.
+    boost::system::error_code lost(boost::system::error_code cause, std::string* worker_error,
+                                   boost::system::error_code* cause_out);
+    Awaitable<boost::system::error_code> send_pong(Worker& w);
+    Awaitable<void> drain_stream(std::shared_ptr<Worker> w);
+
+    // ---- worker lifecycle (pool_lifecycle.cpp) ----
+    Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
+    /// Takes a started worker into the pool (sets its max_jobs and recycle check, watches its
+    /// exit); offers it unless `busy`.
+    void adopt(std::shared_ptr<Worker> w, bool busy);
+    /// release() slow path: stopping, debug, max_jobs reached, a worker on its way out, or a
+    /// prespawn check point. Transitions `w` out of kWorking (ready or a retire state).
+    void recycle_point(const std::shared_ptr<Worker>& w, TimePoint now);
+    /// Starts base workers while fewer than target_ are alive or starting (superseded workers
+    /// do not count), within the respawn backoff.
+    void replenish();
+    Awaitable<void> spawn_one();
+    Awaitable<void> respawn_later(TimePoint at);
+    /// Live non-extra workers that stay (not superseded) + base spawns in flight.
+    std::size_t base_count() const noexcept;
+    /// `w` is to be replaced: its successor starts now (replenish) and it keeps serving until
+    /// the successor is ready; then hand_over() retires it as `retire_as`.
+    void supersede(const std::shared_ptr<Worker>& w, WorkerState retire_as);
+    /// A new base worker is ready: one superseded worker (an idle one first) leaves.
+    void hand_over();
+    /// More base workers than target_ (remove_worker, a spawn that came too late): retire.
+    void trim_surplus();
     void retire(std::shared_ptr<Worker> w, bool replace);
     boost::system::error_code fail_worker(std::shared_ptr<Worker> w, boost::system::error_code ec,
                                           bool exec_ttl_fired);
     void remove_and_track(std::shared_ptr<Worker> w, bool replace, bool graceful);
     void on_worker_exit(std::shared_ptr<Worker> w);
-    Awaitable<boost::system::error_code> send_pong(Worker& w);
-    Awaitable<void> drain_stream(std::shared_ptr<Worker> w);
+    /// A worker died on its own (not exec_ttl, not on request): feeds the respawn backoff.
+    void note_lost(const Worker& w);
     Awaitable<void> supervisor_loop();
+    void supervise_once(TimePoint now);
     Awaitable<void> extra_reaper_loop();
     /// Starts up to spawn_rate extra workers; returns how many are now starting.
     std::size_t grow_dynamically();
-    std::size_t base_count() const noexcept;
-    void supervise_once(TimePoint now);
 
     Executor ex_;
     PoolOptions options_;
@@ -268,13 +335,21 @@ private:
     std::size_t starting_ = 0;
     std::size_t extra_live_ = 0;      ///< extras in workers_
     std::size_t extra_starting_ = 0;  ///< extras being spawned
-    std::uint64_t generation_ = 0;
+    std::uint64_t generation_ = 0;    ///< reset bumps it; older workers are replaced
     std::uint64_t no_free_workers_ = 0;
+    std::uint64_t supersede_seq_ = 0;  ///< order in which workers were superseded
+    std::uint64_t prespawns_ = 0;
     bool stopping_ = false;
+    bool resetting_ = false;
+    bool respawn_armed_ = false;  ///< respawn_later() is waiting for the backoff delay
     std::uint32_t jitter_seed_ = 12345;
-    transport::AsyncEvent changed_;  ///< a worker was added, removed or reaped
+    SpawnCost spawn_cost_;
+    RespawnBackoff backoff_;
+    boost::system::error_code last_start_error_;
+    transport::AsyncEvent changed_;  ///< a worker was added, removed, reaped or handed over
     transport::Timer supervisor_timer_;
-    transport::Timer extra_timer_;  ///< dynamic allocator's idle check
+    transport::Timer extra_timer_;    ///< dynamic allocator's idle check
+    transport::Timer respawn_timer_;  ///< backoff delay before the next start
 };
 
 }  // namespace rr::pool

@@ -105,8 +105,17 @@ public:
     bool busy = false;             ///< leased to a job
     std::uint64_t generation = 0;  ///< pool generation (reset bumps it)
     std::uint64_t max_jobs = 0;    ///< effective max_jobs (with jitter), 0 = unlimited
-    bool removed = false;          ///< already taken out of the pool's lists
-    bool extra = false;            ///< spawned by the dynamic allocator; not replaced
+    /// The pool's release() looks closer once execs() reaches this (max_jobs, a prespawn check
+    /// point, 0 = every time); the one comparison a released job costs.
+    std::uint64_t recycle_check = ~std::uint64_t{0};
+    std::uint64_t check_execs = 0;     ///< execs() at the previous check point
+    TimePoint check_time{};            ///< time of the previous check point
+    bool removed = false;              ///< already taken out of the pool's lists
+    bool extra = false;                ///< spawned by the dynamic allocator; not replaced
+    bool superseded = false;           ///< its successor is being started; it serves until then
+    bool handed_over = false;          ///< the successor is ready: this one is on its way out
+    std::uint64_t superseded_seq = 0;  ///< order of supersession (oldest leaves first)
+    WorkerState retire_as = WorkerState::kInvalid;  ///< state when it leaves idle
 
 private:
     Executor ex_;

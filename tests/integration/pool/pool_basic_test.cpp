@@ -160,9 +160,12 @@ TEST_F(PoolTest, StopRequestRetriesTheJobOnAnotherWorkerAndReplacesTheAsker) {
 TEST_F(PoolTest, CrashMidJobFailsTheJobLogsStderrAndReplacesTheWorker) {
     ASSERT_TRUE(create(options("worker.php", 1)));
     const auto before = pids();
-    auto r = exec("crash:PHP Fatal error: out of luck");
+    boost::system::error_code cause;
+    auto r = exec("crash:PHP Fatal error: out of luck", "{}", nullptr, &cause);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error(), make_error_code(errc::kWorkerExited));
+    // Nothing of the answer was delivered: the caller may run the job again elsewhere.
+    EXPECT_EQ(r.error(), make_error_code(errc::kWorkerLost));
+    EXPECT_EQ(cause, make_error_code(errc::kWorkerExited));
     EXPECT_TRUE(run_until([&] { return server_sink_->contains("PHP Fatal error: out of luck"); }));
     EXPECT_TRUE(run_until([&] {
         auto now = pids();
@@ -176,9 +179,11 @@ TEST_F(PoolTest, CrashMidJobFailsTheJobLogsStderrAndReplacesTheWorker) {
 TEST_F(PoolTest, StdoutGarbageIsACrcErrorThatKillsTheWorkerAndShowsTheText) {
     ASSERT_TRUE(create(options("worker.php", 1)));
     const auto before = pids();
-    auto r = exec("garbage");
+    boost::system::error_code cause;
+    auto r = exec("garbage", "{}", nullptr, &cause);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error(), make_error_code(errc::kFrameCrcMismatch));
+    EXPECT_EQ(r.error(), make_error_code(errc::kWorkerLost));
+    EXPECT_EQ(cause, make_error_code(errc::kFrameCrcMismatch));
     EXPECT_TRUE(pool_sink_->contains("Hello from a stray echo!"));
     EXPECT_TRUE(run_until([&] {
         auto now = pids();
@@ -189,9 +194,13 @@ TEST_F(PoolTest, StdoutGarbageIsACrcErrorThatKillsTheWorkerAndShowsTheText) {
 
 TEST_F(PoolTest, BadCrcFrameKillsTheWorker) {
     ASSERT_TRUE(create(options("worker.php", 1)));
-    auto r = exec("badcrc");
+    boost::system::error_code cause;
+    std::string text;
+    auto r = exec("badcrc", "{}", &text, &cause);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error(), make_error_code(errc::kFrameCrcMismatch));
+    EXPECT_EQ(r.error(), make_error_code(errc::kWorkerLost));
+    EXPECT_EQ(cause, make_error_code(errc::kFrameCrcMismatch));
+    EXPECT_EQ(text, cause.message());
     EXPECT_TRUE(exec("echo:ok"));
 }
 

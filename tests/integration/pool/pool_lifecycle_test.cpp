@@ -177,7 +177,7 @@ TEST_F(PoolTest, MixedLoadWithCrashesErrorsAndStopRequestsLeavesAHealthyPool) {
                     }
                 } else if (r.error() == make_error_code(errc::kWorkerSoftError)) {
                     ++soft;
-                } else if (r.error() == make_error_code(errc::kWorkerExited)) {
+                } else if (r.error() == make_error_code(errc::kWorkerLost)) {
                     ++crashed;
                 } else {
                     ++other;

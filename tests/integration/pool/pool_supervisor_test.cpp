@@ -18,10 +18,12 @@ TEST_F(PoolTest, ExecTtlKillsAHungJobAndReplacesTheWorker) {
     ASSERT_TRUE(create(o));
     const auto before = pids();
     const auto start = std::chrono::steady_clock::now();
-    auto r = exec("hang");
+    boost::system::error_code cause;
+    auto r = exec("hang", "{}", nullptr, &cause);
     const auto took = std::chrono::steady_clock::now() - start;
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error(), make_error_code(errc::kExecTtl));
+    EXPECT_EQ(r.error(), make_error_code(errc::kWorkerLost));  // killed before answering
+    EXPECT_EQ(cause, make_error_code(errc::kExecTtl));
     EXPECT_GE(took, 280ms);
     EXPECT_LT(took, 5s);
     EXPECT_TRUE(run_until([&] {
@@ -140,7 +142,7 @@ TEST_F(PoolTest, DynamicAllocatorRespectsMaxWorkersAndExtrasAreNotReplaced) {
     ASSERT_TRUE(run_until([&] { return pool_->stats().busy == 1; }));
     auto crash = exec("crash:extra goes away");  // runs on the single extra
     ASSERT_FALSE(crash);
-    EXPECT_EQ(crash.error(), make_error_code(errc::kWorkerExited));
+    EXPECT_EQ(crash.error(), make_error_code(errc::kWorkerLost));
     EXPECT_TRUE(run_until([&] { return pool_->stats().extra == 0; }));
     EXPECT_EQ(pool_->stats().starting, 0u);  // the extra is not replaced
     ASSERT_TRUE(run_until([&] { return slow.has_value(); }));

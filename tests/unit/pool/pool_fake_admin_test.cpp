@@ -1,0 +1,131 @@
+// The pool against fake workers: rate-limited respawn (a worker that dies at once or a start
+// that fails does not make the pool fork in a loop) and informer.AddWorker / RemoveWorker.
+
+#include <boost/asio/detached.hpp>
+
+#include "fake_pool_fixture.h"
+
+namespace rr::test {
+namespace {
+
+TEST_F(FakePoolTest, WorkersDyingRightAfterTheirStartAreRespawnedOneAtATimeWithBackoff) {
+    auto o = options(2);
+    o.respawn = {.initial = 40ms, .max = 160ms, .stable_after = 10s, .forgive_after = 30s};
+    create(o);
+    fakes_->die_after_handshake = 6;
+    // Kill both workers from outside; the next six started die right after their handshake.
+    for (int pid : pids()) {
+        ::kill(pid, SIGKILL);
+    }
+    std::size_t max_parallel = 0;
+    ASSERT_TRUE(run_until(
+        [&] {
+            max_parallel = std::max(max_parallel, pool_->stats().starting);
+            return fakes_->die_after_handshake == 0 && pool_->stats().workers == 2 &&
+                   pool_->stats().starting == 0;
+        },
+        20s));
+    // After the first failure, starts went one at a time (probing), never in parallel.
+    EXPECT_LE(max_parallel, 1u);
+    // The delays doubled from `initial` up to `max`, and each was logged.
+    EXPECT_TRUE(sink_->contains("next worker start in 40 ms"));
+    EXPECT_TRUE(sink_->contains("next worker start in 80 ms"));
+    EXPECT_TRUE(sink_->contains("next worker start in 160 ms"));
+    EXPECT_FALSE(sink_->contains("next worker start in 320 ms"));
+    EXPECT_EQ(fakes_->count(Kind::kDied), 6u);
+    EXPECT_TRUE(exec("echo:recovered"));
+}
+
+TEST_F(FakePoolTest, FailingStartsAreRetriedWithBackoffUntilOneSucceeds) {
+    auto o = options(1);
+    o.respawn = {.initial = 30ms, .max = 60ms, .stable_after = 10s, .forgive_after = 30s};
+    create(o);
+    fakes_->fail_starts = 5;
+    ::kill(*pids().begin(), SIGKILL);
+    ASSERT_TRUE(run_until([&] { return fakes_->fail_starts == 0 && pids().size() == 1; }));
+    EXPECT_EQ(fakes_->count(Kind::kSpawnFailed), 5u);
+    EXPECT_TRUE(sink_->contains("next worker start in 30 ms"));
+    EXPECT_TRUE(sink_->contains("next worker start in 60 ms"));
+    EXPECT_TRUE(exec("echo:back"));
+}
+
+TEST_F(FakePoolTest, AddWorkerStartsOneMoreAndRefusesBeyondTheLimit) {
+    auto o = options(2);
+    o.add_worker_limit = 3;
+    create(o);
+    auto added = run([p = pool_] { return p->add_worker(); });
+    ASSERT_TRUE(added) << added.error().message();
+    EXPECT_EQ(pids().size(), 3u);
+    EXPECT_EQ(pool_->stats().target, 3u);
+    auto refused = run([p = pool_] { return p->add_worker(); });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), make_error_code(errc::kMaxWorkers));
+    EXPECT_EQ(pool_->stats().target, 3u);
+    // The added worker is a full member: it is replaced when it dies.
+    const int victim = *pids().rbegin();
+    ::kill(victim, SIGKILL);
+    EXPECT_TRUE(run_until([&] { return pids().size() == 3 && !pids().count(victim); }));
+}
+
+TEST_F(FakePoolTest, AddWorkerFailsAndRestoresTheSizeWhenNoWorkerCanStart) {
+    auto o = options(1);
+    o.allocate_timeout = 300ms;
+    o.respawn = {.initial = 20ms, .max = 40ms, .stable_after = 10s, .forgive_after = 30s};
+    create(o);
+    fakes_->fail_starts = 1'000'000;
+    auto added = run([p = pool_] { return p->add_worker(); });
+    ASSERT_FALSE(added);
+    EXPECT_EQ(added.error(), make_error_code(errc::kSpawnFailed));
+    EXPECT_EQ(pool_->stats().target, 1u);
+    fakes_->fail_starts = 0;
+    EXPECT_TRUE(exec("echo:one worker still"));
+    // A start still in flight when add_worker gave up is stopped again when it comes up.
+    EXPECT_TRUE(run_until([&] { return pids().size() == 1 && pool_->stats().starting == 0; }));
+}
+
+TEST_F(FakePoolTest, RemoveWorkerStopsAnIdleOneAndNeverTheLast) {
+    create(options(2));
+    auto removed = run([p = pool_] { return p->remove_worker(); });
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(pids().size(), 1u);
+    EXPECT_EQ(pool_->stats().target, 1u);
+    EXPECT_EQ(fakes_->count(Kind::kStopCommand), 1u);
+    auto last = run([p = pool_] { return p->remove_worker(); });
+    EXPECT_TRUE(last);  // upstream: a warning, no error
+    EXPECT_TRUE(sink_->contains("can't remove the last worker"));
+    EXPECT_EQ(pids().size(), 1u);
+    EXPECT_EQ(pool_->stats().target, 1u);
+    // Not replaced: the pool stays at one worker.
+    EXPECT_TRUE(exec("echo:x"));
+    EXPECT_EQ(fakes_->count(Kind::kSpawn), 2u);
+}
+
+TEST_F(FakePoolTest, RemoveWorkerTakesABusyOneOnlyAfterItsJob) {
+    create(options(2));
+    auto a = submit("hold");
+    auto b = submit("hold");
+    ASSERT_TRUE(run_until([&] { return fakes_->held_jobs == 2; }));
+    auto removed = run([p = pool_] { return p->remove_worker(); });
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(fakes_->count(Kind::kStopCommand), 0u);
+    fakes_->release_jobs();
+    ASSERT_TRUE(run_until([&] { return a->done() && b->done(); }));
+    EXPECT_TRUE(*a->result);
+    EXPECT_TRUE(*b->result);
+    ASSERT_TRUE(run_until([&] { return fakes_->count(Kind::kStopCommand) == 1; }));
+    EXPECT_EQ(pids().size(), 1u);
+    EXPECT_EQ(fakes_->count(Kind::kSpawn), 2u);
+}
+
+TEST_F(FakePoolTest, AddAndRemoveDoNothingInDebugMode) {
+    auto o = options(0);
+    o.debug = true;
+    create(o);
+    EXPECT_TRUE(run([p = pool_] { return p->add_worker(); }));
+    EXPECT_TRUE(run([p = pool_] { return p->remove_worker(); }));
+    EXPECT_TRUE(sink_->contains("not allowed in debug mode"));
+    EXPECT_TRUE(pids().empty());
+}
+
+}  // namespace
+}  // namespace rr::test

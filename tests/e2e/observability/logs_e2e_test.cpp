@@ -68,5 +68,29 @@ TEST_F(ObsE2E, ServerChannelRotatesItsFileKeepsTwoBackupsAndCompressesThem) {
     EXPECT_EQ(rr_->err().find(std::string(999, 's')), std::string::npos);
 }
 
+TEST_F(ObsE2E, EveryWorkerStartAndStopIsLoggedWithItsReason) {
+    ASSERT_NO_FATAL_FAILURE(launch(config({.workers = 1, .pool_extra = "    max_jobs: 1\n"})));
+    ASSERT_TRUE(rr_->wait_for("worker ", kTimeout, true));
+    EXPECT_NE(rr_->err().find(" started in "), std::string::npos) << rr_->err();
+
+    // max_jobs: the worker is recycled after its job, its successor is started.
+    auto r = get(http_port_, "/hello");
+    ASSERT_TRUE(r);
+    ASSERT_TRUE(rr_->wait_for("stopped: max_jobs reached (", kTimeout, true)) << rr_->err();
+
+    // A worker that dies mid-request.
+    r = get(http_port_, "/exit");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 500);
+    ASSERT_TRUE(rr_->wait_for("exited: process exited during a job (exit code 3)", kTimeout, true))
+        << rr_->err();
+
+    // The graceful stop names its reason too.
+    rr_->signal(SIGTERM);
+    EXPECT_EQ(rr_->wait_exit(kTimeout), 0) << rr_->err();
+    exited_ = true;
+    EXPECT_NE(rr_->err().find("stopped: pool stopping ("), std::string::npos) << rr_->err();
+}
+
 }  // namespace
 }  // namespace rr::e2e

@@ -98,6 +98,7 @@ protected:
         std::string env{};           ///< YAML lines under `server.env:` (4-space indented)
         std::string extra{};         ///< top-level YAML appended at the end
         std::string logs_extra{};    ///< YAML lines under `logs:` (2-space indented)
+        std::string pool_extra{};    ///< YAML lines under `http.pool:` (4-space indented)
     };
 
     /// The config: http on a free port with php/obs.php, status and metrics on free ports.
@@ -109,7 +110,7 @@ protected:
         text += "logs:\n  mode: development\n  level: info\n" + o.logs_extra;
         text += "http:\n  address: 127.0.0.1:" + std::to_string(http_port_) + "\n";
         text += "  pool:\n    num_workers: " + std::to_string(o.workers) +
-                "\n    allocate_timeout: 20s\n    destroy_timeout: 10s\n";
+                "\n    allocate_timeout: 20s\n    destroy_timeout: 10s\n" + o.pool_extra;
         text += o.http_extra;
         text += "status:\n  address: 127.0.0.1:" + std::to_string(status_port_) + "\n";
         text += o.status_extra;

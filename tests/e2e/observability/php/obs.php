@@ -4,6 +4,7 @@
 //   GET /code?c=404       answers that status
 //   GET /wait?fifo=PATH   blocks until a line arrives on the FIFO, then 200 "released"
 //   GET /spam?lines=N     writes N lines of 1000 bytes to stderr
+//   GET /exit             the worker exits (code 3) mid-request
 declare(strict_types=1);
 
 require __DIR__ . '/../../../../php/autoload.php';
@@ -29,6 +30,8 @@ while ($request = $psr7->waitRequest()) {
     $query = $request->getQueryParams();
     if ($path === '/code') {
         $psr7->respond(new Response((int) ($query['c'] ?? 200), [], 'code'));
+    } elseif ($path === '/exit') {
+        exit(3);
     } elseif ($path === '/spam') {
         // `lines` stderr lines of 1000 bytes each: rr logs them on the `server` channel.
         $line = \str_repeat('s', 999) . "\n";

@@ -14,6 +14,8 @@ packages=(
     php8.2-cli php8.2-opcache php-nyholm-psr7 php-psr-http-factory php-psr-http-message php-psr-log phpunit
     # test helpers (nghttp2-client: nghttp, h2load; python3-h2: frame-level HTTP/2 tests)
     curl procps openssl nghttp2-client python3-h2
+    # deployment file checks (tests/unit/deploy): systemd-analyze, yamllint, PyYAML
+    systemd yamllint python3-yaml
 )
 
 missing=()

@@ -133,6 +133,13 @@ protected:
         }
     }
 
+    /// Starts `rr <args>` in the temp dir without waiting.
+    void launch_args(const std::vector<std::string>& args) {
+        std::vector<std::string> argv{RR_BINARY};
+        argv.insert(argv.end(), args.begin(), args.end());
+        rr_ = std::make_unique<ChildProcess>(argv, dir_.string());
+    }
+
     /// One GET on a new connection; nullopt when rr does not answer in time.
     std::optional<HttpResponse> get(std::uint16_t port, const std::string& target,
                                     const std::string& extra_headers = "") {

@@ -5,13 +5,18 @@
 //   GET /wait?fifo=PATH   blocks until a line arrives on the FIFO, then 200 "released"
 //   GET /spam?lines=N     writes N lines of 1000 bytes to stderr
 //   GET /exit             the worker exits (code 3) mid-request
+//   GET /app-metrics?n=N  declares and updates metrics over RPC (spiral/roadrunner-metrics API)
 declare(strict_types=1);
 
 require __DIR__ . '/../../../../php/autoload.php';
 
 use Nyholm\Psr7\Factory\Psr17Factory;
 use Nyholm\Psr7\Response;
+use Spiral\Goridge\RPC\RPC;
+use Spiral\RoadRunner\Environment;
 use Spiral\RoadRunner\Http\PSR7Worker;
+use Spiral\RoadRunner\Metrics\Collector;
+use Spiral\RoadRunner\Metrics\Metrics;
 use Spiral\RoadRunner\Worker;
 
 // BOOT_FIFO (env): the worker waits for a line on this FIFO before it starts, so the test
@@ -30,6 +35,18 @@ while ($request = $psr7->waitRequest()) {
     $query = $request->getQueryParams();
     if ($path === '/code') {
         $psr7->respond(new Response((int) ($query['c'] ?? 200), [], 'code'));
+    } elseif ($path === '/app-metrics') {
+        // The application's own metrics through spiral/roadrunner-metrics' API (our copy) over
+        // RPC: declared here (a second declare of the same name is accepted), then updated.
+        $metrics = new Metrics(RPC::create(Environment::fromGlobals()->getRPCAddress()));
+        $metrics->declare('app_orders', Collector::counter()->withHelp('Orders placed.')->withLabels('kind'));
+        $metrics->declare('app_latency', Collector::histogram(0.1, 0.5, 1.0)->withLabels('kind'));
+        $metrics->declare('app_queue', Collector::gauge()->withNamespace('shop'));
+        $metrics->add('app_orders', (float) ($query['n'] ?? 1), ['web']);
+        $metrics->observe('app_latency', 0.3, ['web']);
+        $metrics->set('app_queue', 7);
+        $metrics->sub('app_queue', 2);
+        $psr7->respond(new Response(200, [], 'measured'));
     } elseif ($path === '/exit') {
         exit(3);
     } elseif ($path === '/spam') {

@@ -7,13 +7,17 @@
 //
 // Thread safety: plugin calls on the main io_context thread; HttpMetrics from any thread.
 
+#include "plugins/api/capabilities.h"
 #include "plugins/api/observability.h"
 #include "plugins/api/plugin.h"
 #include "plugins/http_metrics/http_metrics.h"
+#include "plugins/http_metrics/middleware.h"
 
 namespace rr::plugins {
 
-class HttpMetricsPlugin final : public Plugin, public MetricsProvider {
+class HttpMetricsPlugin final : public Plugin,
+                                public MetricsProvider,
+                                public HttpMiddlewareProvider {
 public:
     static constexpr std::string_view kName = "http_metrics";
 
@@ -28,10 +32,15 @@ public:
         return metrics_.collectors();
     }
 
+    // HttpMiddlewareProvider: the `http_metrics` entry of http.middleware.
+    std::shared_ptr<http::Middleware> middleware() override { return middleware_; }
+
     HttpMetrics& metrics() noexcept { return metrics_; }
 
 private:
     HttpMetrics metrics_;
+    std::shared_ptr<HttpMetricsMiddleware> middleware_ =
+        std::make_shared<HttpMetricsMiddleware>(metrics_);
 };
 
 }  // namespace rr::plugins

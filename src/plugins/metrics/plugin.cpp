@@ -7,6 +7,7 @@
 
 #include "metrics/process_collector.h"
 #include "plugins/metrics/scrape_server.h"
+#include "rpc/json.h"
 
 namespace rr::plugins {
 
@@ -93,6 +94,21 @@ void MetricsPlugin::stop(Deadline deadline, StopDone done) {
             done({});
         });
     });
+}
+
+void MetricsPlugin::register_rpc(RpcMethods& methods) {
+    for (std::string_view full : metrics::MetricsRpc::kMethods) {
+        const std::string method(full.substr(full.find('.') + 1));
+        // Synchronous and thread-safe (the registry locks what it must); every success is
+        // `true`, every failure upstream's error text.
+        methods.add_sync(method, [this, method](const rpc::Call& call) {
+            auto args = rpc::json_body(call);
+            if (!args) return rpc::Reply::failure(std::move(args).error());
+            auto result = rpc_->call(method, args.value());
+            if (!result) return rpc::Reply::failure(result.error().message);
+            return rpc::json_reply(call, result.value());
+        });
+    }
 }
 
 std::string MetricsPlugin::listening_address() const {

@@ -18,6 +18,7 @@
 
 #include "metrics/registry.h"
 #include "metrics/rpc_methods.h"
+#include "plugins/api/capabilities.h"
 #include "plugins/api/observability.h"
 #include "plugins/api/plugin.h"
 #include "plugins/metrics/config.h"
@@ -26,7 +27,7 @@ namespace rr::plugins {
 
 class ScrapeServer;
 
-class MetricsPlugin final : public Plugin {
+class MetricsPlugin final : public Plugin, public RpcService {
 public:
     static constexpr std::string_view kName = "metrics";
 
@@ -42,6 +43,10 @@ public:
     /// error fails the start.
     void serve(ServeContext& ctx) override;
     void stop(Deadline deadline, StopDone done) override;
+
+    // RpcService: metrics.Declare, Add, Sub, Set, Observe, Unregister (spiral/roadrunner-metrics).
+    std::string_view rpc_service() const override { return kName; }
+    void register_rpc(RpcMethods& methods) override;
 
     /// The registry behind the endpoint (tests, and plugins that declare into it directly).
     const std::shared_ptr<metrics::Registry>& registry() const noexcept { return registry_; }

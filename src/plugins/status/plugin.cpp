@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "http/server.h"
+#include "rpc/json.h"
 
 namespace rr::plugins {
 
@@ -125,6 +126,27 @@ std::optional<int> StatusPlugin::readiness_of(std::string_view plugin) const {
         }
     }
     return std::nullopt;
+}
+
+void StatusPlugin::register_rpc(RpcMethods& methods) {
+    // Upstream's texts: errors.E(op, err) joins the ops with ": ".
+    auto method = [this](bool ready) {
+        return [this, ready](const rpc::Call& call) {
+            auto plugin = rpc::json_argument<std::string>(call);
+            if (!plugin) return rpc::Reply::failure(std::move(plugin).error());
+            const std::optional<int> code =
+                ready ? readiness_of(plugin.value()) : health_of(plugin.value());
+            if (!code) {
+                return rpc::Reply::failure(fmt::format(
+                    "{}: {}: no such plugin: {}",
+                    ready ? "checker_rpc_ready" : "checker_rpc_status",
+                    ready ? "checker_plugin_ready" : "checker_plugin_status", plugin.value()));
+            }
+            return rpc::json_reply(call, nlohmann::json{{"Code", *code}});
+        };
+    };
+    methods.add_sync("Status", method(false));
+    methods.add_sync("Ready", method(true));
 }
 
 std::string StatusPlugin::listening_address() const {

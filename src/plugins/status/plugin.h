@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/handler.h"
+#include "plugins/api/capabilities.h"
 #include "plugins/api/plugin.h"
 #include "plugins/status/checks.h"
 #include "plugins/status/config.h"
@@ -23,7 +24,7 @@ class Server;
 
 namespace rr::plugins {
 
-class StatusPlugin final : public Plugin {
+class StatusPlugin final : public Plugin, public RpcService {
 public:
     static constexpr std::string_view kName = "status";
 
@@ -38,6 +39,10 @@ public:
     void serve(ServeContext& ctx) override;
     void stopping() noexcept override { shutting_down_ = true; }
     void stop(Deadline deadline, StopDone done) override;
+
+    // RpcService: status.Status(plugin) and status.Ready(plugin) → {"Code": <status>}.
+    std::string_view rpc_service() const override { return kName; }
+    void register_rpc(RpcMethods& methods) override;
 
     /// status.Status / status.Ready over RPC: the plugin's code, or nullopt for a plugin that is
     /// not a status provider. A provider without a status reports unavailable_status_code.

@@ -84,12 +84,19 @@ TEST_F(ObsE2E, EveryWorkerStartAndStopIsLoggedWithItsReason) {
     EXPECT_EQ(r->status, 500);
     ASSERT_TRUE(rr_->wait_for("exited: process exited during a job (exit code 3)", kTimeout, true))
         << rr_->err();
+}
 
-    // The graceful stop names its reason too.
+TEST_F(ObsE2E, AGracefulStopLogsEachWorkerWithItsReason) {
+    ASSERT_NO_FATAL_FAILURE(launch(config({.workers = 2})));
     rr_->signal(SIGTERM);
     EXPECT_EQ(rr_->wait_exit(kTimeout), 0) << rr_->err();
     exited_ = true;
-    EXPECT_NE(rr_->err().find("stopped: pool stopping ("), std::string::npos) << rr_->err();
+    std::size_t stopped = 0;
+    for (std::size_t at = 0;
+         (at = rr_->err().find("stopped: pool stopping (", at)) != std::string::npos; ++at) {
+        ++stopped;
+    }
+    EXPECT_EQ(stopped, 2u) << rr_->err();
 }
 
 }  // namespace

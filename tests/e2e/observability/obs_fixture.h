@@ -73,6 +73,9 @@ protected:
         while (metrics_port_ == http_port_ || metrics_port_ == status_port_) {
             metrics_port_ = free_port();
         }
+        while (rpc_port_ == http_port_ || rpc_port_ == status_port_ || rpc_port_ == metrics_port_) {
+            rpc_port_ = free_port();
+        }
     }
 
     void TearDown() override {
@@ -99,6 +102,8 @@ protected:
         std::string extra{};         ///< top-level YAML appended at the end
         std::string logs_extra{};    ///< YAML lines under `logs:` (2-space indented)
         std::string pool_extra{};    ///< YAML lines under `http.pool:` (4-space indented)
+        std::string allocate_timeout = "20s";
+        bool rpc = false;  ///< an `rpc` section on rpc_port_
     };
 
     /// The config: http on a free port with php/obs.php, status and metrics on free ports.
@@ -110,12 +115,14 @@ protected:
         text += "logs:\n  mode: development\n  level: info\n" + o.logs_extra;
         text += "http:\n  address: 127.0.0.1:" + std::to_string(http_port_) + "\n";
         text += "  pool:\n    num_workers: " + std::to_string(o.workers) +
-                "\n    allocate_timeout: 20s\n    destroy_timeout: 10s\n" + o.pool_extra;
+                "\n    allocate_timeout: " + o.allocate_timeout + "\n    destroy_timeout: 10s\n" +
+                o.pool_extra;
         text += o.http_extra;
         text += "status:\n  address: 127.0.0.1:" + std::to_string(status_port_) + "\n";
         text += o.status_extra;
         text += "metrics:\n  address: 127.0.0.1:" + std::to_string(metrics_port_) + "\n";
         text += o.extra;
+        if (o.rpc) text += "rpc:\n  listen: tcp://127.0.0.1:" + std::to_string(rpc_port_) + "\n";
         return text;
     }
 
@@ -163,6 +170,17 @@ protected:
         return parsed ? *parsed.exposition : prom::Exposition{};
     }
 
+    /// Runs `php -r <code>` with our PHP library's autoloader loaded and RR_RPC pointing at the
+    /// rpc section; returns its stdout (the exit code must be 0).
+    std::string php(const std::string& code) {
+        const std::string autoload = (fs::path(RR_SOURCE_DIR) / "php/autoload.php").string();
+        ChildProcess p({"/usr/bin/php", "-r", "require '" + autoload + "';\n" + code},
+                       dir_.string(), {"RR_RPC=tcp://127.0.0.1:" + std::to_string(rpc_port_)});
+        const auto code_ = p.wait_exit(kTimeout);
+        EXPECT_EQ(code_, 0) << p.out() << p.err();
+        return p.out();
+    }
+
     /// A FIFO held open read-write (a worker opening it never blocks on open).
     std::string make_fifo(const std::string& name) {
         const fs::path p = dir_ / name;
@@ -196,6 +214,7 @@ protected:
     std::uint16_t http_port_ = free_port();
     std::uint16_t status_port_ = free_port();
     std::uint16_t metrics_port_ = free_port();
+    std::uint16_t rpc_port_ = free_port();
     std::unique_ptr<ChildProcess> rr_;
     bool exited_ = false;
 

@@ -122,5 +122,19 @@ TEST_F(ObsE2E, GracefulStopTurnsReadinessOffFirstAndFinishesInFlightRequests) {
     exited_ = true;
 }
 
+TEST_F(ObsE2E, StatusAndReadyOverRpc) {
+    ASSERT_NO_FATAL_FAILURE(launch(config({.workers = 1, .rpc = true})));
+    const std::string out =
+        php("$rpc = Spiral\\Goridge\\RPC\\RPC::create(getenv('RR_RPC'));\n"
+            "echo json_encode($rpc->call('status.Status', 'http')), \"\\n\";\n"
+            "echo json_encode($rpc->call('status.Ready', 'http')), \"\\n\";\n"
+            "try { $rpc->call('status.Ready', 'nope'); } catch (Throwable $e) {\n"
+            "  echo $e->getMessage(), \"\\n\"; }\n");
+    EXPECT_NE(out.find("{\"Code\":200}\n{\"Code\":200}\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("checker_rpc_ready: checker_plugin_ready: no such plugin: nope"),
+              std::string::npos)
+        << out;
+}
+
 }  // namespace
 }  // namespace rr::e2e

@@ -5,12 +5,12 @@ with 10,000; issue 6: <= 30 MiB with 1,000).
 Opens N connections to 127.0.0.1:PORT, makes each one go through the request path (one
 keep-alive GET over HTTP/1.1, or, with --proto h2, the HTTP/2 preface and --streams GETs on
 streams 1, 3, 5, ... over TLS with ALPN h2), reads every answer, then holds the connections
-idle and reads VmRSS of PID from /proc. Prints one JSON object: RSS before, with the
+idle for --hold seconds and reads VmRSS of PID from /proc. Prints one JSON object: RSS before, with the
 connections, and after they were closed, in KiB. With --proto h2 against a server that does
 not negotiate h2, prints {"skipped": "..."} and exits 0.
 
 Usage: idle_rss.py --port P --pid PID [--connections 1000] [--path /]
-                   [--proto h1|h1-tls|h2] [--streams 4]
+                   [--proto h1|h1-tls|h2] [--streams 4] [--hold 3]
 Raise the open-file limit first for large N (ulimit -n 65536), for this script and the server.
 """
 
@@ -96,6 +96,9 @@ def main() -> int:
     ap.add_argument("--proto", choices=["h1", "h1-tls", "h2"], default="h1")
     ap.add_argument("--streams", type=int, default=4, help="h2: requests per connection")
     ap.add_argument("--deadline", type=float, default=60.0, help="seconds for all answers")
+    ap.add_argument("--hold", type=float, default=3.0,
+                    help="seconds the connections stay idle before RSS is read (rr parks idle "
+                         "connections after 1 s: docs/http.md, Memory)")
     args = ap.parse_args()
 
     ctx = None
@@ -154,6 +157,8 @@ def main() -> int:
     if pending:
         raise RuntimeError(f"{pending} connections got no answer before the deadline")
 
+    answered = rss_kib(args.pid)
+    time.sleep(args.hold)  # the measured state itself: connections idle for this long
     held = rss_kib(args.pid)
     for s in socks:
         s.close()
@@ -168,7 +173,8 @@ def main() -> int:
         after = now
     print(json.dumps({"connections": args.connections, "proto": args.proto,
                       "streams": args.streams if args.proto == "h2" else 1,
-                      "rss_before_kib": before, "rss_idle_kib": held,
+                      "rss_before_kib": before, "rss_answered_kib": answered,
+                      "hold_s": args.hold, "rss_idle_kib": held,
                       "rss_after_close_kib": after}))
     return 0
 

@@ -17,8 +17,8 @@
 #          Accept-Encoding: gzip
 #   tls    GET / hello, production, HTTPS (TLS 1.3, HTTP/1.1), wrk
 #   h2     GET / hello, production, HTTPS + HTTP/2 (h2load -t1, C/4 connections x 4 streams =
-#          C streams). A target that does not negotiate h2 (rr before HTTP/2 is merged) is
-#          skipped with a message, not failed.
+#          C streams). A target that does not negotiate h2 (rr before HTTP/2 is merged;
+#          apache, whose mod_http2 does not run under prefork) is skipped with a message.
 # Production configs: rr = bench/conf/rr-production.yaml.in (static + headers + gzip/brotli +
 # http_metrics middleware, status, metrics, rpc, JSON logs at info on stdout = one `http log`
 # line per request, TLS); nginx = bench/conf/nginx-production.conf.in (try_files static
@@ -35,7 +35,8 @@
 # Environment: RR_BIN (rr binary; default build/bench/rr, built when missing), BENCH_PORT_BASE
 # (first of 14 ports, default 18680), BENCH_OUT, BENCH_NO_INSTALL=1, BENCH_WAIT_QUIET (seconds
 # to wait for load < 1.5), BENCH_MAX_JOBS (rr http.pool.max_jobs and fpm pm.max_requests in
-# the production configs; default 0 = never; Octane's default is 500).
+# the production configs; default 0 = never; Octane's default is 500), BENCH_RSS_CONNS (idle
+# connections for the RSS step after the unpinned rounds; default 10000, 0 = skip).
 set -uo pipefail
 
 rounds=3 modes="unpinned pinned" duration=10 conns=64 cases="bare prod api tls h2" warm=3
@@ -70,6 +71,7 @@ stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 out="${BENCH_OUT:-$here/out/$stamp-production}"
 port_base="${BENCH_PORT_BASE:-18680}"
 max_jobs="${BENCH_MAX_JOBS:-0}"
+rss_conns="${BENCH_RSS_CONNS:-10000}"
 clk_tck="$(getconf CLK_TCK)"
 app="$here/app"
 prod_app="$here/app/prod"
@@ -284,9 +286,12 @@ start_all() {
         for t in $targets; do
             [ -n "${skip[h2:$t]:-}" ] && continue
             local probe
+            # h2load falls back to HTTP/1.1 when ALPN does not pick h2: insist on h2.
             probe="$(timeout 10 h2load -n2 -c1 "$(case_url h2 "$t")" 2>&1)"
-            if ! grep -q "2 succeeded" <<<"$probe"; then
-                skip[h2:$t]="$(grep -m1 -iE 'protocol|negotiat|error' <<<"$probe" || echo 'h2load failed')"
+            if ! grep -q "Application protocol: h2" <<<"$probe" ||
+                ! grep -q "2 succeeded" <<<"$probe"; then
+                skip[h2:$t]="$(grep -m1 -E '^Application protocol' <<<"$probe" ||
+                    grep -m1 -iE 'negotiat|error' <<<"$probe" || echo 'h2load failed')"
                 log "h2 leg skipped for $t: it did not speak HTTP/2 (${skip[h2:$t]})"
             fi
         done
@@ -380,6 +385,22 @@ run_mode() {
             sleep 1
         done
     done
+    if [ "$mode" = unpinned ] && [ "$rss_conns" -gt 0 ]; then
+        # rr's RSS with idle keep-alive connections (issue 16: <= 64 MiB with 10,000), over
+        # h1, TLS h1 and h2 (4 streams each), one after the other on the production rr.
+        local proto p
+        for proto in h1 h1-tls h2; do
+            p="${port[rr-prod]}"
+            [ "$proto" != h1 ] && p="${port[rr-tls]}"
+            if [ "$proto" != h1 ] && [ -n "${skip[tls:rr]:-}" ]; then
+                continue
+            fi
+            log "rr RSS with $rss_conns idle keep-alive connections ($proto)"
+            /usr/bin/python3 "$here/idle_rss.py" --port "$p" --pid "${own_pid[rr-prod]}" \
+                --connections "$rss_conns" --proto "$proto" >>"$out/rss.jsonl" ||
+                log "idle RSS measurement ($proto) failed"
+        done
+    fi
     for k in "${!skip[@]}"; do
         printf '%s\t%s\t%s\n' "$mode" "$k" "${skip[$k]}" >>"$out/skipped.tsv"
     done

@@ -10,6 +10,7 @@ Usage: production_report.py OUT
 """
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -78,6 +79,8 @@ def load(out):
         for row in csv.DictReader(f, delimiter="\t"):
             text = open(row["raw"], encoding="utf-8", errors="replace").read()
             r = parse_h2load(text) if row["case"] == "h2" else parse_wrk(text)
+            if row["case"] == "h2" and "Application protocol: h2" not in text:
+                r["errors"] += 1  # h2load fell back to HTTP/1.1: not an h2 figure
             if r["requests"] == 0:
                 r["errors"] += 1  # a run that produced nothing is an error, not a zero
             n = max(r["requests"], 1)
@@ -204,6 +207,26 @@ def main():
         if bare and bare["own_us"] is not None:
             lines += [f"rr's own CPU, bare cleartext: **{bare['own_us']:.1f} µs/request** "
                       f"(target ≤ 10: {'met' if bare['own_us'] <= 10 else 'missed'}).", ""]
+
+    rss_path = os.path.join(out, "rss.jsonl")
+    if os.path.exists(rss_path):
+        rows = [json.loads(line) for line in open(rss_path, encoding="utf-8") if line.strip()]
+        if rows:
+            lines += ["## rr memory (production rr, unpinned run)", "",
+                      "| connections | protocol | RSS before | just answered | idle (after hold) "
+                      "| after close | ≤ 64 MiB |", "|---|---|---:|---:|---:|---:|---|"]
+            for r in rows:
+                if "skipped" in r:
+                    lines.append(f"| – | {r.get('proto')} | skipped: {r['skipped']} | | | | |")
+                    continue
+                mib = lambda k: f"{r[k] / 1024:.1f} MiB" if k in r else "–"
+                proto = r["proto"] + (f" ({r['streams']} streams)" if r["proto"] == "h2" else "")
+                lines.append(f"| {r['connections']:,} | {proto} | {mib('rss_before_kib')} "
+                             f"| {mib('rss_answered_kib')} | **{mib('rss_idle_kib')}** "
+                             f"| {mib('rss_after_close_kib')} "
+                             f"| {'yes' if r['rss_idle_kib'] <= 64 * 1024 else '**no**'} |")
+            lines += ["", "Measured one after the other on one rr process: a later row's "
+                      "'before' includes what the earlier rows left in the allocator.", ""]
 
     with open(os.path.join(out, "summary.tsv"), "w", encoding="utf-8") as f:
         f.write("mode\tcase\ttarget\trps\tp50_ms\tp99_ms\terrors\ttarget_us\tserver_us\town_us\n")

@@ -83,6 +83,10 @@ struct ServerSettings {
     /// How long a closing connection keeps reading (and discarding) after an error response,
     /// so the client sees the response instead of a reset.
     Duration linger_timeout = std::chrono::seconds(1);
+    /// A keep-alive connection idle this long is parked by the sweep: its read buffer goes
+    /// back to the allocator and it waits for readability instead (docs/http.md, "Memory").
+    /// Internal (no .rr.yaml key); tests shorten it.
+    Duration park_idle_after = std::chrono::seconds(1);
 
     std::size_t max_connections = 10000;  ///< 0 = unlimited; beyond it: 503 + close
     /// Unread body bytes discarded to keep a connection alive after a response; more → close.

@@ -14,7 +14,9 @@
 // clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +47,7 @@ public:
     // --- server::Connection ---
     void expire() noexcept override;
     void stop(bool hard) noexcept override;
+    void park_if_idle(Clock::time_point idle_before) noexcept override;
 
     // --- BodySource ---
     asio::awaitable<Result<std::string_view>> read_body_some() override;
@@ -113,7 +116,24 @@ private:
     ConnectionInfo conn_;
     Handler& handler_;
 
-    std::vector<char> buf_;
+    /// Page-aligned, so a parked connection can hand its pages back to the kernel
+    /// (madvise) without freeing the buffer (see park_if_idle).
+    template <class T>
+    struct PageAllocator {
+        using value_type = T;
+        static constexpr std::size_t kAlign = 4096;
+        PageAllocator() = default;
+        template <class U>
+        PageAllocator(const PageAllocator<U>&) noexcept {}
+        T* allocate(std::size_t n) {
+            return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
+        }
+        void deallocate(T* p, std::size_t n) noexcept {
+            ::operator delete (p, n * sizeof(T), std::align_val_t{kAlign});
+        }
+        friend bool operator==(const PageAllocator&, const PageAllocator&) { return true; }
+    };
+    std::vector<char, PageAllocator<char>> buf_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
 
@@ -123,6 +143,9 @@ private:
     Clock::time_point last_done_{};
     bool timed_out_ = false;
     bool stop_requested_ = false;
+    /// The sweep cancelled the idle read to park the connection (see park_if_idle).
+    bool parking_ = false;
+    bool parked_ = false;  ///< waiting for readability with the buffer's pages released
 
     // --- per request ---
     Clock::time_point request_start_{};

@@ -176,8 +176,13 @@ asio::awaitable<void> sweep_loop(std::shared_ptr<ServerState> state) {
         if (state->stopping && state->connections.empty()) co_return;
         const auto now = Clock::now();
         // expire() only cancels I/O; connections leave the list from their own coroutines.
+        const auto idle_before = now - state->settings.park_idle_after;
         for (Connection* c : state->connections) {
-            if (c->deadline() <= now) c->expire();
+            if (c->deadline() <= now) {
+                c->expire();
+            } else {
+                c->park_if_idle(idle_before);
+            }
         }
     }
 }

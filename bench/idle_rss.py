@@ -10,7 +10,7 @@ connections, and after they were closed, in KiB. With --proto h2 against a serve
 not negotiate h2, prints {"skipped": "..."} and exits 0.
 
 Usage: idle_rss.py --port P --pid PID [--connections 1000] [--path /]
-                   [--proto h1|h1-tls|h2] [--streams 4] [--hold 3]
+                   [--proto h1|h1-tls|h2] [--streams 4] [--hold 3] [--batch 200]
 Raise the open-file limit first for large N (ulimit -n 65536), for this script and the server.
 """
 
@@ -95,7 +95,9 @@ def main() -> int:
     ap.add_argument("--path", default="/")
     ap.add_argument("--proto", choices=["h1", "h1-tls", "h2"], default="h1")
     ap.add_argument("--streams", type=int, default=4, help="h2: requests per connection")
-    ap.add_argument("--deadline", type=float, default=60.0, help="seconds for all answers")
+    ap.add_argument("--deadline", type=float, default=120.0, help="seconds for all answers")
+    ap.add_argument("--batch", type=int, default=200,
+                    help="connections opened (and answered) at a time")
     ap.add_argument("--hold", type=float, default=3.0,
                     help="seconds the connections stay idle before RSS is read (rr parks idle "
                          "connections after 1 s: docs/http.md, Memory)")
@@ -111,51 +113,55 @@ def main() -> int:
     before = rss_kib(args.pid)
     sel = selectors.DefaultSelector()
     socks = []
-    for _ in range(args.connections):
-        s = socket.create_connection(("127.0.0.1", args.port), timeout=10)
-        if ctx:
-            s = ctx.wrap_socket(s)
-        if args.proto == "h2":
-            if s.selected_alpn_protocol() != "h2":
-                print(json.dumps({"skipped": "the server did not negotiate h2 (ALPN: "
-                                  f"{s.selected_alpn_protocol()})", "proto": "h2"}))
-                return 0
-            s.sendall(h2_request(args.streams, args.path))
-            state = H2State(args.streams)
-        else:
-            s.sendall(f"GET {args.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-            state = bytearray()
-        s.setblocking(False)
-        sel.register(s, selectors.EVENT_READ, state)
-        socks.append(s)
-
-    pending = len(socks)
     deadline = time.monotonic() + args.deadline
-    while pending and time.monotonic() < deadline:
-        for key, _ in sel.select(timeout=0.5):
-            try:
-                chunk = key.fileobj.recv(65536)
-            except (ssl.SSLWantReadError, BlockingIOError):
-                continue
-            if not chunk:
-                raise RuntimeError("server closed a keep-alive connection")
-            st = key.data
-            if isinstance(st, H2State):
-                st.feed(chunk)
-                if st.acks:
-                    key.fileobj.setblocking(True)
-                    key.fileobj.sendall(st.acks)
-                    key.fileobj.setblocking(False)
-                    st.acks = b""
-                done = st.left <= 0
+    # Clients arrive in batches (each batch answered before the next connects), as idle
+    # keep-alive clients accumulate in practice: a burst of 10,000 simultaneous requests would
+    # instead measure the high-water mark of 10,000 queued jobs left in the allocator.
+    while len(socks) < args.connections:
+        batch = min(args.batch, args.connections - len(socks))
+        for _ in range(batch):
+            s = socket.create_connection(("127.0.0.1", args.port), timeout=10)
+            if ctx:
+                s = ctx.wrap_socket(s)
+            if args.proto == "h2":
+                if s.selected_alpn_protocol() != "h2":
+                    print(json.dumps({"skipped": "the server did not negotiate h2 (ALPN: "
+                                      f"{s.selected_alpn_protocol()})", "proto": "h2"}))
+                    return 0
+                s.sendall(h2_request(args.streams, args.path))
+                state = H2State(args.streams)
             else:
-                st += chunk
-                done = h1_done(st)
-            if done:
-                sel.unregister(key.fileobj)
-                pending -= 1
-    if pending:
-        raise RuntimeError(f"{pending} connections got no answer before the deadline")
+                s.sendall(f"GET {args.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                state = bytearray()
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ, state)
+            socks.append(s)
+        pending = batch
+        while pending and time.monotonic() < deadline:
+            for key, _ in sel.select(timeout=0.5):
+                try:
+                    chunk = key.fileobj.recv(65536)
+                except (ssl.SSLWantReadError, BlockingIOError):
+                    continue
+                if not chunk:
+                    raise RuntimeError("server closed a keep-alive connection")
+                st = key.data
+                if isinstance(st, H2State):
+                    st.feed(chunk)
+                    if st.acks:
+                        key.fileobj.setblocking(True)
+                        key.fileobj.sendall(st.acks)
+                        key.fileobj.setblocking(False)
+                        st.acks = b""
+                    done = st.left <= 0
+                else:
+                    st += chunk
+                    done = h1_done(st)
+                if done:
+                    sel.unregister(key.fileobj)
+                    pending -= 1
+        if pending:
+            raise RuntimeError(f"{pending} connections got no answer before the deadline")
 
     answered = rss_kib(args.pid)
     time.sleep(args.hold)  # the measured state itself: connections idle for this long
@@ -171,7 +177,7 @@ def main() -> int:
         if now == after:
             break
         after = now
-    print(json.dumps({"connections": args.connections, "proto": args.proto,
+    print(json.dumps({"connections": args.connections, "proto": args.proto, "batch": args.batch,
                       "streams": args.streams if args.proto == "h2" else 1,
                       "rss_before_kib": before, "rss_answered_kib": answered,
                       "hold_s": args.hold, "rss_idle_kib": held,

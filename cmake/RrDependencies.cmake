@@ -8,6 +8,8 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)  # target PkgConfig::NGHTTP2
 if(RR_BUILD_TESTS)
     find_package(GTest REQUIRED)
 endif()

@@ -24,6 +24,39 @@ inline constexpr std::size_t kInitialBuffer = 4096;
 inline constexpr std::size_t kMinRead = 2048;
 inline constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
 inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+/// The HTTP/2 client connection preface (RFC 9113 §3.4).
+inline constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+inline constexpr std::string_view kSwitchingToH2c =
+    "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+
+/// base64url (RFC 4648 §5, padding optional), as HTTP2-Settings carries it. nullopt if bad.
+inline std::optional<std::string> base64url_decode(std::string_view in) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '-' || c == '+') return 62;
+        if (c == '_' || c == '/') return 63;
+        return -1;
+    };
+    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+    std::string out;
+    out.reserve(in.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        const int v = value(c);
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xff));
+        }
+    }
+    if (bits >= 6) return std::nullopt;  // a lone trailing character
+    return out;
+}
 
 inline std::optional<std::uint64_t> parse_length(std::string_view s) {
     if (s.empty() || s.size() > 19) return std::nullopt;
@@ -66,11 +99,13 @@ using namespace session_detail;  // NOLINT(google-build-using-namespace)
 
 template <class Stream>
 Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
-                         const ConnectionInfo& conn, Handler& handler)
+                         const ConnectionInfo& conn, Handler& handler, bool h2c)
     : server::Connection(std::move(state)),
       stream_(std::move(stream)),
       conn_(conn),
-      handler_(handler) {
+      handler_(handler),
+      h2c_(h2c),
+      check_preface_(h2c) {
     buf_.resize(kInitialBuffer);
     head_buf_.reserve(512);
 }
@@ -98,15 +133,22 @@ void Session<Stream>::stop(bool hard) noexcept {
 }
 
 template <class Stream>
-asio::awaitable<void> Session<Stream>::run() {
+asio::awaitable<server::Handover> Session<Stream>::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
         state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
+        handover_.kind = server::Handover::Kind::kNone;
     } catch (...) {
         state_->logger().warn("http: connection from {} failed", conn_.ip_text);
+        handover_.kind = server::Handover::Kind::kNone;
     }
-    stream_.close();
+    if (handover_.kind == server::Handover::Kind::kNone) {
+        stream_.close();
+    } else if (begin_ != end_) {
+        handover_.buffered.append(buf_.data() + begin_, end_ - begin_);
+    }
+    co_return std::move(handover_);
 }
 
 template <class Stream>
@@ -128,7 +170,18 @@ asio::awaitable<void> Session<Stream>::serve() {
         bool head_deadline_set = false;
         std::size_t scanned = 0;
         for (;;) {
-            if (begin_ != end_) {
+            if (check_preface_ && begin_ != end_) {
+                // Prior knowledge: the connection's first bytes are the HTTP/2 preface.
+                const std::string_view b = buffered();
+                if (b.size() >= kH2Preface.size() && b.substr(0, kH2Preface.size()) == kH2Preface) {
+                    handover_.kind = server::Handover::Kind::kH2PriorKnowledge;
+                    co_return;
+                }
+                const bool prefix =
+                    b.size() < kH2Preface.size() && kH2Preface.substr(0, b.size()) == b;
+                if (!prefix) check_preface_ = false;  // an HTTP/1.x connection
+            }
+            if (begin_ != end_ && !check_preface_) {
                 if (phase_ == Phase::kIdle) phase_ = Phase::kHead;
                 auto r = parse_request_head(buffered(), limits, head, scanned);
                 if (r.status == HeadStatus::kComplete) {
@@ -191,6 +244,7 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
         co_await answer_error_and_close(413);
         co_return false;
     }
+    if (h2c_ && co_await try_upgrade_h2c(head)) co_return false;
 
     Request request(std::move(head), conn_, *this, s.mapping);
     request.set_scratch(&scratch_);
@@ -251,6 +305,22 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
         }
         last_done_ = Clock::now();  // the drain may have waited: idle time starts now
     }
+    co_return true;
+}
+
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::try_upgrade_h2c(RequestHead& head) {
+    if (!head.is_http11() || head.framing != BodyFraming::kNone) co_return false;
+    const std::string* upgrade = head.fields.find("upgrade");
+    if (upgrade == nullptr || !has_token(*upgrade, "h2c")) co_return false;
+    const std::string* settings = head.fields.find("http2-settings");
+    if (settings == nullptr) co_return false;
+    auto decoded = base64url_decode(*settings);
+    if (!decoded) co_return false;  // a bad HTTP2-Settings: the upgrade is ignored
+    if (co_await write(kSwitchingToH2c)) co_return true;  // the client is gone: close
+    handover_.kind = server::Handover::Kind::kH2Upgrade;
+    handover_.http2_settings = std::move(*decoded);
+    handover_.head = std::move(head);
     co_return true;
 }
 

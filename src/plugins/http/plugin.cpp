@@ -78,9 +78,6 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
 void HttpPlugin::warn_unserved(const InitContext& ctx) const {
     // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
     // warning each, so nothing configured is silently ignored.
-    if (config_.http2.h2c) {
-        log_->warn("http.http2.h2c: HTTP/2 is not served by this build yet; HTTP/1.1 only");
-    }
     for (const auto& name : config_.middleware) {
         if (name != "proxy_ip_parser") {
             log_->warn("http.middleware: \"{}\" is not served by this build yet; skipped", name);

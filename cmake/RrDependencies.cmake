@@ -7,6 +7,10 @@ find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(ZLIB REQUIRED)
+# brotli and zstd encoders for the gzip middleware (libbrotli-dev, libzstd-dev).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RR_BROTLIENC REQUIRED IMPORTED_TARGET GLOBAL libbrotlienc)
+pkg_check_modules(RR_ZSTD REQUIRED IMPORTED_TARGET GLOBAL libzstd)
 find_package(OpenSSL 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2>=1.52)  # target PkgConfig::NGHTTP2

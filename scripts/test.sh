@@ -13,7 +13,8 @@ cmake --build "$build" --parallel "$(nproc)"
 status=0
 if [ -f php/phpunit.xml ]; then
     echo "== PHPUnit (php/)"
-    phpunit -c php/phpunit.xml || status=1
+    # The tests against a real server (php/tests/Integration/ControlPlaneTest.php) run this rr.
+    RR_BINARY="$PWD/$build/rr" phpunit -c php/phpunit.xml || status=1
 fi
 
 echo "== ctest"

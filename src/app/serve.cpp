@@ -32,6 +32,7 @@ int serve(const config::Config& config, logging::Logging& logging,
     boost::asio::io_context io(1);
     // Installed before init so a signal during a slow start is not lost.
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGQUIT);
+    signals.add(SIGUSR2);
 
     auto log = logging.get("rr");
     for (const std::string& warning : config.warnings) log->warn("{}", warning);
@@ -44,11 +45,12 @@ int serve(const config::Config& config, logging::Logging& logging,
 
     int exit_code = 0;
     bool stopping = false;
+    bool restarting = false;
     auto begin_stop = [&](int code) {
         if (stopping) return;
         stopping = true;
         exit_code = code;
-        sd_notify("STOPPING=1");
+        sd_notify(restarting ? "RELOADING=1" : "STOPPING=1");
         container.stop([&](bool clean) {
             if (!clean) exit_code = 1;
             io.stop();
@@ -56,16 +58,22 @@ int serve(const config::Config& config, logging::Logging& logging,
     };
 
     std::function<void(boost::system::error_code, int)> on_signal =
-        [&](boost::system::error_code ec, int /*signo*/) {
+        [&](boost::system::error_code ec, int signo) {
             if (ec) return;
+            if (signo == SIGUSR2 && stopping) {
+                log->warn("SIGUSR2 ignored: already stopping");
+                signals.async_wait(on_signal);
+                return;
+            }
             if (stopping) {
                 print_line(stdout, "exit forced");
                 logging.flush();
                 std::_Exit(1);
             }
             const auto grace = std::chrono::duration<double>(config.endure.grace_period);
-            print_line(stdout, fmt::format("stop signal received, grace timeout is: {:.0f} seconds",
-                                           grace.count()));
+            restarting = signo == SIGUSR2 && options.restart_requested != nullptr;
+            print_line(stdout, fmt::format("{} signal received, grace timeout is: {:.0f} seconds",
+                                           restarting ? "restart" : "stop", grace.count()));
             begin_stop(0);
             signals.async_wait(on_signal);
         };
@@ -105,6 +113,7 @@ int serve(const config::Config& config, logging::Logging& logging,
 
     io.run();
     watchdog.cancel();
+    if (restarting) *options.restart_requested = true;
     logging.flush();
     return exit_code;
 }

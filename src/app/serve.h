@@ -1,10 +1,13 @@
 #pragma once
 // `rr serve` once config and logging exist: the container, the signals, the run loop.
 //
-// Signals (BEHAVIOUR.md §2.4): the first SIGINT/SIGTERM/SIGQUIT prints
+// Signals (BEHAVIOUR.md §2.4, docs/cli.md): the first SIGINT/SIGTERM/SIGQUIT prints
 // "stop signal received, grace timeout is: N seconds" and stops the plugins in reverse order,
 // each within endure.grace_period; a second one prints "exit forced" and exits with code 1 at
-// once. SIGPIPE is ignored (peers closing sockets are handled as I/O errors).
+// once. SIGUSR2 prints "restart signal received, grace timeout is: N seconds", stops the same
+// way and reports ServeOptions::restart_requested (systemd hears RELOADING=1, not STOPPING=1);
+// a SIGUSR2 during a stop is ignored. SIGPIPE is ignored (peers closing sockets are handled as
+// I/O errors). SIGHUP is not trapped (as upstream: it terminates).
 // With $NOTIFY_SOCKET set, systemd gets READY=1, STOPPING=1 and watchdog pings (sd_notify.h).
 //
 // Thread safety: call once, from the main thread; returns when everything has stopped.
@@ -19,6 +22,10 @@ namespace rr::app {
 struct ServeOptions {
     bool silent = false;  ///< -s: no "RoadRunner server started" line
     bool debug = false;   ///< -d: pprof is not available; a warning is logged
+    /// Set to true when SIGUSR2 asked for a restart: serve() then returns after the graceful
+    /// stop and the caller re-executes the binary (cli: execve). May be null (no restart:
+    /// SIGUSR2 is then a plain graceful stop).
+    bool* restart_requested = nullptr;
 };
 
 /// Runs until a stop signal or a fatal plugin error. Returns the exit code: 0 after a clean

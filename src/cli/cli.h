@@ -8,6 +8,10 @@
 // Exit codes: 0 after a clean stop, --help or --version; 1 for any error (bad flag, bad config,
 // plugin failure, failed stop, second stop signal).
 //
+// SIGUSR2 (serve): after the graceful stop the same binary is executed again (execve, same PID)
+// with the same arguments and environment from the directory rr was started in, so a replaced
+// binary and a re-pointed config symlink are picked up (upstream 2025.10).
+//
 // Thread safety: main thread only; run() changes the working directory and installs signal
 // handlers.
 
@@ -40,6 +44,8 @@ struct Invocation {
     std::vector<std::string> plugins;  ///< reset/workers: named plugins ("" = all)
     bool interactive = false;          ///< workers -i
     bool force = false;                ///< stop -f
+    std::vector<std::string> argv;     ///< the whole command line, for the SIGUSR2 re-exec
+    std::string start_dir;             ///< the directory rr was started in (set by run())
 };
 
 /// Result of parsing: either a command to run, or text to print and an exit code

@@ -98,6 +98,7 @@ ParseResult parse(const std::vector<std::string>& args) {
         return result;
     }
     for (std::string& o : g.overrides) o = strip_leading_equals(std::move(o));
+    inv.argv = args;
     result.invocation = std::move(inv);
     return result;
 }

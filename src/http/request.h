@@ -109,6 +109,11 @@ public:
     /// `scratch` must outlive the Request; the connection sets it.
     void set_scratch(RequestScratch* scratch) noexcept { scratch_ = scratch; }
 
+    /// Set by MiddlewareChain when the request reached the application handler (the innermost
+    /// link), so on_complete() logs only what the application saw (http/middleware.h).
+    bool reached_app() const noexcept { return reached_app_; }
+    void mark_reached_app() noexcept { reached_app_ = true; }
+
     const boost::asio::ip::address& peer_address() const noexcept { return peer_; }
     std::uint16_t peer_port() const noexcept { return peer_port_; }
     bool tls() const noexcept { return tls_; }
@@ -165,6 +170,7 @@ private:
     std::string_view peer_text_;            // owned by the connection; may be empty
     RequestScratch* scratch_ = nullptr;     // owned by the connection; may be null
     const ConnectionInfo* conn_ = nullptr;  // owned by the connection; may be null
+    bool reached_app_ = false;
 };
 
 }  // namespace rr::http

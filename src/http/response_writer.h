@@ -17,6 +17,13 @@
 // HTTP/1.0 clients get a close-delimited body and no interim responses.
 // HEAD responses carry the head only (Content-Length = the body given, or the handler's own).
 //
+// send_file(status, headers, file) sends a byte range of an open file as the whole body, with
+// Content-Length = file.length. The default implementation (any transport) reads it in bounded
+// chunks (kSendFileChunk) through start_stream/send_chunk/finish_stream; a transport may
+// override it (plain-TCP HTTP/1.1 uses sendfile(2), no copy through user space). A file that
+// ends before `length` bytes fails the call (boost errc::io_error) after the head went out, so
+// the connection closes and the client sees a short body.
+//
 // Errors: kHttpBadWorkerStatus (status outside 100..199 for send_interim, 101, or outside
 // 200..599 for a final response; nothing is written), kHttpBadWorkerResponse (call out of
 // order, e.g. a second head), socket errors, kHttpTimeout.
@@ -27,6 +34,8 @@
 // clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -34,6 +43,16 @@
 #include "protocol/http_payload.h"
 
 namespace rr::http {
+
+/// A byte range of an open file, for ResponseWriter::send_file.
+struct FileRange {
+    int fd = -1;  ///< open for reading; owned by the caller, valid until the call completes
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+};
+
+/// Read size of the default send_file (bounded memory per response).
+inline constexpr std::size_t kSendFileChunk = 128 * 1024;
 
 class ResponseWriter {
 public:
@@ -54,6 +73,10 @@ public:
     virtual boost::asio::awaitable<error_code> finish_stream(const Fields& headers) = 0;
     /// Takes trailer values from a later frame's headers without writing anything.
     virtual void update_trailers(const Fields& headers) = 0;
+    /// See the file comment. `headers` as for send_response; a Content-Length among them is
+    /// replaced by file.length.
+    virtual boost::asio::awaitable<error_code> send_file(int status, const Fields& headers,
+                                                         FileRange file);
 
     /// True once a final head was written (a failure can then only close the connection).
     virtual bool head_sent() const noexcept = 0;

@@ -31,7 +31,8 @@ Pool::Pool(Executor ex, PoolOptions options)
       changed_(ex),
       supervisor_timer_(ex),
       extra_timer_(ex),
-      respawn_timer_(ex) {}
+      respawn_timer_(ex),
+      linger_timer_(ex) {}
 
 Pool::~Pool() {
     if (listener_) {

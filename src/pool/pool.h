@@ -184,7 +184,8 @@ struct PoolStats {
     std::size_t extra = 0;              ///< dynamic-allocator workers alive
     std::uint64_t no_free_workers = 0;  ///< allocate_timeout expiries so far
     std::size_t target = 0;             ///< num_workers now (informer.AddWorker/RemoveWorker)
-    std::size_t superseded = 0;         ///< live workers whose successor is being started
+    std::size_t superseded = 0;         ///< live workers whose successor is starting or waiting
+    std::size_t standby = 0;            ///< ready successors waiting for their predecessor
     std::uint64_t prespawns = 0;        ///< successors started before their worker retired
 };
 
@@ -206,7 +207,7 @@ public:
                                                   std::string* worker_error = nullptr,
                                                   boost::system::error_code* cause = nullptr);
 
-    /// Rolling replacement of every worker (rr reset, informer.RemoveWorker's resetter):
+    /// Rolling replacement of every worker (`rr reset`, resetter.Reset):
     /// one at a time, a new worker is started and handshaken before an old one leaves; an old
     /// worker that is busy finishes its job first; jobs keep flowing. At reset_timeout the old
     /// workers still running a job are killed; old workers whose successor could not start keep
@@ -289,11 +290,14 @@ private:
     // ---- worker lifecycle (pool_lifecycle.cpp) ----
     Awaitable<Result<std::shared_ptr<Worker>>> start_worker();
     /// Takes a started worker into the pool (sets its max_jobs and recycle check, watches its
-    /// exit); offers it unless `busy`.
-    void adopt(std::shared_ptr<Worker> w, bool busy);
-    /// release() slow path: stopping, debug, max_jobs reached, a worker on its way out, or a
-    /// prespawn check point. Transitions `w` out of kWorking (ready or a retire state).
+    /// exit); offers it unless `busy` or `hold` (a standby, see take_over()).
+    void adopt(std::shared_ptr<Worker> w, bool busy, bool hold = false);
+    /// release() slow path: stopping, debug, max_jobs reached, or a prespawn check point.
+    /// Transitions `w` out of kWorking (ready or a retire state).
     void recycle_point(const std::shared_ptr<Worker>& w, TimePoint now);
+    /// While successors wait as standbys: a predecessor unused for kLinger (the load went away)
+    /// leaves, so its standby takes over.
+    Awaitable<void> linger_loop();
     /// Starts base workers while fewer than target_ are alive or starting (superseded workers
     /// do not count), within the respawn backoff.
     void replenish();
@@ -302,10 +306,16 @@ private:
     /// Live non-extra workers that stay (not superseded) + base spawns in flight.
     std::size_t base_count() const noexcept;
     /// `w` is to be replaced: its successor starts now (replenish) and it keeps serving until
-    /// the successor is ready; then hand_over() retires it as `retire_as`.
+    /// the successor is ready (see take_over()).
     void supersede(const std::shared_ptr<Worker>& w, WorkerState retire_as);
-    /// A new base worker is ready: one superseded worker (an idle one first) leaves.
-    void hand_over();
+    /// A new base worker `w` is ready. With a superseded worker waiting for a successor (an idle
+    /// one first, else the one superseded first): for max_jobs, `w` becomes its standby (held
+    /// back, not offered) and takes its place the moment it leaves; otherwise `w` is offered and
+    /// the old one leaves now (idle) or after its job (busy). Without one, `w` is offered.
+    void take_over(std::shared_ptr<Worker> w);
+    /// `gone` left the pool: its standby, if any, is offered now; if `gone` was a standby, its
+    /// predecessor may take another successor.
+    void standby_after_removal(Worker* gone);
     /// More base workers than target_ (remove_worker, a spawn that came too late): retire.
     void trim_surplus();
     void retire(std::shared_ptr<Worker> w, bool replace);
@@ -342,6 +352,8 @@ private:
     bool stopping_ = false;
     bool resetting_ = false;
     bool respawn_armed_ = false;  ///< respawn_later() is waiting for the backoff delay
+    bool linger_armed_ = false;   ///< linger_loop() is running
+    std::vector<std::shared_ptr<Worker>> standbys_;  ///< ready successors held back (in workers_)
     std::uint32_t jitter_seed_ = 12345;
     SpawnCost spawn_cost_;
     RespawnBackoff backoff_;
@@ -350,6 +362,7 @@ private:
     transport::Timer supervisor_timer_;
     transport::Timer extra_timer_;    ///< dynamic allocator's idle check
     transport::Timer respawn_timer_;  ///< backoff delay before the next start
+    transport::Timer linger_timer_;   ///< predecessors of standbys unused for kLinger
 };
 
 }  // namespace rr::pool

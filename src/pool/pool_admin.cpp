@@ -49,9 +49,14 @@ Awaitable<Result<void>> Pool::reset() {
     const auto deadline = start + options_.reset_timeout;
     const auto old_generation = generation_++;
     last_start_error_ = {};
+    // Standbys were started before the reset: they go (their predecessors are old workers).
+    for (auto& standby : std::vector(standbys_)) {
+        standby->transition(WorkerState::kInvalid);
+        retire(standby, true);
+    }
     std::vector<std::shared_ptr<Worker>> old;
     for (const auto& w : std::vector(workers_)) {
-        if (w->generation > old_generation) {
+        if (w->generation > old_generation || w->removed) {
             continue;
         }
         if (w->extra) {
@@ -63,17 +68,13 @@ Awaitable<Result<void>> Pool::reset() {
             continue;
         }
         if (w->superseded) {
-            // Already being recycled (max_jobs): it leaves after its current job, not at
-            // max_jobs.
+            // Already being recycled (max_jobs): replaced like the others, not at max_jobs.
             w->retire_as = WorkerState::kInvalid;
-            if (w->handed_over && w->busy) {
-                w->transition(WorkerState::kInvalid);
-            }
         }
         old.push_back(w);
     }
     // One at a time: the next old worker's successor starts only when the previous successor
-    // is ready and has taken over (hand_over() retires the old one: now if idle, else after
+    // is ready and has taken over (take_over() retires the old one: now if idle, else after
     // its job).
     while (Clock::now() < deadline && !stopping_) {
         auto next = next_to_replace(old);
@@ -201,6 +202,10 @@ Awaitable<void> Pool::destroy() {
         supervisor_timer_.cancel();
         extra_timer_.cancel();
         respawn_timer_.cancel();
+        linger_timer_.cancel();
+        for (auto& standby : std::vector(standbys_)) {
+            retire(standby, false);
+        }
         for (auto& w : workers_) {
             w->recycle_check = 0;  // busy ones retire when released (recycle_point)
         }
@@ -273,6 +278,7 @@ PoolStats Pool::stats() const {
     s.superseded = static_cast<std::size_t>(std::count_if(
         workers_.begin(), workers_.end(), [](const auto& w) { return w->superseded; }));
     s.prespawns = prespawns_;
+    s.standby = standbys_.size();
     return s;
 }
 

@@ -22,6 +22,9 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kReapBudget = std::chrono::seconds(10);
+/// A max_jobs worker whose successor is ready stays as the last-resort worker until its limit;
+/// unused this long (the load went away), it leaves.
+constexpr auto kLinger = std::chrono::seconds(1);
 
 bool is_frame_error(const error_code& ec) {
     if (ec.category() != error_category()) {
@@ -99,7 +102,7 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::start_worker() {
     co_return w;
 }
 
-void Pool::adopt(std::shared_ptr<Worker> w, bool busy) {
+void Pool::adopt(std::shared_ptr<Worker> w, bool busy, bool hold) {
     unsigned r = 0;
     if (options_.max_jobs_jitter) {
         jitter_seed_ = jitter_seed_ * 1103515245u + 12345u;
@@ -138,7 +141,9 @@ void Pool::adopt(std::shared_ptr<Worker> w, bool busy) {
         // Started before a reset: it may run the old code. Replaced like the others.
         supersede(w, WorkerState::kInvalid);
     }
-    offer(std::move(w));
+    if (!hold) {
+        offer(std::move(w));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,13 +155,7 @@ void Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
         return;
     }
     if (w->max_jobs > 0 && w->execs() >= w->max_jobs) {
-        w->transition(WorkerState::kMaxJobsReached);
-        return;
-    }
-    if (w->handed_over) {
-        // Its successor is serving already: it takes only jobs that are waiting, up to its
-        // max_jobs, and leaves as soon as it would go idle.
-        w->transition(waiters_.empty() ? WorkerState::kMaxJobsReached : WorkerState::kReady);
+        w->transition(WorkerState::kMaxJobsReached);  // its standby, if any, takes over
         return;
     }
     w->transition(WorkerState::kReady);
@@ -175,6 +174,33 @@ void Pool::recycle_point(const std::shared_ptr<Worker>& w, TimePoint now) {
                     w->max_jobs);
         supersede(w, WorkerState::kMaxJobsReached);
     }
+}
+
+Awaitable<void> Pool::linger_loop() {
+    auto self = shared_from_this();
+    while (!stopping_ && !standbys_.empty()) {
+        linger_timer_.expires_after(kLinger);
+        error_code ec;
+        co_await linger_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        const auto now = Clock::now();
+        for (const auto& standby : std::vector(standbys_)) {
+            Worker* pred = standby->standby_for;
+            if (stopping_ || !pred || pred->busy || pred->removed ||
+                now - std::max(pred->last_used(), pred->created()) < kLinger) {
+                continue;
+            }
+            auto it = std::find_if(workers_.begin(), workers_.end(),
+                                   [pred](const auto& w) { return w.get() == pred; });
+            if (it == workers_.end()) {
+                continue;
+            }
+            log_->debug("worker {}: unused for {} ms while its successor waits, stopping it",
+                        pred->pid(), to_ms(kLinger));
+            pred->transition(WorkerState::kInvalid);
+            retire(*it, true);  // its standby takes over
+        }
+    }
+    linger_armed_ = false;
 }
 
 std::size_t Pool::base_count() const noexcept {
@@ -243,43 +269,77 @@ Awaitable<void> Pool::spawn_one() {
         replenish();  // within the backoff
         co_return;
     }
-    adopt(std::move(w.value()), false);
-    hand_over();
+    take_over(std::move(w.value()));
     trim_surplus();
     replenish();
 }
 
-void Pool::hand_over() {
-    if (stopping_) {
-        return;
-    }
-    std::shared_ptr<Worker> out;
-    for (const auto& w : workers_) {
-        if (!w->superseded || w->handed_over || w->removed) {
+void Pool::take_over(std::shared_ptr<Worker> w) {
+    std::shared_ptr<Worker> pred;
+    for (const auto& o : workers_) {
+        if (stopping_ || !o->superseded || o->handed_over || o->removed) {
             continue;
         }
         // An idle one first (it can leave now), else the one superseded first.
-        if (!out || (out->busy && !w->busy) ||
-            (out->busy == w->busy && w->superseded_seq < out->superseded_seq)) {
-            out = w;
+        if (!pred || (pred->busy && !o->busy) ||
+            (pred->busy == o->busy && o->superseded_seq < pred->superseded_seq)) {
+            pred = o;
         }
     }
-    if (!out) {
+    // max_jobs: the successor waits, ready, until its predecessor has served its last job, so
+    // the pool keeps num_workers serving workers (one more costs CPU) and no job is lost to an
+    // early retirement (starts are the expensive part).
+    const bool standby =
+        pred && pred->retire_as == WorkerState::kMaxJobsReached && w->generation == generation_;
+    adopt(w, /*busy=*/false, /*hold=*/standby);
+    if (!pred || pred->removed || w->removed) {
         return;
     }
-    out->handed_over = true;
+    pred->handed_over = true;
     changed_.notify_all();
-    if (!out->busy) {
-        log_->debug("worker {}: its successor is ready, stopping it", out->pid());
-        const auto as =
-            out->retire_as == WorkerState::kMaxJobsReached ? WorkerState::kInvalid : out->retire_as;
-        out->transition(as);
-        retire(std::move(out), true);
-    } else if (out->retire_as == WorkerState::kMaxJobsReached) {
-        out->recycle_check = 0;  // recycle_point(): queued jobs only, until max_jobs
+    if (standby) {
+        log_->debug("worker {}: ready, standing by for worker {}", w->pid(), pred->pid());
+        w->standby_for = pred.get();
+        standbys_.push_back(std::move(w));
+        if (!linger_armed_) {
+            linger_armed_ = true;
+            asio::co_spawn(ex_, linger_loop(), asio::detached);
+        }
+    } else if (!pred->busy) {
+        log_->debug("worker {}: replaced by worker {}, stopping it", pred->pid(), w->pid());
+        pred->transition(pred->retire_as == WorkerState::kMaxJobsReached ? WorkerState::kInvalid
+                                                                         : pred->retire_as);
+        retire(std::move(pred), true);
     } else {
-        out->transition(WorkerState::kInvalid);  // leaves after its job
+        pred->transition(WorkerState::kInvalid);  // leaves after its job
     }
+}
+
+void Pool::standby_after_removal(Worker* gone) {
+    if (gone->standby_for) {
+        // A standby died or was stopped: its predecessor may take another successor.
+        gone->standby_for->handed_over = false;
+        gone->standby_for = nullptr;
+        std::erase_if(standbys_, [gone](const auto& s) { return s.get() == gone; });
+        return;
+    }
+    auto it = std::find_if(standbys_.begin(), standbys_.end(),
+                           [gone](const auto& s) { return s->standby_for == gone; });
+    if (it == standbys_.end()) {
+        return;
+    }
+    auto standby = std::move(*it);
+    standbys_.erase(it);
+    standby->standby_for = nullptr;
+    if (standby->removed) {
+        return;
+    }
+    if (stopping_) {
+        retire(std::move(standby), false);
+        return;
+    }
+    log_->debug("worker {}: takes over from worker {}", standby->pid(), gone->pid());
+    offer(std::move(standby));
 }
 
 void Pool::trim_surplus() {
@@ -343,6 +403,7 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
         idle_.erase(it);
     }
     retiring_.push_back(w);
+    standby_after_removal(w.get());
     changed_.notify_all();
     if (replace) {
         replenish();  // a superseded worker's successor is already counted
@@ -457,7 +518,7 @@ void Pool::supervise_once(TimePoint now) {
     const auto& limits = options_.supervisor;
     auto snapshot = workers_;
     for (auto& w : snapshot) {
-        if (w->removed) {
+        if (w->removed || w->standby_for) {
             continue;
         }
         if (limits.max_worker_memory > 0) {

@@ -116,6 +116,9 @@ public:
     bool handed_over = false;          ///< the successor is ready: this one is on its way out
     std::uint64_t superseded_seq = 0;  ///< order of supersession (oldest leaves first)
     WorkerState retire_as = WorkerState::kInvalid;  ///< state when it leaves idle
+    /// Set on a ready successor held back until this predecessor leaves (max_jobs recycling);
+    /// the pool clears it when the predecessor is removed (never dangling).
+    Worker* standby_for = nullptr;
 
 private:
     Executor ex_;

@@ -69,6 +69,12 @@ public:
     asio::awaitable<error_code> send_chunk(std::string_view data) override;
     asio::awaitable<error_code> finish_stream(const Fields& headers) override;
     void update_trailers(const Fields& headers) override;
+    /// A small file goes out with its head in one write; a larger one, on a stream that allows
+    /// it (PlainStream::kSendfile), as the head then sendfile(2) from the page cache (no copy
+    /// through user space); otherwise through ResponseWriter's bounded reads. No progress for
+    /// write_timeout while the socket is full → kHttpTimeout.
+    asio::awaitable<error_code> send_file(int status, const Fields& headers,
+                                          FileRange file) override;
     bool head_sent() const noexcept override { return head_sent_; }
     bool response_complete() const noexcept override { return response_done_; }
     bool client_gone() const noexcept override { return client_gone_; }
@@ -94,6 +100,8 @@ private:
     /// write() does). Returns false when the socket is full: `a`, `b`, `c` are advanced past
     /// the bytes sent and the caller co_awaits write(a, b, c) for the rest.
     bool write_now(std::string_view& a, std::string_view& b, std::string_view& c, error_code& ec);
+    /// The sendfile(2) loop of send_file() after the head went out.
+    asio::awaitable<error_code> send_file_body(FileRange file);
     asio::awaitable<void> answer_error_and_close(int status);
     asio::awaitable<void> lingering_close();
     asio::awaitable<bool> drain_body();

@@ -66,6 +66,15 @@ public:
     }
     bool is_open() const noexcept { return socket_.is_open(); }
 
+    /// Zero-copy file bodies (h1::Session::send_file): the descriptor for sendfile(2) and a
+    /// wait until the socket takes more. A stream without these (TLS) gets bounded reads.
+    static constexpr bool kSendfile = true;
+    int native_handle() noexcept { return socket_.native_handle(); }
+    boost::asio::awaitable<void> wait_writable(error_code& ec) {
+        return socket_.async_wait(Socket::wait_write,
+                                  boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+
 private:
     Socket socket_;
 };

@@ -1,5 +1,6 @@
 #include "http/server/redirect.h"
 
+#include "common/html.h"
 #include "http/fields.h"
 #include "http/request.h"
 #include "http/response_writer.h"
@@ -7,34 +8,6 @@
 namespace rr::http::server {
 
 namespace {
-
-/// Go's html.EscapeString.
-std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            case '"':
-                out += "&#34;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 /// The host part of a Host value: port and IPv6 brackets removed (Go's URL.Hostname()).
 std::string_view hostname(std::string_view host) {

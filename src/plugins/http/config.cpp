@@ -216,6 +216,12 @@ HttpConfig decode_http_config(const Node& v, const std::string& path, const Deco
         cfg.max_request_size_mb = mb == 0 ? 1000 : mb;  // upstream: 0 ⇒ 1000 MB, not "no limit"
     }
     r.read("raw_body", cfg.raw_body);
+    if (const Node* retry = r.take("retry")) {
+        cfg.retry = as_string(*retry, r.child("retry"));
+        if (cfg.retry != "idempotent" && cfg.retry != "all" && cfg.retry != "off") {
+            fail_expected(r.child("retry"), "one of idempotent, all, off", *retry);
+        }
+    }
     r.read("middleware", cfg.middleware);
     if (const Node* ts = r.take("trusted_subnets")) {
         const std::string p = r.child("trusted_subnets");

@@ -93,6 +93,9 @@ struct HttpConfig {
     bool access_logs = false;
     std::uint64_t max_request_size_mb = 1000;  ///< 0 in the file ⇒ 1000 (as upstream)
     bool raw_body = false;
+    /// [rr] `retry`: "idempotent" (default), "all" or "off": which requests run once more on
+    /// another worker when theirs was lost before answering (docs/http.md "Safe retry").
+    std::string retry = "idempotent";
     std::vector<std::string> middleware;  ///< order as written; unknown names → warning
     /// Absent key = proxy_ip_parser disabled (upstream's documented default list is NOT applied).
     std::optional<std::vector<rr::Cidr>> trusted_subnets;

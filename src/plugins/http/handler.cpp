@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/html.h"
 #include "forms/body_class.h"
 #include "forms/urlencoded.h"
 #include "http/request_context.h"
@@ -44,34 +45,6 @@ protocol::HttpCodec frame_codec(std::uint8_t flags, protocol::HttpCodec request_
     return request_codec;
 }
 
-/// Go's html.EscapeString: `<`, `>`, `&`, `'` and `"`.
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            case '"':
-                out += "&#34;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 http::Fields to_fields(const protocol::HttpResponseHead& head) {
     http::Fields fields;
     fields.reserve(head.headers.size());
@@ -80,6 +53,19 @@ http::Fields to_fields(const protocol::HttpResponseHead& head) {
 }
 
 }  // namespace
+
+bool may_retry(RetryPolicy policy, std::string_view method) noexcept {
+    switch (policy) {
+        case RetryPolicy::kOff:
+            return false;
+        case RetryPolicy::kAll:
+            return true;
+        case RetryPolicy::kIdempotent:
+            return method == "GET" || method == "HEAD" || method == "OPTIONS" ||
+                   method == "TRACE" || method == "PUT" || method == "DELETE";
+    }
+    return false;
+}
 
 PoolHandler::PoolHandler(std::shared_ptr<pool::Pool> pool, Options options,
                          std::shared_ptr<spdlog::logger> log)
@@ -151,10 +137,20 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     context.clear();
     protocol::encode_request(options_.codec, ctx, context);
 
-    // 3. The worker.
+    // 3. The worker. One lost before answering anything (nothing reached the client) runs the
+    // job again on another worker when the policy allows it: at most once.
     const pool::Payload payload{context, body, protocol::codec_flag(options_.codec)};
     std::string worker_error;
-    auto stream = co_await pool_->exec_stream(payload, &worker_error);
+    error_code cause;
+    auto stream = co_await pool_->exec_stream(payload, &worker_error, &cause);
+    if (!stream && stream.error() == errc::kWorkerLost &&
+        may_retry(options_.retry, request.method())) {
+        log_->warn("worker lost before answering ({}); {} {} runs once more on another worker",
+                   cause ? cause.message() : stream.error().message(), request.method(),
+                   request.target());
+        worker_error.clear();
+        stream = co_await pool_->exec_stream(payload, &worker_error, &cause);
+    }
     if (!stream) {
         co_await fail(writer, stream.error(), worker_error);
         co_return;

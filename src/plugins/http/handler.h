@@ -23,6 +23,17 @@
 
 namespace rr::plugins {
 
+/// `http.retry` [rr]: a request whose worker crashed, was killed (exec_ttl) or sent a broken
+/// frame before any frame of its answer was delivered runs once more on another worker when:
+enum class RetryPolicy {
+    kOff,         ///< never
+    kIdempotent,  ///< its method is idempotent (RFC 9110 §9.2.2: GET HEAD OPTIONS TRACE PUT DELETE)
+    kAll,         ///< always (the body is buffered, so it can be sent again)
+};
+
+/// Whether `method` may run again under `policy` (see RetryPolicy).
+bool may_retry(RetryPolicy policy, std::string_view method) noexcept;
+
 class PoolHandler final : public http::Handler {
 public:
     struct Options {
@@ -32,6 +43,9 @@ public:
         bool access_logs = false;  ///< the richer "http access log" line
         protocol::HttpCodec codec = protocol::HttpCodec::kJson;
         forms::FormSettings forms;
+        /// Which requests run once more on another worker when theirs was lost before
+        /// answering anything (http.retry, docs/http.md "Safe retry").
+        RetryPolicy retry = RetryPolicy::kIdempotent;
     };
 
     /// `pool` and `log` must be non-null.

@@ -4,14 +4,17 @@
 #include <fmt/ranges.h>
 #include <pwd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "http/middleware.h"
 #include "http/server.h"
 #include "plugins/http/settings.h"
+#include "process/proc_stat.h"
 
 namespace rr::plugins {
 
@@ -71,28 +74,61 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
     handler_options_.debug = config_.pool.debug;
     handler_options_.raw_body = config_.raw_body;
     handler_options_.access_logs = config_.access_logs;
+    handler_options_.retry = config_.retry == "all"   ? RetryPolicy::kAll
+                             : config_.retry == "off" ? RetryPolicy::kOff
+                                                      : RetryPolicy::kIdempotent;
     handler_options_.forms = form_settings(config_, uid, gid);
     return InitStatus::kEnabled;
 }
 
-void HttpPlugin::warn_unserved(const InitContext& ctx) const {
+void HttpPlugin::warn_unserved(const InitContext& ctx) {
     // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
     // warning each, so nothing configured is silently ignored.
-    for (const auto& name : config_.middleware) {
-        if (name != "proxy_ip_parser") {
-            log_->warn("http.middleware: \"{}\" is not served by this build yet; skipped", name);
-        }
-    }
     const config::Node& http = *ctx.section(kName);
     for (std::string_view key : kMiddlewareSections) {
-        if (const config::Node* sub = http.find_nocase(key); sub != nullptr && !sub->is_null()) {
+        const config::Node* sub = http.find_nocase(key);
+        if (sub == nullptr || sub->is_null()) continue;
+        if (key == "cache" || key == "new_relic" || key == "otel") {
             log_->warn("http.{}: not served by this build yet (no {} middleware); ignored", key,
                        key);
+        } else {
+            configured_sections_.emplace_back(key);
         }
     }
 }
 
+void HttpPlugin::build_middleware(const Registry& registry) {
+    const auto providers = registry.collect<HttpMiddlewareProvider>();
+    auto find = [&](std::string_view name) -> HttpMiddlewareProvider* {
+        for (const auto& [plugin, provider] : providers) {
+            if (provider->name() == name) return provider;
+        }
+        return nullptr;
+    };
+    const MiddlewarePlan plan = plan_middleware(
+        config_.middleware, [&](std::string_view name) { return find(name) != nullptr; });
+    for (const auto& name : plan.unknown) {
+        // Upstream's warning; the hint names the section a bundled middleware needs.
+        const bool needs_section = name == "static" || name == "headers";
+        log_->warn("requested middleware does not exist: \"{}\"{}", name,
+                   needs_section ? fmt::format(" (it needs an http.{} section)", name) : "");
+    }
+    middleware_.clear();
+    for (const auto& name : plan.outermost_first) middleware_.push_back(find(name)->middleware());
+    for (const auto& key : configured_sections_) {
+        if (std::find(config_.middleware.begin(), config_.middleware.end(), key) ==
+            config_.middleware.end()) {
+            log_->warn("http.{} is configured but \"{}\" is not listed in http.middleware; ignored",
+                       key, key);
+        }
+    }
+    if (!plan.outermost_first.empty()) {
+        log_->debug("http middleware, outermost first: {}", fmt::join(plan.outermost_first, ", "));
+    }
+}
+
 void HttpPlugin::serve(ServeContext& ctx) {
+    build_middleware(ctx.registry());
     starting_ = true;
     asio::co_spawn(*io_, start(ctx, ctx.defer_started()), asio::detached);
 }
@@ -107,9 +143,14 @@ asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> 
             pool_ = std::move(created).value();
             handler_options_.codec = negotiate_codec(pool_->advertised_codecs());
             handler_ = std::make_unique<PoolHandler>(pool_, handler_options_, log_);
+            http::Handler* entry = handler_.get();
+            if (!middleware_.empty()) {
+                chain_ = std::make_unique<http::MiddlewareChain>(middleware_, *handler_);
+                entry = chain_.get();
+            }
             if (!stopping_) {
                 server_ = std::make_unique<http::Server>(*io_, server_settings(config_, tls_),
-                                                         *handler_, log_);
+                                                         *entry, log_);
                 std::string detail;
                 if (const auto ec = server_->start(&detail)) {
                     ctx.fail(fmt::format("http: cannot listen: {}",
@@ -161,18 +202,31 @@ asio::awaitable<void> HttpPlugin::shutdown(Deadline deadline, StopDone done) {
     done({});
 }
 
-void HttpPlugin::reset(std::function<void(boost::system::error_code)> done) {
-    if (!pool_) {
+void HttpPlugin::pool_operation(ControlDone done,
+                                std::function<asio::awaitable<Result<void>>(pool::Pool&)> op) {
+    if (!pool_ || stopping_) {
         done(errc::kPoolStopped);
         return;
     }
     asio::co_spawn(
         *io_,
-        [pool = pool_, done = std::move(done)]() -> asio::awaitable<void> {
-            auto result = co_await pool->reset();
+        [pool = pool_, done = std::move(done), op = std::move(op)]() -> asio::awaitable<void> {
+            auto result = co_await op(*pool);
             done(result ? boost::system::error_code() : result.error());
         },
         asio::detached);
+}
+
+void HttpPlugin::reset(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.reset(); });
+}
+
+void HttpPlugin::add_worker(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.add_worker(); });
+}
+
+void HttpPlugin::remove_worker(ControlDone done) {
+    pool_operation(std::move(done), [](pool::Pool& p) { return p.remove_worker(); });
 }
 
 std::vector<WorkerInfo> HttpPlugin::workers() const {
@@ -181,9 +235,14 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
     for (const auto& w : pool_->workers()) {
         WorkerInfo info;
         info.pid = w.pid;
+        info.state = static_cast<std::int64_t>(w.state);
         info.status = std::string(worker::to_string(w.state));
         info.num_execs = w.execs;
         info.memory_bytes = w.rss_bytes;
+        // A worker that exited a moment ago has no /proc entry left: 0, as for a new one.
+        const auto cpu = process::cpu_percent(w.pid);
+        info.cpu_percent = cpu ? cpu.value() : 0.0;
+        // `command` stays empty: upstream reports it for the service plugin's processes only.
         info.created_unix_ns =
             std::chrono::duration_cast<std::chrono::nanoseconds>(w.created.time_since_epoch())
                 .count();

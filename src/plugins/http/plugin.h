@@ -1,6 +1,7 @@
 #pragma once
 // The `http` plugin (BEHAVIOUR.md §1.2): a worker pool (RR_MODE=http) from the `server`
-// plugin, the HTTP/1.1 server on `http.address`, and the PoolHandler between them.
+// plugin, the HTTP/1.1 server on `http.address`, and between them the middleware chain from
+// `http.middleware` (providers collected at serve(), http/middleware.h) around the PoolHandler.
 // `rr reset` replaces the workers (Resettable); `rr workers` lists them (WorkerInformer).
 //
 // Stop order: stop accepting, let in-flight responses finish (until the deadline), then
@@ -17,12 +18,17 @@
 #include "plugins/http/handler.h"
 
 namespace rr::http {
+class Middleware;
+class MiddlewareChain;
 class Server;
-}
+}  // namespace rr::http
 
 namespace rr::plugins {
 
-class HttpPlugin final : public Plugin, public Resettable, public WorkerInformer {
+class HttpPlugin final : public Plugin,
+                         public Resettable,
+                         public WorkerInformer,
+                         public WorkerScaler {
 public:
     static constexpr std::string_view kName = "http";
 
@@ -38,19 +44,28 @@ public:
     void serve(ServeContext& ctx) override;
     void stop(Deadline deadline, StopDone done) override;
 
-    // Resettable
-    void reset(std::function<void(boost::system::error_code)> done) override;
+    // Resettable: the pool's rolling reset (a new worker is up before an old one leaves).
+    void reset(ControlDone done) override;
     // WorkerInformer
     std::vector<WorkerInfo> workers() const override;
+    // WorkerScaler: informer.AddWorker / informer.RemoveWorker (Pool::add_worker/remove_worker).
+    void add_worker(ControlDone done) override;
+    void remove_worker(ControlDone done) override;
 
     /// The bound listener address ("127.0.0.1:8080"), empty before serve() finished starting.
     std::string listening_address() const;
 
 private:
     /// One warning per configured key this build parses but does not serve yet.
-    void warn_unserved(const InitContext& ctx) const;
+    void warn_unserved(const InitContext& ctx);
+    /// middleware_ from `http.middleware` and the providers in `registry`; warns for names no
+    /// enabled plugin provides and for middleware sections whose name is not listed.
+    void build_middleware(const Registry& registry);
     boost::asio::awaitable<void> start(ServeContext ctx, std::function<void()> started);
     boost::asio::awaitable<void> shutdown(Deadline deadline, StopDone done);
+    /// Runs `op` on the pool and reports its result to `done`; kPoolStopped without a pool.
+    void pool_operation(ControlDone done,
+                        std::function<boost::asio::awaitable<Result<void>>(pool::Pool&)> op);
 
     boost::asio::io_context* io_ = nullptr;  // not owned; the main io_context
     HttpConfig config_;
@@ -62,6 +77,9 @@ private:
 
     std::shared_ptr<pool::Pool> pool_;
     std::unique_ptr<PoolHandler> handler_;
+    std::vector<std::shared_ptr<http::Middleware>> middleware_;  // outermost first
+    std::unique_ptr<http::MiddlewareChain> chain_;  // around handler_; null without middleware
+    std::vector<std::string> configured_sections_;  // http.<middleware section> keys present
     std::unique_ptr<http::Server> server_;
     bool starting_ = false;
     bool stopping_ = false;

@@ -111,4 +111,18 @@ forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> u
     return f;
 }
 
+MiddlewarePlan plan_middleware(const std::vector<std::string>& configured,
+                               const std::function<bool(std::string_view)>& available) {
+    MiddlewarePlan plan;
+    for (auto it = configured.rbegin(); it != configured.rend(); ++it) {
+        if (*it == "proxy_ip_parser") continue;
+        if (available(*it)) {
+            plan.outermost_first.push_back(*it);
+        } else {
+            plan.unknown.insert(plan.unknown.begin(), *it);  // reported in the configured order
+        }
+    }
+    return plan;
+}
+
 }  // namespace rr::plugins

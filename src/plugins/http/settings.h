@@ -2,8 +2,12 @@
 // Maps the typed `http` config onto the plain settings of http::Server and forms::FormParser.
 // Pure functions; thread safety: stateless.
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "forms/form_parser.h"
 #include "http/settings.h"
@@ -29,5 +33,17 @@ std::shared_ptr<const http::tls::TlsContext> tls_context(const HttpConfig& http)
 /// workers run as another user (server.user).
 forms::FormSettings form_settings(const HttpConfig& http, std::optional<uid_t> uid,
                                   std::optional<gid_t> gid);
+
+/// The chain for `http.middleware`, as RoadRunner's stable line builds it: the list is wrapped
+/// left to right, so the LAST listed name is the outermost link (the request "comes from the
+/// right"; v6 beta reverses this). `proxy_ip_parser` is served inside the HTTP layer (see
+/// server_settings) and is not a link. Names `available` rejects are returned in `unknown`
+/// (upstream warns "requested middleware does not exist" and skips them).
+struct MiddlewarePlan {
+    std::vector<std::string> outermost_first;
+    std::vector<std::string> unknown;
+};
+MiddlewarePlan plan_middleware(const std::vector<std::string>& configured,
+                               const std::function<bool(std::string_view)>& available);
 
 }  // namespace rr::plugins

@@ -1,5 +1,8 @@
 // E2E: the real `rr` binary started as a child process (BEHAVIOUR.md §2.3–2.4).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -205,12 +208,33 @@ TEST_F(ServeE2E, StopWithoutPidFileExitsOne) {
     EXPECT_NE(stop.err().find(".pid"), std::string::npos) << stop.err();
 }
 
-TEST_F(ServeE2E, ResetAndWorkersAreNotAvailableYet) {
+TEST_F(ServeE2E, ResetAndWorkersNeedAnRpcSectionAndARunningServer) {
+    // No rpc section: upstream's "rpc service not specified", one line, exit 1.
+    write_config(".rr.yaml", "version: '3'\n");
     for (const char* cmd : {"reset", "workers"}) {
         ChildProcess rr({RR_BINARY, cmd}, dir_.string());
         EXPECT_EQ(rr.wait_exit(kTimeout), 1);
-        EXPECT_NE(rr.err().find("not available yet: needs the rpc plugin"), std::string::npos)
+        EXPECT_EQ(rr.err().rfind("error: rpc service not specified in the configuration", 0), 0u)
             << rr.err();
+        EXPECT_EQ(std::count(rr.err().begin(), rr.err().end(), '\n'), 1) << rr.err();
+        EXPECT_EQ(rr.out(), "");
+    }
+    // An rpc section but nobody listening there: one line naming the address, exit 1.
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    ::close(fd);  // bound, never listened: connecting is refused
+    const std::string listen = "tcp://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    for (const char* cmd : {"reset", "workers"}) {
+        ChildProcess rr({RR_BINARY, cmd, "-o", "rpc.listen=" + listen}, dir_.string());
+        EXPECT_EQ(rr.wait_exit(kTimeout), 1);
+        EXPECT_EQ(rr.err(), "error: cannot connect to RPC at " + listen +
+                                ": connection refused; is the server running?\n");
+        EXPECT_EQ(rr.out(), "");
     }
 }
 

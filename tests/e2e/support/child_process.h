@@ -89,6 +89,25 @@ public:
         }
     }
 
+    /// Reads until `text` has appeared `count` times on stdout (or stderr if `on_stderr`).
+    bool wait_for_count(const std::string& text, std::size_t count,
+                        std::chrono::milliseconds timeout, bool on_stderr = false) {
+        const auto deadline = Clock::now() + timeout;
+        auto seen = [&] {
+            const std::string& buf = on_stderr ? err_ : out_;
+            std::size_t n = 0;
+            for (auto pos = buf.find(text); pos != std::string::npos;
+                 pos = buf.find(text, pos + text.size())) {
+                ++n;
+            }
+            return n >= count;
+        };
+        while (!seen()) {
+            if (!pump(deadline)) return seen();
+        }
+        return true;
+    }
+
     /// Reads what the child has written so far without waiting, so a chatty child never
     /// blocks on a full pipe while the test is busy elsewhere.
     void drain() {

@@ -277,6 +277,14 @@ TEST(Http, MiddlewareSubsectionsAreLeftToTheirPlugins) {
     EXPECT_TRUE(cfg.warnings.empty());
 }
 
+TEST(Http, RetryPolicyExtension) {
+    EXPECT_EQ(load(http_doc("")).http->retry, "idempotent");
+    EXPECT_EQ(load(http_doc("  retry: all\n")).http->retry, "all");
+    EXPECT_EQ(load(http_doc("  retry: off\n")).http->retry, "off");
+    EXPECT_EQ(load_error(http_doc("  retry: sometimes\n")),
+              "http.retry: expected one of idempotent, all, off, got \"sometimes\"");
+}
+
 TEST(Http, UnknownKeysAreWarnings) {
     const Loaded cfg = load(http_doc("  addres: x\n"));
     EXPECT_EQ(cfg.warnings, (std::vector<std::string>{"http.addres: unknown key; ignored"}));

@@ -121,15 +121,18 @@ TEST_F(FakePoolTest, ResetWhoseNewWorkersCannotStartKeepsTheOldOnesServing) {
     }));
 }
 
-TEST_F(FakePoolTest, MaxJobsStartsTheSuccessorBeforeTheWorkerRetires) {
+TEST_F(FakePoolTest, MaxJobsStartsTheSuccessorFirstAndItTakesOverAtTheLastJob) {
     auto o = options(1);
     o.max_jobs = 10;
     o.max_jobs_jitter = false;
     create(o);
     const int first = *pids().begin();
     fakes_->hold_handshakes = true;
-    for (int i = 0; i < 9; ++i) {
+    int done = 0;
+    while (fakes_->held_handshakes == 0 && done < 9) {
         ASSERT_TRUE(exec("echo:x"));
+        ++done;
+        run_until([&] { return fakes_->held_handshakes == 1; }, 50ms);
     }
     // The successor was started at a check point before the last job.
     ASSERT_TRUE(run_until([&] { return fakes_->held_handshakes == 1; }));
@@ -137,19 +140,49 @@ TEST_F(FakePoolTest, MaxJobsStartsTheSuccessorBeforeTheWorkerRetires) {
     EXPECT_EQ(pool_->stats().prespawns, 1u);
     EXPECT_EQ(pids(), std::set<int>{first});
     fakes_->release_handshakes();
-    ASSERT_TRUE(run_until([&] { return pids().size() == 2 || !pids().count(first); }));
-    // Job 10 is the first worker's last, whoever serves the ones after.
-    for (int i = 0; i < 5; ++i) {
-        ASSERT_TRUE(exec("echo:y"));
+    // The successor is ready and stands by: the first worker serves up to its max_jobs.
+    ASSERT_TRUE(run_until([&] { return pool_->stats().standby == 1; }));
+    EXPECT_EQ(pids().size(), 2u);
+    const auto both = pids();
+    const int second = *std::find_if(both.begin(), both.end(), [&](int p) { return p != first; });
+    while (done < 10) {
+        auto r = exec("pid");
+        ASSERT_TRUE(r);
+        EXPECT_EQ(std::string(r.value().body()), std::to_string(first));
+        ++done;
     }
-    ASSERT_TRUE(run_until([&] { return pids().size() == 1 && !pids().count(first); }));
+    // After its 10th job it leaves and the standby takes over at once.
+    EXPECT_EQ(pool_->stats().standby, 0u);
+    auto next = exec("pid");
+    ASSERT_TRUE(next);
+    EXPECT_EQ(std::string(next.value().body()), std::to_string(second));
+    ASSERT_TRUE(run_until(
+        [&] { return fakes_->index_of(Kind::kStopCommand, first) < fakes_->events.size(); }));
     std::size_t jobs_of_first = 0;
     for (const auto& e : fakes_->events) {
         jobs_of_first += e.kind == Kind::kJob && e.pid == first;
     }
-    EXPECT_LE(jobs_of_first, 10u);
-    const int second = *pids().begin();
+    EXPECT_EQ(jobs_of_first, 10u);
     EXPECT_LT(fakes_->index_of(Kind::kReady, second), fakes_->index_of(Kind::kStopCommand, first));
+}
+
+TEST_F(FakePoolTest, AStandbyTakesOverWhenItsPredecessorStaysUnused) {
+    auto o = options(1);
+    o.max_jobs = 10;
+    o.max_jobs_jitter = false;
+    create(o);
+    const int first = *pids().begin();
+    for (int i = 0; i < 9 && pool_->stats().superseded == 0; ++i) {
+        ASSERT_TRUE(exec("echo:x"));
+    }
+    ASSERT_TRUE(run_until([&] { return pool_->stats().standby == 1; }));
+    // No more jobs: after kLinger (1 s) unused, the predecessor leaves and the standby serves.
+    ASSERT_TRUE(run_until([&] { return pids().size() == 1 && !pids().count(first); }));
+    EXPECT_EQ(pool_->stats().standby, 0u);
+    auto r = exec("pid");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(std::string(r.value().body()), std::to_string(*pids().begin()));
+    EXPECT_TRUE(sink_->contains("while its successor waits, stopping it"));
 }
 
 TEST_F(FakePoolTest, MaxJobsWithoutPrespawnRetiresFirstThenStarts) {

@@ -15,6 +15,8 @@ packages=(
     # test helpers (nghttp2-client: nghttp, h2load; python3-h2: frame-level HTTP/2 tests;
     # python3-brotli, python3-zstandard: decoding compressed responses in e2e tests)
     curl procps openssl nghttp2-client python3-h2 python3-brotli python3-zstandard
+    # deployment file checks (tests/unit/deploy): systemd-analyze, yamllint, PyYAML
+    systemd yamllint python3-yaml
 )
 
 missing=()

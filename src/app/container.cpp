@@ -224,6 +224,9 @@ void Container::stop(std::function<void(bool clean)> done) {
     if (stopping_) return;
     stopping_ = true;
     stop_done_ = std::move(done);
+    // Every served plugin hears that a stop began before the first one is stopped, so the
+    // status plugin reports "not ready" while the http plugin is still draining.
+    for (Plugin* p : served_) p->stopping();
     boost::asio::post(io_, [this] { stop_next(served_.size()); });
 }
 

@@ -4,7 +4,8 @@
 //
 // Order: topological over Plugin::dependencies(); plugins with no ordering constraint between
 // them keep the order in which they were added (so src/app/plugins.cpp reads top to bottom).
-// Stop: reverse order, one plugin at a time, each with `grace_period` to call its done().
+// Stop: first stopping() on every served plugin (start order), then stop() in reverse order,
+// one plugin at a time, each with `grace_period` to call its done().
 //
 // Thread safety: main io_context thread only.
 // Errors: order()/init() throw ContainerError for an unknown dependency or a dependency cycle,

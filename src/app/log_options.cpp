@@ -5,21 +5,30 @@ namespace {
 
 logging::Mode to_mode(config::LogMode m) {
     switch (m) {
-        case config::LogMode::kDevelopment: return logging::Mode::kDevelopment;
-        case config::LogMode::kProduction: return logging::Mode::kProduction;
-        case config::LogMode::kRaw: return logging::Mode::kRaw;
-        case config::LogMode::kOff: return logging::Mode::kOff;
+        case config::LogMode::kDevelopment:
+            return logging::Mode::kDevelopment;
+        case config::LogMode::kProduction:
+            return logging::Mode::kProduction;
+        case config::LogMode::kRaw:
+            return logging::Mode::kRaw;
+        case config::LogMode::kOff:
+            return logging::Mode::kOff;
     }
     return logging::Mode::kDevelopment;
 }
 
 spdlog::level::level_enum to_level(config::LogLevel l) {
     switch (l) {
-        case config::LogLevel::kDebug: return spdlog::level::debug;
-        case config::LogLevel::kInfo: return spdlog::level::info;
-        case config::LogLevel::kWarn: return spdlog::level::warn;
-        case config::LogLevel::kError: return spdlog::level::err;
-        case config::LogLevel::kPanic: return spdlog::level::critical;
+        case config::LogLevel::kDebug:
+            return spdlog::level::debug;
+        case config::LogLevel::kInfo:
+            return spdlog::level::info;
+        case config::LogLevel::kWarn:
+            return spdlog::level::warn;
+        case config::LogLevel::kError:
+            return spdlog::level::err;
+        case config::LogLevel::kPanic:
+            return spdlog::level::critical;
     }
     return spdlog::level::debug;
 }
@@ -33,7 +42,8 @@ std::optional<logging::Encoding> to_encoding(const std::optional<config::LogEnco
 std::optional<logging::FileRotation> to_rotation(
     const std::optional<config::FileLoggerOptions>& f) {
     if (!f) return std::nullopt;
-    return logging::FileRotation{f->log_output, f->max_size_mb, f->max_backups};
+    return logging::FileRotation{f->log_output, f->max_size_mb, f->max_backups, f->max_age_days,
+                                 f->compress};
 }
 
 logging::ChannelSettings to_settings(const config::LogSettings& s) {
@@ -43,6 +53,7 @@ logging::ChannelSettings to_settings(const config::LogSettings& s) {
     out.encoding = to_encoding(s.encoding);
     out.line_ending = s.line_ending.empty() ? "\n" : s.line_ending;
     out.output = s.output.empty() ? std::vector<std::string>{"stderr"} : s.output;
+    out.err_output = s.err_output.empty() ? std::vector<std::string>{"stderr"} : s.err_output;
     out.file = to_rotation(s.file_logger_options);
     return out;
 }
@@ -60,6 +71,7 @@ logging::LoggingOptions to_logging_options(const config::LogsConfig& logs) {
         o.encoding = s.encoding;
         o.line_ending = s.line_ending;
         o.output = s.output;
+        o.err_output = s.err_output;
         o.file = s.file;
         options.channels.emplace(name, std::move(o));
     }

@@ -8,7 +8,7 @@
 namespace rr::app {
 
 /// Channels in LogsConfig are already resolved against the root by the config loader, so each
-/// becomes a complete override. file_logger_options.max_age/compress are not implemented.
+/// becomes a complete override.
 logging::LoggingOptions to_logging_options(const config::LogsConfig& logs);
 
 }  // namespace rr::app

@@ -3,13 +3,16 @@
 #include "plugins/gzip/plugin.h"
 #include "plugins/headers/plugin.h"
 #include "plugins/http/plugin.h"
+#include "plugins/http_metrics/plugin.h"
 #include "plugins/informer/plugin.h"
+#include "plugins/metrics/plugin.h"
 #include "plugins/reload/plugin.h"
 #include "plugins/resetter/plugin.h"
 #include "plugins/rpc/plugin.h"
 #include "plugins/sendfile/plugin.h"
 #include "plugins/server/plugin.h"
 #include "plugins/static/plugin.h"
+#include "plugins/status/plugin.h"
 
 namespace rr::app {
 
@@ -21,9 +24,15 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     // rpc comes first: it listens before any worker starts (workers get RR_RPC and may call it
     // while booting) and, stopped in reverse order, it is the last to go, so workers and the
     // CLI can still reach it while the other plugins drain.
-    list.push_back(std::make_unique<plugins::RpcPlugin>());     // rpc.listen
-    list.push_back(std::make_unique<plugins::ServerPlugin>());  // worker pools for the rest
-    list.push_back(std::make_unique<plugins::HttpPlugin>());    // depends on "server"
+    list.push_back(std::make_unique<plugins::RpcPlugin>());  // rpc.listen
+    // metrics and status come before the worker plugins: they listen while workers boot
+    // (probes answer "not ready", workers may declare metrics over RPC) and, stopped in reverse
+    // order, they outlive the http plugin's drain (/ready answers unavailable from the moment
+    // a stop begins, scrapes still work).
+    list.push_back(std::make_unique<plugins::MetricsPlugin>());  // metrics.address
+    list.push_back(std::make_unique<plugins::StatusPlugin>());   // status.address
+    list.push_back(std::make_unique<plugins::ServerPlugin>());   // worker pools for the rest
+    list.push_back(std::make_unique<plugins::HttpPlugin>());     // depends on "server"
     // RPC services without a section of their own; enabled when rpc is.
     list.push_back(std::make_unique<plugins::InformerPlugin>());  // informer.* (rr workers)
     list.push_back(std::make_unique<plugins::ResetterPlugin>());  // resetter.* (rr reset)
@@ -32,6 +41,7 @@ std::vector<std::unique_ptr<plugins::Plugin>> default_plugins() {
     list.push_back(std::make_unique<plugins::GzipPlugin>());
     list.push_back(std::make_unique<plugins::HeadersPlugin>());
     list.push_back(std::make_unique<plugins::SendfilePlugin>());
+    list.push_back(std::make_unique<plugins::HttpMetricsPlugin>());  // http_metrics
     // Last: started when everything it may reset is up, stopped first.
     list.push_back(std::make_unique<plugins::ReloadPlugin>());  // reload (file watcher)
     return list;

@@ -64,18 +64,6 @@ FileLoggerOptions decode_file_logger(const Node& v, const std::string& path,
         cfg.max_backups = n;
     }
     r.read("compress", cfg.compress);
-    // Rotation by size with max_backups kept is served; age-based pruning and gzip of rotated
-    // files arrive with the logs work of the observability issue.
-    if (r.has("max_age")) {
-        ctx.warn(r.child("max_age") +
-                 ": not served by this build yet; rotated files are kept "
-                 "by count (max_backups), not by age");
-    }
-    if (cfg.compress) {
-        ctx.warn(r.child("compress") +
-                 ": not served by this build yet; rotated files stay "
-                 "uncompressed");
-    }
     r.finish();
     return cfg;
 }
@@ -95,11 +83,7 @@ void read_log_settings(MapReader& r, LogSettings& out) {
         out.line_ending = "\n";
     }
     r.read("output", out.output);
-    if (r.read("err_output", out.err_output) &&
-        out.err_output != std::vector<std::string>{"stderr"}) {
-        r.context().warn(r.child("err_output") +
-                         ": not served by this build yet; the logger's own errors go to stderr");
-    }
+    r.read("err_output", out.err_output);
     if (const Node* v = r.take("file_logger_options")) {
         out.file_logger_options =
             decode_file_logger(*v, r.child("file_logger_options"), r.context());

@@ -1,14 +1,19 @@
 #include "logging/logging.h"
 
+#include <fmt/chrono.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/null_sink.h>
-#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
-
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
+
+#include "logging/rotating_file.h"
 
 namespace rr::logging {
 namespace {
@@ -53,6 +58,23 @@ private:
     const std::vector<std::shared_ptr<spdlog::sinks::sink>> outputs_;
 };
 
+/// The file of `file_logger_options` (RotatingFile) as an output.
+class RotatingSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    RotatingSink(RotationSettings settings, RotatingFile::ErrorHandler on_error)
+        : file_(std::move(settings), std::move(on_error)) {}
+    void wait_idle() { file_.wait_idle(); }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        file_.write(std::string_view(msg.payload.data(), msg.payload.size()));
+    }
+    void flush_() override { file_.flush(); }
+
+private:
+    RotatingFile file_;
+};
+
 bool is_terminal_output(const std::string& output) {
     if (output == "stderr") return ::isatty(STDERR_FILENO) == 1;
     if (output == "stdout") return ::isatty(STDOUT_FILENO) == 1;
@@ -61,7 +83,62 @@ bool is_terminal_output(const std::string& output) {
 
 }  // namespace
 
-std::span<const Field> detail::current_fields() noexcept { return tls_fields; }
+/// `err_output`: where a logger's own failures go, one line each:
+///   2026-12-03T10:36:01.099Z logger http: write to /var/log/rr.log failed: No space left ...
+class Logging::ErrorOutput {
+public:
+    /// Throws std::runtime_error naming a file that cannot be opened.
+    explicit ErrorOutput(const std::vector<std::string>& outputs) {
+        for (const std::string& o : outputs) {
+            if (o == "stderr") {
+                files_.push_back({stderr, false});
+            } else if (o == "stdout") {
+                files_.push_back({stdout, false});
+            } else {
+                std::error_code ec;
+                const auto parent = std::filesystem::path(o).parent_path();
+                if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+                std::FILE* f = std::fopen(o.c_str(), "ae");
+                if (f == nullptr) {
+                    throw std::runtime_error("logs: cannot open err_output \"" + o +
+                                             "\": " + std::strerror(errno));
+                }
+                files_.push_back({f, true});
+            }
+        }
+    }
+    ~ErrorOutput() {
+        for (const auto& [f, owned] : files_) {
+            if (owned) std::fclose(f);
+        }
+    }
+    ErrorOutput(const ErrorOutput&) = delete;
+    ErrorOutput& operator=(const ErrorOutput&) = delete;
+
+    void report(std::string_view logger, std::string_view message) noexcept {
+        try {
+            const auto now = std::chrono::system_clock::now();
+            const std::string line = fmt::format(
+                "{:%Y-%m-%dT%H:%M:%S}Z logger {}: {}\n",
+                std::chrono::time_point_cast<std::chrono::milliseconds>(now), logger, message);
+            std::lock_guard lock(mu_);
+            for (const auto& [f, owned] : files_) {
+                std::fwrite(line.data(), 1, line.size(), f);
+                std::fflush(f);
+            }
+        } catch (...) {
+            // Nowhere left to report to.
+        }
+    }
+
+private:
+    std::mutex mu_;
+    std::vector<std::pair<std::FILE*, bool>> files_;  // (file, opened by us)
+};
+
+std::span<const Field> detail::current_fields() noexcept {
+    return tls_fields;
+}
 
 void log(spdlog::logger& logger, spdlog::level::level_enum level, std::string_view msg,
          std::initializer_list<Field> fields) {
@@ -83,22 +160,33 @@ ChannelSettings resolve(const ChannelSettings& root, const ChannelOverride& o) {
     if (o.encoding) s.encoding = *o.encoding;
     if (o.line_ending) s.line_ending = *o.line_ending;
     if (o.output) s.output = *o.output;
+    if (o.err_output) s.err_output = *o.err_output;
     if (o.file) s.file = *o.file;
     return s;
 }
 
 Logging::Logging(const LoggingOptions& options) {
     root_.settings = options.root;
-    root_.sink = make_channel_sink(root_.settings);
+    make_channel(root_);
     for (const auto& [name, override_] : options.channels) {
         Channel ch;
         ch.settings = resolve(options.root, override_);
-        ch.sink = make_channel_sink(ch.settings);
+        make_channel(ch);
         channels_.emplace(name, std::move(ch));
     }
 }
 
-Logging::~Logging() { flush(); }
+void Logging::make_channel(Channel& channel) {
+    if (channel.settings.err_output.empty()) channel.settings.err_output = {"stderr"};
+    if (channel.settings.mode != Mode::kOff) {
+        channel.errors = std::make_shared<ErrorOutput>(channel.settings.err_output);
+    }
+    channel.sink = make_channel_sink(channel.settings, channel.errors);
+}
+
+Logging::~Logging() {
+    flush();
+}
 
 std::unique_ptr<Logging> Logging::discard() {
     LoggingOptions options;
@@ -106,7 +194,8 @@ std::unique_ptr<Logging> Logging::discard() {
     return std::make_unique<Logging>(options);
 }
 
-std::shared_ptr<spdlog::sinks::sink> Logging::make_channel_sink(const ChannelSettings& settings) {
+std::shared_ptr<spdlog::sinks::sink> Logging::make_channel_sink(
+    const ChannelSettings& settings, const std::shared_ptr<ErrorOutput>& errors) {
     if (settings.mode == Mode::kOff) return std::make_shared<spdlog::sinks::null_sink_mt>();
 
     EncoderOptions enc;
@@ -122,11 +211,11 @@ std::shared_ptr<spdlog::sinks::sink> Logging::make_channel_sink(const ChannelSet
         if (rotation.path.empty()) {
             rotation.path = (std::filesystem::temp_directory_path() / "rr.log").string();
         }
-        outputs.push_back(open_output(rotation.path, &rotation));
+        outputs.push_back(open_output(rotation.path, &rotation, errors));
     } else {
         bool all_terminals = !settings.output.empty();
         for (const std::string& out : settings.output) {
-            outputs.push_back(open_output(out, nullptr));
+            outputs.push_back(open_output(out, nullptr, errors));
             all_terminals = all_terminals && is_terminal_output(out);
         }
         enc.color = settings.mode == Mode::kDevelopment && enc.encoding == Encoding::kConsole &&
@@ -135,17 +224,29 @@ std::shared_ptr<spdlog::sinks::sink> Logging::make_channel_sink(const ChannelSet
     return std::make_shared<EncodedSink>(std::move(enc), std::move(outputs));
 }
 
-std::shared_ptr<spdlog::sinks::sink> Logging::open_output(const std::string& name,
-                                                          const FileRotation* rotation) {
+std::shared_ptr<spdlog::sinks::sink> Logging::open_output(
+    const std::string& name, const FileRotation* rotation,
+    const std::shared_ptr<ErrorOutput>& errors) {
     const std::string key = rotation ? "rotate:" + name : name;
     if (auto it = outputs_.find(key); it != outputs_.end()) return it->second;
 
     std::shared_ptr<spdlog::sinks::sink> sink;
     try {
         if (rotation) {
-            const std::size_t max_bytes = std::max<std::size_t>(rotation->max_size_mb, 1) << 20;
-            sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-                name, max_bytes, rotation->max_backups);
+            RotationSettings r;
+            r.path = name;
+            r.max_size_mb = rotation->max_size_mb;
+            r.max_backups = rotation->max_backups;
+            r.max_age_days = rotation->max_age_days;
+            r.compress = rotation->compress;
+            // Failures of the background clean-up go to the err_output of the channel that
+            // opened the file first.
+            auto rotating = std::make_shared<RotatingSink>(
+                std::move(r), [errors, name](const std::string& message) {
+                    if (errors) errors->report("rotation of " + name, message);
+                });
+            idle_waiters_.push_back([rotating] { rotating->wait_idle(); });
+            sink = rotating;
         } else if (name == "stderr") {
             sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
         } else if (name == "stdout") {
@@ -173,8 +274,21 @@ std::shared_ptr<spdlog::logger> Logging::get(std::string_view name) {
     // Every record reaches its output at once (one write per line, like upstream's unbuffered
     // zap outputs), so a crash or a forced exit loses nothing and tailing a file works.
     logger->flush_on(spdlog::level::trace);
+    if (channel->errors) {
+        logger->set_error_handler([errors = channel->errors, n = std::string(name)](
+                                      const std::string& message) { errors->report(n, message); });
+    }
     loggers_.emplace(std::string(name), logger);
     return logger;
+}
+
+void Logging::wait_idle() {
+    std::vector<std::function<void()>> waiters;
+    {
+        std::lock_guard lock(mutex_);
+        waiters = idle_waiters_;
+    }
+    for (auto& w : waiters) w();
 }
 
 void Logging::flush() {

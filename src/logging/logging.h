@@ -12,12 +12,10 @@
 // Errors: the constructor throws std::runtime_error naming the output when a file cannot be
 // opened (start-up code; main turns it into one line on stderr and exit code 1).
 
-#include "logging/encoder.h"
-#include "logging/fields.h"
-
 #include <spdlog/logger.h>
 #include <spdlog/sinks/sink.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,23 +24,31 @@
 #include <string_view>
 #include <vector>
 
+#include "logging/encoder.h"
+#include "logging/fields.h"
+
 namespace rr::logging {
 
 /// `logs.file_logger_options`: when present, the channel writes JSON to this rotating file
-/// instead of `output` (upstream behaviour). max_age and compress are not implemented.
+/// instead of `output` (upstream behaviour); rotation as RotatingFile (rotating_file.h).
 struct FileRotation {
-    std::string path;             ///< empty: <temp dir>/rr.log
+    std::string path;  ///< empty: <temp dir>/rr.log
     std::size_t max_size_mb = 100;
-    std::size_t max_backups = 10;
+    std::size_t max_backups = 10;  ///< 0 = keep all
+    std::size_t max_age_days = 0;  ///< 0 = no age limit
+    bool compress = false;         ///< gzip rotated files
 };
 
 /// Fully resolved settings of one channel.
 struct ChannelSettings {
     Mode mode = Mode::kDevelopment;
     spdlog::level::level_enum level = spdlog::level::debug;
-    std::optional<Encoding> encoding;             ///< unset: the mode's default
-    std::string line_ending = "\n";               ///< empty is coerced to "\n"
-    std::vector<std::string> output = {"stderr"}; ///< "stderr", "stdout" or file paths
+    std::optional<Encoding> encoding;              ///< unset: the mode's default
+    std::string line_ending = "\n";                ///< empty is coerced to "\n"
+    std::vector<std::string> output = {"stderr"};  ///< "stderr", "stdout" or file paths
+    /// Where the logger's own failures go (a write or rotation that failed): "stderr",
+    /// "stdout" or file paths.
+    std::vector<std::string> err_output = {"stderr"};
     std::optional<FileRotation> file;
 };
 
@@ -53,6 +59,7 @@ struct ChannelOverride {
     std::optional<Encoding> encoding;
     std::optional<std::string> line_ending;
     std::optional<std::vector<std::string>> output;
+    std::optional<std::vector<std::string>> err_output;
     std::optional<FileRotation> file;
 };
 
@@ -80,20 +87,31 @@ public:
     /// Loggers that discard everything (tests, commands that run before config is loaded).
     static std::unique_ptr<Logging> discard();
 
+    /// Waits until every rotating file's background clean-up is idle (tests).
+    void wait_idle();
+
+    /// Where a channel's logger failures are written (`err_output`).
+    class ErrorOutput;
+
 private:
     struct Channel {
         ChannelSettings settings;
         std::shared_ptr<spdlog::sinks::sink> sink;  // encodes, then writes to the outputs
+        std::shared_ptr<ErrorOutput> errors;
     };
 
-    std::shared_ptr<spdlog::sinks::sink> make_channel_sink(const ChannelSettings& settings);
+    void make_channel(Channel& channel);
+    std::shared_ptr<spdlog::sinks::sink> make_channel_sink(
+        const ChannelSettings& settings, const std::shared_ptr<ErrorOutput>& errors);
     std::shared_ptr<spdlog::sinks::sink> open_output(const std::string& key,
-                                                     const FileRotation* rotation);
+                                                     const FileRotation* rotation,
+                                                     const std::shared_ptr<ErrorOutput>& errors);
 
     std::mutex mutex_;
     Channel root_;
     std::map<std::string, Channel, std::less<>> channels_;
     std::map<std::string, std::shared_ptr<spdlog::sinks::sink>> outputs_;  // by output key
+    std::vector<std::function<void()>> idle_waiters_;  // rotating files' wait_idle
     std::map<std::string, std::shared_ptr<spdlog::logger>, std::less<>> loggers_;
 };
 

@@ -252,6 +252,19 @@ bool Registry::contains(std::string_view name) const {
     return families_.contains(name) || collector_names_.contains(name);
 }
 
+std::vector<std::string> Registry::names() const {
+    std::vector<std::string> out;
+    std::lock_guard lock(mu_);
+    for (const auto& [name, family] : families_) out.push_back(name);
+    for (const auto& [name, collector] : collector_names_) out.push_back(name);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void RegistryCollector::collect(std::vector<FamilySnapshot>& out) const {
+    for (FamilySnapshot& f : registry_->gather()) out.push_back(std::move(f));
+}
+
 std::vector<FamilySnapshot> Registry::gather() const {
     std::vector<std::shared_ptr<FamilyBase>> families;
     std::vector<CollectorEntry> collectors;

@@ -56,6 +56,8 @@ public:
 
     /// True when `name` is taken by a family or a collector.
     bool contains(std::string_view name) const;
+    /// The names of every family and every collector's families, sorted.
+    std::vector<std::string> names() const;
 
     /// Every non-empty family, sorted by name, series sorted (see FamilySnapshot::sort_series).
     std::vector<FamilySnapshot> gather() const;
@@ -79,6 +81,21 @@ private:
     std::map<std::string, std::shared_ptr<FamilyBase>, std::less<>> families_;
     std::map<std::string, const Collector*, std::less<>> collector_names_;
     std::vector<CollectorEntry> collectors_;
+};
+
+/// Exposes another registry's families through this one (a plugin that owns its families,
+/// such as http_metrics, hands its registry to the metrics plugin this way). describe() lists
+/// the names the other registry holds when the collector is added; families declared there
+/// later are not exposed.
+class RegistryCollector final : public Collector {
+public:
+    explicit RegistryCollector(std::shared_ptr<const Registry> registry)
+        : registry_(std::move(registry)) {}
+    std::vector<std::string> describe() const override { return registry_->names(); }
+    void collect(std::vector<FamilySnapshot>& out) const override;
+
+private:
+    std::shared_ptr<const Registry> registry_;
 };
 
 }  // namespace rr::metrics

@@ -7,6 +7,7 @@
 // clang-format on
 
 #include <spdlog/spdlog.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -62,6 +63,31 @@ long long to_ms(Duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
+/// Why a worker leaves the pool, from its state when it is taken out (the "worker stopped" line).
+std::string_view stop_reason(WorkerState s, bool pool_stopping, bool extra) {
+    switch (s) {
+        case WorkerState::kMaxJobsReached:
+            return "max_jobs reached";
+        case WorkerState::kTtlReached:
+            return "ttl reached";
+        case WorkerState::kIdleTtlReached:
+            return "idle_ttl reached";
+        case WorkerState::kMaxMemoryReached:
+            return "max_worker_memory reached";
+        case WorkerState::kExecTtlReached:
+            return "exec_ttl reached";
+        case WorkerState::kErrored:
+            return "relay or protocol error";
+        case WorkerState::kStopped:
+            return "process exited";
+        default:
+            break;
+    }
+    if (pool_stopping) return "pool stopping";
+    if (extra) return "extra worker no longer needed";
+    return s == WorkerState::kInvalid ? "replaced (reset, stop request or debug mode)" : "removed";
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -96,7 +122,7 @@ Awaitable<Result<std::shared_ptr<Worker>>> Pool::start_worker() {
         w.value()->generation = generation;
         spawn_cost_.add(now - t0);
         backoff_.started();
-        log_->debug("worker {} started in {} ms", w.value()->pid(), to_ms(now - t0));
+        log_->info("worker {} started in {} ms", w.value()->pid(), to_ms(now - t0));
     }
     changed_.notify_all();  // destroy() waits for spawns in flight
     co_return w;
@@ -392,6 +418,8 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
     }
     w->removed = true;
     w->busy = false;
+    const bool idle_exit = w->state() == WorkerState::kStopped;  // found dead between jobs
+    const std::string_view reason = stop_reason(w->state(), stopping_, w->extra);
     if (w->extra) {
         --extra_live_;
         replace = false;  // extras are never replaced
@@ -411,7 +439,8 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
     auto grace = stopping_ ? options_.destroy_timeout : options_.stop_grace;
     asio::co_spawn(
         ex_,
-        [self = shared_from_this(), w = std::move(w), graceful, grace]() -> Awaitable<void> {
+        [self = shared_from_this(), w = std::move(w), graceful, grace, reason,
+         idle_exit]() -> Awaitable<void> {
             if (graceful) {
                 co_await w->stop(grace);
             } else {
@@ -424,8 +453,14 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
             if (w->state() != WorkerState::kDestroyed) {
                 w->transition(self->stopping_ ? WorkerState::kDestroyed : WorkerState::kStopped);
             }
-            self->log_->debug("worker {} gone: {}", w->pid(),
-                              process::describe_status(w->child().status()));
+            // A worker we did not stop gracefully either ended on its own (an exit status) or
+            // was killed (by us: errors, exec_ttl; or by someone else: the status says).
+            const int status = w->child().status();
+            const bool own_exit = !graceful && status >= 0 && WIFEXITED(status);
+            self->log_->info("worker {} {}: {} ({})", w->pid(),
+                             graceful ? "stopped" : (own_exit || idle_exit ? "exited" : "killed"),
+                             own_exit && !idle_exit ? "process exited during a job" : reason,
+                             process::describe_status(status));
             auto it = std::find(self->retiring_.begin(), self->retiring_.end(), w);
             if (it != self->retiring_.end()) {
                 self->retiring_.erase(it);

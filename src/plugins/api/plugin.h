@@ -16,7 +16,12 @@
 ///                           function once it is up: the app prints "RoadRunner server started"
 ///                           only when every plugin is up. Fatal runtime errors, now or later,
 ///                           go to ServeContext::fail().
-///   3. stop(deadline, done) optional, in reverse order, only for plugins whose serve() ran.
+///   3. stopping()           optional, on every plugin whose serve() ran, in start order, once,
+///                           when a graceful stop begins and before the first stop(): stop
+///                           advertising readiness (the status plugin answers /ready with
+///                           unavailable from here on, while the http plugin still drains).
+///                           Must not block or throw.
+///   4. stop(deadline, done) optional, in reverse order, only for plugins whose serve() ran.
 ///                           Stop admitting work, drain, release; then call done() exactly once
 ///                           on the main io_context. A plugin still not done at `deadline` is
 ///                           abandoned (logged, exit code 1) and the next one is stopped.
@@ -186,6 +191,9 @@ public:
 
     /// Starts work without blocking. Default: nothing to serve.
     virtual void serve(ServeContext& /*ctx*/) {}
+
+    /// A graceful stop began (see the file comment). Default: nothing.
+    virtual void stopping() noexcept {}
 
     /// Graceful stop; call done() once, on the main io_context. Default: done at once.
     virtual void stop(Deadline /*deadline*/, StopDone done) { done({}); }

@@ -251,6 +251,30 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
     return out;
 }
 
+std::optional<int> HttpPlugin::health_status() const {
+    if (!pool_) return std::nullopt;  // still starting
+    const pool::PoolStats stats = pool_->stats();
+    return stats.ready + stats.busy > 0 ? 200 : 503;
+}
+
+std::optional<int> HttpPlugin::ready_status() const {
+    if (!pool_) return std::nullopt;
+    return pool_->stats().ready > 0 ? 200 : 503;
+}
+
+std::vector<std::shared_ptr<const metrics::Collector>> HttpPlugin::metrics_collectors() {
+    // Scrapes run on the metrics thread; the pool lives on the main thread: copy its workers
+    // there (a scrape that cannot get them in time shows no worker series).
+    auto source = [this]() -> std::vector<WorkerInfo> {
+        auto out = std::make_shared<std::vector<WorkerInfo>>();
+        if (!run_on(
+                *io_, [this, out] { *out = workers(); }, std::chrono::seconds(2)))
+            return {};
+        return std::move(*out);
+    };
+    return {std::make_shared<WorkerGaugesCollector>("rr_http", "HTTP", std::move(source))};
+}
+
 std::string HttpPlugin::listening_address() const {
     if (!server_) return {};
     return fmt::format("{}", fmt::join(server_->addresses(), ", "));

@@ -2,7 +2,9 @@
 // The `http` plugin (BEHAVIOUR.md §1.2): a worker pool (RR_MODE=http) from the `server`
 // plugin, the HTTP/1.1 server on `http.address`, and between them the middleware chain from
 // `http.middleware` (providers collected at serve(), http/middleware.h) around the PoolHandler.
-// `rr reset` replaces the workers (Resettable); `rr workers` lists them (WorkerInformer).
+// `rr reset` replaces the workers (Resettable); `rr workers` lists them (WorkerInformer); the
+// status plugin asks it for health and readiness (StatusProvider); the metrics plugin exposes
+// its pool gauges rr_http_* (MetricsProvider).
 //
 // Stop order: stop accepting, let in-flight responses finish (until the deadline), then
 // destroy the pool (stop command, destroy_timeout, SIGKILL).
@@ -13,6 +15,7 @@
 
 #include "http/tls/context.h"
 #include "plugins/api/capabilities.h"
+#include "plugins/api/observability.h"
 #include "plugins/api/plugin.h"
 #include "plugins/http/config.h"
 #include "plugins/http/handler.h"
@@ -28,7 +31,9 @@ namespace rr::plugins {
 class HttpPlugin final : public Plugin,
                          public Resettable,
                          public WorkerInformer,
-                         public WorkerScaler {
+                         public WorkerScaler,
+                         public StatusProvider,
+                         public MetricsProvider {
 public:
     static constexpr std::string_view kName = "http";
 
@@ -51,6 +56,11 @@ public:
     // WorkerScaler: informer.AddWorker / informer.RemoveWorker (Pool::add_worker/remove_worker).
     void add_worker(ControlDone done) override;
     void remove_worker(ControlDone done) override;
+    // StatusProvider: health = a worker ready or working; readiness = a worker idle.
+    std::optional<int> health_status() const override;
+    std::optional<int> ready_status() const override;
+    // MetricsProvider: rr_http_total_workers, rr_http_worker_state, ... (scrape thread).
+    std::vector<std::shared_ptr<const metrics::Collector>> metrics_collectors() override;
 
     /// The bound listener address ("127.0.0.1:8080"), empty before serve() finished starting.
     std::string listening_address() const;

@@ -269,8 +269,6 @@ TEST_F(LaunchE2E, SpiralAppConfigShape) {
 
 const std::set<std::string> kReferenceNotServedYet = {
     "redis: section not served by this build yet; ignored",
-    "metrics: section not served by this build yet; ignored",
-    "status: section not served by this build yet; ignored",
     "service: section not served by this build yet; ignored",
     "jobs: section not served by this build yet; ignored",
     "kv: section not served by this build yet; ignored",

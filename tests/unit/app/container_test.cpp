@@ -46,8 +46,12 @@ public:
         }
         done({});
     }
+    void stopping() noexcept override {
+        if (record_stopping_) events_.push_back("stopping " + name_);
+    }
     int answer() const override { return 42; }
 
+    bool record_stopping_ = false;
     bool disabled_ = false;
     bool hang_ = false;
     bool fail_on_serve_ = false;
@@ -103,6 +107,25 @@ TEST_F(ContainerTest, StartsInDependencyOrderAndStopsInReverse) {
     EXPECT_TRUE(stop_all());
     EXPECT_EQ(events_, (Events{"init rpc", "init server", "init http", "serve rpc", "serve server",
                                "serve http", "stop http", "stop server", "stop rpc"}));
+}
+
+TEST_F(ContainerTest, TellsEveryServedPluginThatAStopBeganBeforeStoppingAny) {
+    add("http", {"server"}).record_stopping_ = true;
+    add("status").record_stopping_ = true;
+    add("server").record_stopping_ = true;
+    add("off").disabled_ = true;
+    container_.init();
+    container_.serve([](std::string_view, std::string) { FAIL(); }, [] {});
+    events_.clear();
+    EXPECT_TRUE(stop_all());
+    EXPECT_EQ(events_, (Events{"stopping status", "stopping server", "stopping http", "stop http",
+                               "stop server", "stop status"}));
+    // A second stop request neither repeats the notification nor stops anything twice.
+    events_.clear();
+    container_.stop([](bool) {});
+    io_.restart();
+    io_.run();
+    EXPECT_TRUE(events_.empty());
 }
 
 TEST_F(ContainerTest, KeepsRegistrationOrderAmongIndependentPlugins) {

@@ -71,6 +71,32 @@ logs:
     EXPECT_EQ(cfg.logs.for_channel("rpc").level, LogLevel::kError);
 }
 
+TEST(Logs, RotationAndErrOutputAreServedWithoutWarnings) {
+    const Config cfg = parse_string(R"(
+version: '3'
+logs:
+  err_output: [stdout, /tmp/rr-errors.log]
+  file_logger_options:
+    log_output: /tmp/rr.log
+    max_size: 5
+    max_age: 3
+    max_backups: 2
+    compress: true
+  channels:
+    http:
+      err_output: stderr
+)");
+    EXPECT_TRUE(cfg.warnings.empty()) << cfg.warnings.front();
+    EXPECT_EQ(cfg.logs.err_output, (std::vector<std::string>{"stdout", "/tmp/rr-errors.log"}));
+    const auto& f = *cfg.logs.file_logger_options;
+    EXPECT_EQ(f.max_size_mb, 5U);
+    EXPECT_EQ(f.max_age_days, 3U);
+    EXPECT_EQ(f.max_backups, 2U);
+    EXPECT_TRUE(f.compress);
+    EXPECT_EQ(cfg.logs.for_channel("http").err_output, (std::vector<std::string>{"stderr"}));
+    EXPECT_TRUE(cfg.logs.for_channel("http").file_logger_options->compress);
+}
+
 TEST(Logs, NoneIsOff) {
     EXPECT_EQ(parse_string("version: '3'\nlogs:\n  mode: none\n").logs.mode, LogMode::kOff);
     EXPECT_EQ(parse_string("version: '3'\nlogs:\n  mode: off\n").logs.mode, LogMode::kOff);

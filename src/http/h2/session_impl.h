@@ -281,8 +281,11 @@ private:
         bool has_date = false;
         for (const auto& f : headers) {
             const std::string_view name = f.name;
+            // Connection-specific fields make an HTTP/2 response malformed (RFC 9113 §8.2.2).
             if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-                iequals(name, "connection") || iequals(name, "trailer")) {
+                iequals(name, "connection") || iequals(name, "trailer") ||
+                iequals(name, "keep-alive") || iequals(name, "proxy-connection") ||
+                iequals(name, "upgrade")) {
                 continue;
             }
             const bool held = std::any_of(trailers_.begin(), trailers_.end(),

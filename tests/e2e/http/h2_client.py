@@ -317,6 +317,16 @@ def case_hints(_):
             "link_in_final": "link" in s["headers"], "body": s["data"].decode()}
 
 
+def case_hop(_):
+    """python3-h2 validates inbound headers: a connection-specific field would raise."""
+    c = Client()
+    sid = c.request("/hop")
+    c.pump(lambda: c.done(sid), ARGS.timeout)
+    s = c.streams[sid]
+    return {"status": s["status"], "body": s["data"].decode(), "kept": s["headers"].get("x-kept"),
+            "names": sorted(s["headers"])}
+
+
 def case_trailers(_):
     c = Client()
     sid = c.request("/trailers")
@@ -534,7 +544,7 @@ def case_goaway_on_stop(arg):
 CASES = {
     "get": case_get, "concurrent": case_concurrent, "post": case_post,
     "unknown_length_post": case_unknown_length_post, "hints": case_hints,
-    "trailers": case_trailers, "big": case_big, "streamed": case_streamed, "head": case_head,
+    "trailers": case_trailers, "hop": case_hop, "big": case_big, "streamed": case_streamed, "head": case_head,
     "header_too_large": case_header_too_large, "body_too_large": case_body_too_large,
     "hpack_bomb": case_hpack_bomb, "rapid_reset": case_rapid_reset,
     "continuation_flood": case_continuation_flood,

@@ -186,6 +186,14 @@ TEST_P(H2Frames, ResponsesHintsTrailersStreamsAndHead) {
     EXPECT_FALSE(h["link_in_final"].get<bool>());
     EXPECT_EQ(h["body"], "final");
 
+    json hop = py(GetParam(), "hop");
+    EXPECT_EQ(hop["status"], 200) << last_;
+    EXPECT_EQ(hop["body"], "hop") << last_;
+    EXPECT_EQ(hop["kept"], "yes") << last_;
+    for (const char* name : {"keep-alive", "upgrade", "proxy-connection", "connection"}) {
+        EXPECT_EQ(std::count(hop["names"].begin(), hop["names"].end(), name), 0) << name;
+    }
+
     json t = py(GetParam(), "trailers");
     EXPECT_EQ(t["body"], "part-1\npart-2\n") << last_;
     EXPECT_EQ(t["trailers"]["x-checksum"], "final-value") << last_;

@@ -1,6 +1,7 @@
 // E2E: HTTP/2 (issue 13), over h2c (prior knowledge, Upgrade) and TLS (ALPN h2), with real
 // clients: curl, nghttp, h2load, and python3-h2 for frame-level cases (h2_client.py), every
 // attack followed by a fresh request that must still be served.
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "e2e/http/rr_fixture.h"
@@ -116,6 +117,33 @@ TEST_F(H2, CurlSpeaksHttp2OverTlsAndCleartextBothWays) {
     check({"--http2-prior-knowledge", "http://" + host() + "/pk"}, "http://" + host() + "/pk",
           "prior knowledge");
     check({"--http2", "http://" + host() + "/up"}, "http://" + host() + "/up", "Upgrade: h2c");
+    // Uploads and forms over HTTP/2 (TLS and h2c): multipart files reach PHP intact.
+    {
+        std::string blob(300000, '\0');
+        for (std::size_t i = 0; i < blob.size(); ++i)
+            blob[i] = static_cast<char>((i * 7 + 3) & 0xff);
+        std::ofstream(dir_ / "blob.bin", std::ios::binary) << blob;
+        const std::string sha =
+            run({"/usr/bin/sha1sum", (dir_ / "blob.bin").string()}, dir_).out.substr(0, 40);
+        for (const auto& [flags, what] :
+             std::vector<std::pair<std::vector<std::string>, const char*>>{
+                 {{"--http2", "--resolve", resolve(), https("/upload")}, "TLS"},
+                 {{"--http2-prior-knowledge", "http://" + host() + "/upload"}, "h2c"}}) {
+            std::vector<std::string> args = {
+                "-F", "title=hello h2", "-F",
+                "doc=@" + (dir_ / "blob.bin").string() + ";type=application/x-test"};
+            args.insert(args.end(), flags.begin(), flags.end());
+            const Outcome r = curl(args);
+            ASSERT_EQ(r.code, 0) << what << ": " << r.err;
+            const json j = json::parse(r.out, nullptr, false);
+            ASSERT_FALSE(j.is_discarded()) << what << ": " << r.out;
+            EXPECT_EQ(j["protocol"], "2") << what;
+            EXPECT_EQ(j["parsed"]["title"], "hello h2") << what;
+            EXPECT_EQ(j["files"]["doc"]["length"], 300000) << what;
+            EXPECT_EQ(j["files"]["doc"]["sha1"], sha) << what;
+            EXPECT_EQ(j["files"]["doc"]["mime"], "application/x-test") << what;
+        }
+    }
     // HTTP/1.1 still works on both listeners.
     const Outcome h1 =
         curl({"--http1.1", "-w", "\n%{http_version}", "--resolve", resolve(), https("/one")});

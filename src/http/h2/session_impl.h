@@ -430,6 +430,7 @@ void Session<Stream>::stop(bool hard) noexcept {
 
 template <class Stream>
 void Session<Stream>::on_request(StreamState& s) {
+    last_activity_ = Clock::now();
     if (s.refuse_status != 0) {
         answer_refused(s);
         return;
@@ -528,6 +529,7 @@ asio::awaitable<void> Session<Stream>::run_stream(StreamIo* io) {
     io->detach();
     core_.release(st);  // may free `st`
     running_.erase(std::find(running_.begin(), running_.end(), io));
+    last_activity_ = Clock::now();  // idle counts from the last request, not the last byte
     owner.reset();
     dispatch();
     flush();
@@ -630,7 +632,8 @@ asio::awaitable<void> Session<Stream>::serve() {
         error_code ec;
         const std::size_t n = co_await stream_.read_some(asio::buffer(buf.data(), buf.size()), ec);
         if (ec) break;
-        last_activity_ = Clock::now();
+        // No last_activity_ update here: PINGs or a header block trickled byte by byte must not
+        // keep a connection without requests open past idle_timeout (HTTP/2 slowloris).
         ok = core_.feed(std::string_view(buf.data(), n));
         dispatch();
         flush();

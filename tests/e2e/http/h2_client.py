@@ -502,6 +502,23 @@ def case_zero_window(arg):
             "seconds": round(time.time() - t0, 3), "after": after()}
 
 
+def case_ping_keepalive(arg):
+    """A connection that never opens a stream but sends a PING every 0.25 s: how long until the
+    server closes it (idle_timeout counts from the last request, not the last byte)."""
+    limit = float(arg or 10)
+    r = Raw()
+    t0 = time.time()
+    i = 0
+    while time.time() - t0 < limit and not r.closed and r.goaway is None:
+        if not r.send(PingFrame(0, opaque_data=i.to_bytes(8, "big"))):
+            break
+        i += 1
+        r.read(lambda: False, 0.25)
+    r.read(lambda: r.closed, 2)
+    return {"seconds": round(time.time() - t0, 3), "pings": i, "closed": r.closed,
+            "goaway": r.goaway, "after": after()}
+
+
 def case_stream_id_max(_):
     r = Raw()
     top = 2 ** 31 - 1
@@ -552,7 +569,8 @@ CASES = {
     "ping_flood": lambda a: case_control_flood("ping"),
     "window_update_flood": lambda a: case_control_flood("window_update"),
     "empty_data_flood": lambda a: case_control_flood("empty_data"),
-    "zero_window": case_zero_window, "stream_id_max": case_stream_id_max,
+    "zero_window": case_zero_window, "ping_keepalive": case_ping_keepalive,
+    "stream_id_max": case_stream_id_max,
     "goaway_on_stop": case_goaway_on_stop,
 }
 

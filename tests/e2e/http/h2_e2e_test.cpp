@@ -293,6 +293,20 @@ TEST_P(H2Frames, ZeroWindowStallIsResetAfterTheWriteTimeout) {
     EXPECT_EQ(z["after"], 200);
 }
 
+TEST_P(H2Frames, PingsAloneDoNotKeepAConnectionPastIdleTimeout) {
+    Scenario s = scenario("dump.php");
+    const auto at = s.http_extra_.find("    write_timeout: 2s\n");
+    ASSERT_NE(at, std::string::npos);
+    s.http_extra_.insert(at, "    idle_timeout: 1s\n");
+    ASSERT_NO_FATAL_FAILURE(start(s));
+    json g = py(GetParam(), "get");  // a request, then the connection is idle
+    EXPECT_EQ(g["status"], 200) << last_;
+    json k = py(GetParam(), "ping_keepalive", "15");
+    EXPECT_TRUE(k["closed"].get<bool>()) << last_;  // well before the 15 s the client would go on
+    EXPECT_LT(k["seconds"].get<double>(), 10.0) << last_;
+    EXPECT_EQ(k["after"], 200) << last_;
+}
+
 TEST_P(H2Frames, StopSendsGoawayAndFinishesTheStreamInFlight) {
     ASSERT_NO_FATAL_FAILURE(start(scenario("stream.php")));
     const std::string fifo = make_fifo("wait.fifo");

@@ -16,7 +16,7 @@
 #           PSR-7 hello world, nyholm), opcache on for the CLI as fpm has it
 # Scenarios (URL: rr `/`, nginx `/index.php`):
 #   h1      wrk -t1 -c64 https://…                            → req/s
-#   h2      h2load -t1 -c64 -m10 (ALPN h2) for the duration    → req/s
+#   h2      h2load -t1 -c64 -m10 (ALPN h2), 1 s warm-up (the 64 handshakes), then the duration → req/s
 #   full    openssl s_time -new (2 clients in parallel)        → handshakes/s
 #   resume  openssl s_time -reuse (2 clients in parallel)      → resumed handshakes/s
 # Modes: unpinned; pinned (every server process on cpu0, the clients on cpu1).
@@ -235,7 +235,7 @@ measure() { # measure <scenario> <target> <round>
     o0=$(own_ticks "$t")
     case "$s" in
     h1) $client_prefix wrk -t1 -c64 -d"$duration"s "$(url "$t")" >"$raw" 2>&1 ;;
-    h2) $client_prefix h2load -t1 -c64 -m10 -D "$duration" "$(url "$t")" >"$raw" 2>&1 ;;
+    h2) $client_prefix h2load -t1 -c64 -m10 --warm-up-time=1 -D "$duration" "$(url "$t")" >"$raw" 2>&1 ;;
     full) s_time "$t" -new "$duration" "$raw" ;;
     resume) s_time "$t" -reuse "$duration" "$raw" ;;
     esac

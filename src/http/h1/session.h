@@ -27,6 +27,7 @@
 #include "http/handler.h"
 #include "http/request_context.h"
 #include "http/server/connection.h"
+#include "http/server/handover.h"
 
 namespace rr::http::h1 {
 
@@ -36,13 +37,18 @@ using server::Clock;
 template <class Stream>
 class Session final : public server::Connection, public BodySource, public ResponseWriter {
 public:
-    /// `conn` describes the peer (copied); `handler` must outlive the session.
+    /// `conn` describes the peer (copied); `handler` must outlive the session. `h2c`: a
+    /// client may switch the connection to HTTP/2 (prior-knowledge preface as its first bytes,
+    /// or `Upgrade: h2c` on a request without a body).
     Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
-            Handler& handler);
+            Handler& handler, bool h2c = false);
     ~Session() override;
 
-    /// Serves requests until the connection closes. Never throws.
-    asio::awaitable<void> run();
+    /// Serves requests until the connection closes or turns into HTTP/2: then the handover
+    /// says how, and take_stream() gives the stream to the HTTP/2 session. Never throws.
+    asio::awaitable<server::Handover> run();
+    /// After run() returned a handover: the stream, still open.
+    Stream take_stream() { return std::move(stream_); }
 
     // --- server::Connection ---
     void expire() noexcept override;
@@ -85,6 +91,9 @@ private:
     /// it lives in serve()'s frame, which awaits this call (taken by reference: a by-value
     /// coroutine parameter costs two more moves per request).
     asio::awaitable<bool> serve_one(RequestHead& head);
+    /// `Upgrade: h2c` (with HTTP2-Settings) on a request without a body: answers 101 and fills
+    /// handover_. False when the request does not ask for it (or cannot have it).
+    asio::awaitable<bool> try_upgrade_h2c(RequestHead& head);
     asio::awaitable<error_code> read_more();
     asio::awaitable<error_code> write(std::string_view a, std::string_view b = {},
                                       std::string_view c = {});
@@ -115,6 +124,9 @@ private:
     Stream stream_;
     ConnectionInfo conn_;
     Handler& handler_;
+    bool h2c_ = false;
+    bool check_preface_ = false;  // h2c and no request seen yet: the first bytes may be PRI *
+    server::Handover handover_;
 
     /// Page-aligned, so a parked connection can hand its pages back to the kernel
     /// (madvise) without freeing the buffer (see park_if_idle).

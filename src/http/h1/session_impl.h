@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/mman.h>
-#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <cstring>
 #include <exception>
 
+#include "http/h1/h2c.h"
 #include "http/h1/response_head.h"
 #include "http/h1/session.h"
 #include "http/server/stream.h"
@@ -28,22 +28,6 @@ inline constexpr std::size_t kInitialBuffer = 4096;
 inline constexpr std::size_t kMinRead = 2048;
 inline constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
 inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-/// Files up to this size go out with their head in one write (one packet for small assets);
-/// larger ones through sendfile(2) where the stream allows it.
-inline constexpr std::uint64_t kInlineFileMax = 16 * 1024;
-/// At most this much per sendfile(2) call (the kernel caps a call at ~2 GiB anyway).
-inline constexpr std::uint64_t kSendfileMax = 1u << 30;
-
-/// Whether a stream type offers sendfile(2) (server/plain_stream.h).
-template <class Stream>
-constexpr bool stream_has_sendfile() {
-    if constexpr (requires { Stream::kSendfile; }) {
-        return Stream::kSendfile;
-    } else {
-        return false;
-    }
-}
-
 inline std::optional<std::uint64_t> parse_length(std::string_view s) {
     if (s.empty() || s.size() > 19) return std::nullopt;
     std::uint64_t v = 0;
@@ -85,11 +69,13 @@ using namespace session_detail;  // NOLINT(google-build-using-namespace)
 
 template <class Stream>
 Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
-                         const ConnectionInfo& conn, Handler& handler)
+                         const ConnectionInfo& conn, Handler& handler, bool h2c)
     : server::Connection(std::move(state)),
       stream_(std::move(stream)),
       conn_(conn),
-      handler_(handler) {
+      handler_(handler),
+      h2c_(h2c),
+      check_preface_(h2c) {
     buf_.resize(kInitialBuffer);
     head_buf_.reserve(512);
 }
@@ -132,15 +118,22 @@ void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
 }
 
 template <class Stream>
-asio::awaitable<void> Session<Stream>::run() {
+asio::awaitable<server::Handover> Session<Stream>::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
         state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
+        handover_.kind = server::Handover::Kind::kNone;
     } catch (...) {
         state_->logger().warn("http: connection from {} failed", conn_.ip_text);
+        handover_.kind = server::Handover::Kind::kNone;
     }
-    stream_.close();
+    if (handover_.kind == server::Handover::Kind::kNone) {
+        stream_.close();
+    } else if (begin_ != end_) {
+        handover_.buffered.append(buf_.data() + begin_, end_ - begin_);
+    }
+    co_return std::move(handover_);
 }
 
 template <class Stream>
@@ -162,7 +155,18 @@ asio::awaitable<void> Session<Stream>::serve() {
         bool head_deadline_set = false;
         std::size_t scanned = 0;
         for (;;) {
-            if (begin_ != end_) {
+            if (check_preface_ && begin_ != end_) {
+                // Prior knowledge: the connection's first bytes are the HTTP/2 preface.
+                const std::string_view b = buffered();
+                if (b.size() >= kH2Preface.size() && b.substr(0, kH2Preface.size()) == kH2Preface) {
+                    handover_.kind = server::Handover::Kind::kH2PriorKnowledge;
+                    co_return;
+                }
+                const bool prefix =
+                    b.size() < kH2Preface.size() && kH2Preface.substr(0, b.size()) == b;
+                if (!prefix) check_preface_ = false;  // an HTTP/1.x connection
+            }
+            if (begin_ != end_ && !check_preface_) {
                 if (phase_ == Phase::kIdle) phase_ = Phase::kHead;
                 auto r = parse_request_head(buffered(), limits, head, scanned);
                 if (r.status == HeadStatus::kComplete) {
@@ -225,6 +229,7 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
         co_await answer_error_and_close(413);
         co_return false;
     }
+    if (h2c_ && co_await try_upgrade_h2c(head)) co_return false;
 
     Request request(std::move(head), conn_, *this, s.mapping);
     request.set_scratch(&scratch_);
@@ -285,6 +290,22 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
         }
         last_done_ = Clock::now();  // the drain may have waited: idle time starts now
     }
+    co_return true;
+}
+
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::try_upgrade_h2c(RequestHead& head) {
+    if (!head.is_http11() || head.framing != BodyFraming::kNone) co_return false;
+    const std::string* upgrade = head.fields.find("upgrade");
+    if (upgrade == nullptr || !has_token(*upgrade, "h2c")) co_return false;
+    const std::string* settings = head.fields.find("http2-settings");
+    if (settings == nullptr) co_return false;
+    auto decoded = base64url_decode(*settings);
+    if (!decoded) co_return false;  // a bad HTTP2-Settings: the upgrade is ignored
+    if (co_await write(kSwitchingToH2c)) co_return true;  // the client is gone: close
+    handover_.kind = server::Handover::Kind::kH2Upgrade;
+    handover_.http2_settings = std::move(*decoded);
+    handover_.head = std::move(head);
     co_return true;
 }
 
@@ -823,123 +844,6 @@ asio::awaitable<boost::system::error_code> Session<Stream>::finish_stream(const 
     co_return ec;
 }
 
-// ---------------------------------------------------------------------------------------------
-// send_file: small files inline, large ones zero-copy where the stream allows it
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_file(int status,
-                                                                      const Fields& headers,
-                                                                      FileRange file) {
-    if (auto ec = check_final_status(status)) co_return ec;
-    const bool no_body = status_has_no_body(status);
-    if ((headers.contains("trailer") && http11_ && !no_body && !is_head_) ||
-        (!stream_has_sendfile<Stream>() && file.length > kInlineFileMax && !no_body && !is_head_)) {
-        // Trailers need the chunked stream path; streams without sendfile(2) read in pieces.
-        co_return co_await ResponseWriter::send_file(status, headers, file);
-    }
-    trailers_.clear();
-    status_ = status;
-    build_head(status, headers, no_body ? BodyMode::kNone : BodyMode::kFixed, file.length);
-    if (no_body || is_head_ || file.length == 0) {
-        head_sent_ = true;
-        std::string_view head = head_buf_;
-        std::string_view none1;
-        std::string_view none2;
-        error_code ec;
-        if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
-        if (!ec) response_done_ = true;
-        co_return ec;
-    }
-    if (file.length <= kInlineFileMax) {
-        // Read first: a read error leaves nothing written, so the connection can still answer.
-        const std::size_t head_size = head_buf_.size();
-        head_buf_.resize(head_size + static_cast<std::size_t>(file.length));
-        std::size_t got = 0;
-        while (got < file.length) {
-            const ssize_t n = ::pread(file.fd, head_buf_.data() + head_size + got,
-                                      static_cast<std::size_t>(file.length) - got,
-                                      static_cast<off_t>(file.offset + got));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                head_buf_.resize(head_size);
-                co_return boost::system::errc::make_error_code(boost::system::errc::io_error);
-            }
-            got += static_cast<std::size_t>(n);
-        }
-        head_sent_ = true;
-        std::string_view all = head_buf_;
-        std::string_view none1;
-        std::string_view none2;
-        error_code ec;
-        if (!write_now(all, none1, none2, ec)) ec = co_await write(all);
-        if (!ec) response_done_ = true;
-        co_return ec;
-    }
-    head_sent_ = true;
-    std::string_view head = head_buf_;
-    std::string_view none1;
-    std::string_view none2;
-    error_code ec;
-    if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
-    if (ec) co_return ec;
-    ec = co_await send_file_body(file);
-    if (!ec) response_done_ = true;
-    co_return ec;
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_file_body(FileRange file) {
-    error_code ec;
-    if constexpr (stream_has_sendfile<Stream>()) {
-        const int sock = stream_.native_handle();
-        auto offset = static_cast<off_t>(file.offset);
-        std::uint64_t left = file.length;
-        const auto saved_phase = phase_;
-        phase_ = Phase::kWrite;
-        while (left > 0) {
-            if (client_gone_) {
-                ec = make_error_code(asio::error::broken_pipe);
-                break;
-            }
-            const ssize_t n = ::sendfile(sock, file.fd, &offset,
-                                         static_cast<std::size_t>(std::min(left, kSendfileMax)));
-            if (n > 0) {
-                left -= static_cast<std::uint64_t>(n);
-                bytes_written_ += static_cast<std::uint64_t>(n);
-                continue;
-            }
-            if (n == 0) {  // the file ended before `length`: the client gets a short body
-                ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
-                close_after_ = true;
-                break;
-            }
-            const int err = errno;
-            if (err == EINTR) continue;
-            if (err == EAGAIN || err == EWOULDBLOCK) {
-                // No progress for write_timeout while the socket stays full → timeout.
-                set_deadline(state_->settings.write_timeout);
-                co_await stream_.wait_writable(ec);
-                deadline_ = Clock::time_point::max();
-                if (timed_out_ || ec) {
-                    if (timed_out_) ec = make_error_code(rr::errc::kHttpTimeout);
-                    client_gone_ = true;
-                    close_after_ = true;
-                    break;
-                }
-                continue;
-            }
-            ec = error_code(err, boost::system::system_category());
-            close_after_ = true;
-            // A socket error means the client is gone; a read error on the file does not.
-            if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) client_gone_ = true;
-            break;
-        }
-        phase_ = saved_phase;
-    } else {
-        (void)file;
-        ec = make_error_code(rr::errc::kHttpBadWorkerResponse);  // not reached: see send_file
-    }
-    co_return ec;
-}
-
 }  // namespace rr::http::h1
+
+#include "http/h1/session_file_impl.h"

@@ -34,7 +34,7 @@ std::shared_ptr<const http::tls::TlsContext> tls_context(const HttpConfig& http)
     t.key = http.ssl->key;
     t.root_ca = http.ssl->root_ca;
     t.client_auth = client_auth(http.ssl->client_auth_type);
-    t.alpn = {"http/1.1"};
+    t.alpn = {"h2", "http/1.1"};  // HTTP/2 over TLS is always on, as upstream
     t.cert_key = "http.ssl.cert";
     t.key_key = "http.ssl.key";
     t.root_ca_key = "http.ssl.root_ca";
@@ -53,6 +53,7 @@ http::ServerSettings server_settings(const HttpConfig& http,
     http::ServerSettings s;
     if (http.address) {
         s.listeners.push_back(listener_for(*http.address, "http.address"));
+        s.listeners.back().h2c = http.http2.h2c;
         s.host = http.address->host;
         s.port = http.address->port;
     }
@@ -73,6 +74,7 @@ http::ServerSettings server_settings(const HttpConfig& http,
     s.idle_timeout = http.limits.idle_timeout;
     s.max_connections = http.limits.max_connections;
     s.internal_error_code = http.internal_error_code;
+    s.h2_max_concurrent_streams = http.http2.max_concurrent_streams;
 
     const bool proxy_ip_parser = std::find(http.middleware.begin(), http.middleware.end(),
                                            "proxy_ip_parser") != http.middleware.end();

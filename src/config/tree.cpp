@@ -14,6 +14,13 @@
 
 namespace rr::config {
 
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
+
 Node Node::make_scalar(std::string text, bool is_quoted) {
     Node v;
     v.kind = Kind::kScalar;

@@ -10,27 +10,9 @@
 #include <set>
 #include <utility>
 
+#include "app/log_options.h"
+
 namespace rr::app {
-namespace {
-
-spdlog::level::level_enum to_spdlog(config::LogLevel level) {
-    switch (level) {
-        case config::LogLevel::kDebug:
-            return spdlog::level::debug;
-        case config::LogLevel::kInfo:
-            return spdlog::level::info;
-        case config::LogLevel::kWarn:
-            return spdlog::level::warn;
-        case config::LogLevel::kError:
-            return spdlog::level::err;
-        case config::LogLevel::kPanic:
-            return spdlog::level::critical;
-    }
-    return spdlog::level::err;
-}
-
-}  // namespace
-
 Container::Container(boost::asio::io_context& io, logging::Logging& logging,
                      const config::Config& config, std::chrono::nanoseconds grace_period)
     : io_(io),
@@ -39,7 +21,7 @@ Container::Container(boost::asio::io_context& io, logging::Logging& logging,
       grace_period_(grace_period),
       log_(logging.get("endure")) {
     // The container's own chatter follows endure.log_level (default error), as upstream.
-    log_->set_level(std::max(log_->level(), to_spdlog(config.endure.log_level)));
+    log_->set_level(std::max(log_->level(), to_spdlog_level(config.endure.log_level)));
 }
 
 Container::~Container() {

@@ -17,7 +17,9 @@ logging::Mode to_mode(config::LogMode m) {
     return logging::Mode::kDevelopment;
 }
 
-spdlog::level::level_enum to_level(config::LogLevel l) {
+}  // namespace
+
+spdlog::level::level_enum to_spdlog_level(config::LogLevel l) {
     switch (l) {
         case config::LogLevel::kDebug:
             return spdlog::level::debug;
@@ -32,6 +34,8 @@ spdlog::level::level_enum to_level(config::LogLevel l) {
     }
     return spdlog::level::debug;
 }
+
+namespace {
 
 std::optional<logging::Encoding> to_encoding(const std::optional<config::LogEncoding>& e) {
     if (!e) return std::nullopt;
@@ -49,7 +53,7 @@ std::optional<logging::FileRotation> to_rotation(
 logging::ChannelSettings to_settings(const config::LogSettings& s) {
     logging::ChannelSettings out;
     out.mode = to_mode(s.mode);
-    out.level = to_level(s.level);
+    out.level = to_spdlog_level(s.level);
     out.encoding = to_encoding(s.encoding);
     out.line_ending = s.line_ending.empty() ? "\n" : s.line_ending;
     out.output = s.output.empty() ? std::vector<std::string>{"stderr"} : s.output;

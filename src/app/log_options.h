@@ -11,4 +11,7 @@ namespace rr::app {
 /// becomes a complete override.
 logging::LoggingOptions to_logging_options(const config::LogsConfig& logs);
 
+/// RoadRunner's level names onto spdlog's (panic is spdlog's critical).
+spdlog::level::level_enum to_spdlog_level(config::LogLevel level);
+
 }  // namespace rr::app

@@ -356,7 +356,10 @@ void expand_tree(Node& root) {
 }
 
 std::string to_json(const Node& root) {
-    return json_of(root).dump();
+    // Invalid UTF-8 in the file becomes U+FFFD, as Go's json.Marshal does for upstream's
+    // rpc.Config; the default handler would throw a json type_error out of config loading
+    // (found by fuzz/config).
+    return json_of(root).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace rr::config::detail

@@ -9,7 +9,7 @@ packages=(
     # C++ libraries
     libboost-dev libboost-system-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
     nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libnghttp2-dev libssl-dev
-    libprotobuf-dev protobuf-compiler zlib1g-dev libbrotli-dev libzstd-dev
+    libprotobuf-dev protobuf-compiler zlib1g-dev libdeflate-dev libbrotli-dev libzstd-dev
     # PHP side
     php8.2-cli php8.2-opcache php-nyholm-psr7 php-psr-http-factory php-psr-http-message php-psr-log phpunit
     # test helpers (nghttp2-client: nghttp, h2load; python3-h2: frame-level HTTP/2 tests;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "http/fields.h"
 
@@ -43,5 +44,13 @@ struct RequestHead {
         return version_major > 1 || (version_major == 1 && version_minor >= 1);
     }
 };
+
+/// A request-target Go would parse as a request URI (RFC 9112 §3.2; HTTP/2 `:path`): no
+/// whitespace or CTL, valid `%` escapes in the path; origin form, absolute form, authority form
+/// for CONNECT, "*" for OPTIONS.
+bool valid_target(std::string_view method, std::string_view target) noexcept;
+/// A Host (or `:authority`) value that cannot break the uri built from it: no whitespace, CTL or
+/// any of / ? # \ " < > { } | ^ `.
+bool valid_host(std::string_view host) noexcept;
 
 }  // namespace rr::http

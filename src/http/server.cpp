@@ -112,4 +112,8 @@ std::size_t Server::connection_count() const noexcept {
     return state_->connections.size();
 }
 
+std::size_t Server::parked_count() const noexcept {
+    return state_->parked;
+}
+
 }  // namespace rr::http

@@ -67,6 +67,8 @@ public:
     void close_all();
 
     std::size_t connection_count() const noexcept;
+    /// Idle connections parked without a read buffer (docs/http.md, "Memory").
+    std::size_t parked_count() const noexcept;
 
     /// Runs `callback` once, on the io_context thread, when the server is stopping (stop() or
     /// close_all() was called) and no connection is left — at once if that is already so.

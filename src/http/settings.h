@@ -45,6 +45,11 @@ struct ListenerSettings {
     /// picks the session. Null = plain.
     std::shared_ptr<const tls::TlsContext> tls;
 
+    /// Plain listener with `http.http2.h2c`: HTTP/2 without TLS, by prior knowledge (the
+    /// client's first bytes are the HTTP/2 preface) or `Upgrade: h2c`. TLS listeners speak
+    /// HTTP/2 when ALPN picks h2 (the context's ALPN list decides).
+    bool h2c = false;
+
     /// `http.ssl.redirect` on the plain listener: every request is answered with 308 to
     /// https://<host>[:https_port]<path>?<query> and Strict-Transport-Security, as upstream;
     /// the handler never sees it (its on_complete still does, for the access log).
@@ -83,13 +88,20 @@ struct ServerSettings {
     /// How long a closing connection keeps reading (and discarding) after an error response,
     /// so the client sees the response instead of a reset.
     Duration linger_timeout = std::chrono::seconds(1);
+    /// A keep-alive connection idle this long is parked by the sweep: its read buffer goes
+    /// back to the allocator and it waits for readability instead (docs/http.md, "Memory").
+    /// Internal (no .rr.yaml key); tests shorten it.
+    Duration park_idle_after = std::chrono::seconds(1);
 
     std::size_t max_connections = 10000;  ///< 0 = unlimited; beyond it: 503 + close
     /// Unread body bytes discarded to keep a connection alive after a response; more → close.
     std::uint64_t max_drain_bytes = 256 * 1024;
 
     int internal_error_code = 500;  ///< answer when the handler gives none (100..599)
-    bool tls = false;               ///< scheme of the uri given to PHP (every listener)
+    /// HTTP/2: SETTINGS_MAX_CONCURRENT_STREAMS, and the most handlers one connection runs at
+    /// once (`http.http2.max_concurrent_streams`).
+    std::uint32_t h2_max_concurrent_streams = 128;
+    bool tls = false;  ///< scheme of the uri given to PHP (every listener)
 
     MappingOptions mapping;  ///< trusted subnets/headers for remoteAddr and the uri scheme
 };

@@ -151,12 +151,4 @@ std::string http_date(long long unix_seconds) {
     return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 
-std::string RequestHead::protocol() const {
-    std::string p = "HTTP/";
-    p += std::to_string(version_major);
-    p += '.';
-    p += std::to_string(version_minor);
-    return p;
-}
-
 }  // namespace rr::http

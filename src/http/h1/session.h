@@ -14,7 +14,9 @@
 // clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +27,7 @@
 #include "http/handler.h"
 #include "http/request_context.h"
 #include "http/server/connection.h"
+#include "http/server/handover.h"
 
 namespace rr::http::h1 {
 
@@ -34,17 +37,23 @@ using server::Clock;
 template <class Stream>
 class Session final : public server::Connection, public BodySource, public ResponseWriter {
 public:
-    /// `conn` describes the peer (copied); `handler` must outlive the session.
+    /// `conn` describes the peer (copied); `handler` must outlive the session. `h2c`: a
+    /// client may switch the connection to HTTP/2 (prior-knowledge preface as its first bytes,
+    /// or `Upgrade: h2c` on a request without a body).
     Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
-            Handler& handler);
+            Handler& handler, bool h2c = false);
     ~Session() override;
 
-    /// Serves requests until the connection closes. Never throws.
-    asio::awaitable<void> run();
+    /// Serves requests until the connection closes or turns into HTTP/2: then the handover
+    /// says how, and take_stream() gives the stream to the HTTP/2 session. Never throws.
+    asio::awaitable<server::Handover> run();
+    /// After run() returned a handover: the stream, still open.
+    Stream take_stream() { return std::move(stream_); }
 
     // --- server::Connection ---
     void expire() noexcept override;
     void stop(bool hard) noexcept override;
+    void park_if_idle(Clock::time_point idle_before) noexcept override;
 
     // --- BodySource ---
     asio::awaitable<Result<std::string_view>> read_body_some() override;
@@ -82,6 +91,9 @@ private:
     /// it lives in serve()'s frame, which awaits this call (taken by reference: a by-value
     /// coroutine parameter costs two more moves per request).
     asio::awaitable<bool> serve_one(RequestHead& head);
+    /// `Upgrade: h2c` (with HTTP2-Settings) on a request without a body: answers 101 and fills
+    /// handover_. False when the request does not ask for it (or cannot have it).
+    asio::awaitable<bool> try_upgrade_h2c(RequestHead& head);
     asio::awaitable<error_code> read_more();
     asio::awaitable<error_code> write(std::string_view a, std::string_view b = {},
                                       std::string_view c = {});
@@ -112,8 +124,28 @@ private:
     Stream stream_;
     ConnectionInfo conn_;
     Handler& handler_;
+    bool h2c_ = false;
+    bool check_preface_ = false;  // h2c and no request seen yet: the first bytes may be PRI *
+    server::Handover handover_;
 
-    std::vector<char> buf_;
+    /// Page-aligned, so a parked connection can hand its pages back to the kernel
+    /// (madvise) without freeing the buffer (see park_if_idle).
+    template <class T>
+    struct PageAllocator {
+        using value_type = T;
+        static constexpr std::size_t kAlign = 4096;
+        PageAllocator() = default;
+        template <class U>
+        PageAllocator(const PageAllocator<U>&) noexcept {}
+        T* allocate(std::size_t n) {
+            return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
+        }
+        void deallocate(T* p, std::size_t n) noexcept {
+            ::operator delete (p, n * sizeof(T), std::align_val_t{kAlign});
+        }
+        friend bool operator==(const PageAllocator&, const PageAllocator&) { return true; }
+    };
+    std::vector<char, PageAllocator<char>> buf_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
 
@@ -123,6 +155,9 @@ private:
     Clock::time_point last_done_{};
     bool timed_out_ = false;
     bool stop_requested_ = false;
+    /// The sweep cancelled the idle read to park the connection (see park_if_idle).
+    bool parking_ = false;
+    bool parked_ = false;  ///< waiting for readability with the buffer's pages released
 
     // --- per request ---
     Clock::time_point request_start_{};

@@ -3,7 +3,7 @@
 // that instantiate the session for a stream type (h1/session_plain.cpp, ...).
 
 #include <spdlog/spdlog.h>
-#include <sys/sendfile.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,80 +15,26 @@
 #include <cstring>
 #include <exception>
 
+#include "http/h1/h2c.h"
 #include "http/h1/response_head.h"
 #include "http/h1/session.h"
+#include "http/h1/session_detail.h"
 #include "http/server/stream.h"
 
 namespace rr::http::h1 {
-
-namespace session_detail {
-
-inline constexpr std::size_t kInitialBuffer = 4096;
-inline constexpr std::size_t kMinRead = 2048;
-inline constexpr std::uint64_t kMaxLingerBytes = 4 * 1024 * 1024;
-inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-/// Files up to this size go out with their head in one write (one packet for small assets);
-/// larger ones through sendfile(2) where the stream allows it.
-inline constexpr std::uint64_t kInlineFileMax = 16 * 1024;
-/// At most this much per sendfile(2) call (the kernel caps a call at ~2 GiB anyway).
-inline constexpr std::uint64_t kSendfileMax = 1u << 30;
-
-/// Whether a stream type offers sendfile(2) (server/plain_stream.h).
-template <class Stream>
-constexpr bool stream_has_sendfile() {
-    if constexpr (requires { Stream::kSendfile; }) {
-        return Stream::kSendfile;
-    } else {
-        return false;
-    }
-}
-
-inline std::optional<std::uint64_t> parse_length(std::string_view s) {
-    if (s.empty() || s.size() > 19) return std::nullopt;
-    std::uint64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return v;
-}
-
-/// The first value of `name` (ASCII case-insensitive) in Fields or a span of HttpField.
-template <class Headers>
-std::optional<std::string_view> find_value(const Headers& headers, std::string_view name) {
-    for (const auto& f : headers) {
-        if (iequals(f.name, name)) return std::string_view(f.value);
-    }
-    return std::nullopt;
-}
-
-inline bool has_token(std::string_view list, std::string_view token) {
-    while (true) {
-        auto comma = list.find(',');
-        auto item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-            item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (iequals(item, token)) return true;
-        if (comma == std::string_view::npos) return false;
-        list.remove_prefix(comma + 1);
-    }
-}
-
-}  // namespace session_detail
-
-using namespace session_detail;  // NOLINT(google-build-using-namespace)
 
 // ---------------------------------------------------------------------------------------------
 // Lifetime and loop
 
 template <class Stream>
 Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
-                         const ConnectionInfo& conn, Handler& handler)
+                         const ConnectionInfo& conn, Handler& handler, bool h2c)
     : server::Connection(std::move(state)),
       stream_(std::move(stream)),
       conn_(conn),
-      handler_(handler) {
+      handler_(handler),
+      h2c_(h2c),
+      check_preface_(h2c) {
     buf_.resize(kInitialBuffer);
     head_buf_.reserve(512);
 }
@@ -116,15 +62,37 @@ void Session<Stream>::stop(bool hard) noexcept {
 }
 
 template <class Stream>
-asio::awaitable<void> Session<Stream>::run() {
+void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
+    (void)idle_before;  // unused for streams that cannot park
+    // Only a stream that can wait for readability without a buffer (plain TCP/unix; a TLS
+    // engine may hold decrypted bytes the socket will never signal), only between requests
+    // with nothing buffered, and only once: read_more() sees the cancelled read and parks.
+    if constexpr (requires(Stream & s, error_code & e) { s.wait_read(e); }) {
+        if (phase_ == Phase::kIdle && begin_ == end_ && !parked_ && !parking_ && !stop_requested_ &&
+            !timed_out_ && last_done_ < idle_before) {
+            parking_ = true;
+            stream_.cancel();
+        }
+    }
+}
+
+template <class Stream>
+asio::awaitable<server::Handover> Session<Stream>::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
         state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
+        handover_.kind = server::Handover::Kind::kNone;
     } catch (...) {
         state_->logger().warn("http: connection from {} failed", conn_.ip_text);
+        handover_.kind = server::Handover::Kind::kNone;
     }
-    stream_.close();
+    if (handover_.kind == server::Handover::Kind::kNone) {
+        stream_.close();
+    } else if (begin_ != end_) {
+        handover_.buffered.append(buf_.data() + begin_, end_ - begin_);
+    }
+    co_return std::move(handover_);
 }
 
 template <class Stream>
@@ -146,7 +114,18 @@ asio::awaitable<void> Session<Stream>::serve() {
         bool head_deadline_set = false;
         std::size_t scanned = 0;
         for (;;) {
-            if (begin_ != end_) {
+            if (check_preface_ && begin_ != end_) {
+                // Prior knowledge: the connection's first bytes are the HTTP/2 preface.
+                const std::string_view b = buffered();
+                if (b.size() >= kH2Preface.size() && b.substr(0, kH2Preface.size()) == kH2Preface) {
+                    handover_.kind = server::Handover::Kind::kH2PriorKnowledge;
+                    co_return;
+                }
+                const bool prefix =
+                    b.size() < kH2Preface.size() && kH2Preface.substr(0, b.size()) == b;
+                if (!prefix) check_preface_ = false;  // an HTTP/1.x connection
+            }
+            if (begin_ != end_ && !check_preface_) {
                 if (phase_ == Phase::kIdle) phase_ = Phase::kHead;
                 auto r = parse_request_head(buffered(), limits, head, scanned);
                 if (r.status == HeadStatus::kComplete) {
@@ -209,6 +188,7 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
         co_await answer_error_and_close(413);
         co_return false;
     }
+    if (h2c_ && co_await try_upgrade_h2c(head)) co_return false;
 
     Request request(std::move(head), conn_, *this, s.mapping);
     request.set_scratch(&scratch_);
@@ -272,6 +252,22 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
     co_return true;
 }
 
+template <class Stream>
+asio::awaitable<bool> Session<Stream>::try_upgrade_h2c(RequestHead& head) {
+    if (!head.is_http11() || head.framing != BodyFraming::kNone) co_return false;
+    const std::string* upgrade = head.fields.find("upgrade");
+    if (upgrade == nullptr || !has_token(*upgrade, "h2c")) co_return false;
+    const std::string* settings = head.fields.find("http2-settings");
+    if (settings == nullptr) co_return false;
+    auto decoded = base64url_decode(*settings);
+    if (!decoded) co_return false;  // a bad HTTP2-Settings: the upgrade is ignored
+    if (co_await write(kSwitchingToH2c)) co_return true;  // the client is gone: close
+    handover_.kind = server::Handover::Kind::kH2Upgrade;
+    handover_.http2_settings = std::move(*decoded);
+    handover_.head = std::move(head);
+    co_return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Socket I/O with deadlines (the sweep enforces them)
 
@@ -293,6 +289,38 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
     std::size_t n =
         co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_), ec);
     end_ += n;
+    if constexpr (requires(Stream & s, error_code & e) { s.wait_read(e); }) {
+        if (parking_) [[unlikely]] {
+            parking_ = false;
+            if (ec == asio::error::operation_aborted && n == 0 && begin_ == end_ && !timed_out_ &&
+                !stop_requested_) {
+                // Parked by the sweep (idle since park_idle_after): the buffer's pages go back
+                // to the kernel (a buffer grown by a large head shrinks first), so 10,000 idle
+                // keep-alive connections hold no read buffers in RSS (4 KiB each). The buffer
+                // stays allocated: the next read faults in one zeroed page. The wait re-arms
+                // epoll once; the read after it finds the bytes there.
+                if (buf_.size() != kInitialBuffer) {
+                    decltype(buf_)(kInitialBuffer).swap(buf_);
+                }
+                ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+                begin_ = end_ = 0;
+                ec = {};
+                parked_ = true;
+                ++state_->parked;
+                co_await stream_.wait_read(ec);
+                --state_->parked;
+                parked_ = false;
+                if (timed_out_) {
+                    co_return make_error_code(rr::errc::kHttpTimeout);
+                }
+                if (ec) {
+                    co_return ec;
+                }
+                n = co_await stream_.read_some(asio::buffer(buf_.data(), buf_.size()), ec);
+                end_ = n;
+            }
+        }
+    }
     if (timed_out_) {
         co_return make_error_code(rr::errc::kHttpTimeout);
     }
@@ -469,429 +497,7 @@ asio::awaitable<Result<std::string_view>> Session<Stream>::read_body_some() {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// ResponseWriter
-
-template <class Stream>
-boost::system::error_code Session<Stream>::check_final_status(int status) const {
-    if (status < 200 || status > 599) return make_error_code(rr::errc::kHttpBadWorkerStatus);
-    if (head_sent_ || response_done_) return make_error_code(rr::errc::kHttpBadWorkerResponse);
-    return {};
-}
-
-template <class Stream>
-void Session<Stream>::declare_trailers(const Fields& headers) {
-    trailers_.clear();
-    for (const auto& f : headers) {
-        if (!iequals(f.name, "trailer")) continue;
-        std::string_view list = f.value;
-        while (true) {
-            auto comma = list.find(',');
-            auto item = list.substr(0, comma);
-            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-            if (is_token(item) && !iequals(item, "content-length") &&
-                !iequals(item, "transfer-encoding") && !iequals(item, "trailer")) {
-                trailers_.push_back(Field{std::string(item), {}});
-            }
-            if (comma == std::string_view::npos) break;
-            list.remove_prefix(comma + 1);
-        }
-    }
-    update_trailers(headers);
-}
-
-template <class Stream>
-void Session<Stream>::update_trailers(const Fields& headers) {
-    for (auto& t : trailers_) {
-        if (const std::string* v = headers.find(t.name)) t.value = *v;
-    }
-}
-
-template <class Stream>
-template <class Headers>
-void Session<Stream>::build_head(int status, const Headers& headers, BodyMode mode,
-                                 std::uint64_t length) {
-    // Announce the close when the unread rest of the body will not be drained (see serve_one).
-    if (!body_done_ && ((expect_continue_ && !continue_sent_) ||
-                        (framing_ == BodyFraming::kContentLength &&
-                         body_remaining_ > state_->settings.max_drain_bytes))) {
-        close_after_ = true;
-    }
-    head_buf_.clear();
-    append_status_line(head_buf_, status, http11_);
-    bool has_date = false;
-    for (const auto& f : headers) {
-        if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") ||
-            iequals(f.name, "trailer")) {
-            continue;
-        }
-        if (iequals(f.name, "connection")) {
-            if (has_token(f.value, "close")) close_after_ = true;
-            continue;
-        }
-        bool is_trailer = std::any_of(trailers_.begin(), trailers_.end(),
-                                      [&](const Field& t) { return iequals(t.name, f.name); });
-        if (is_trailer) continue;
-        has_date = has_date || iequals(f.name, "date");
-        append_field(head_buf_, f.name, f.value);
-    }
-    if (!has_date) {
-        head_buf_.append("Date: ").append(state_->date()).append("\r\n");
-    }
-    switch (mode) {
-        case BodyMode::kFixed:
-            head_buf_.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
-            break;
-        case BodyMode::kChunked:
-            head_buf_.append("Transfer-Encoding: chunked\r\n");
-            if (!trailers_.empty()) {
-                head_buf_.append("Trailer: ");
-                for (std::size_t i = 0; i < trailers_.size(); ++i) {
-                    if (i > 0) head_buf_.append(", ");
-                    head_buf_.append(trailers_[i].name);
-                }
-                head_buf_.append("\r\n");
-            }
-            break;
-        case BodyMode::kUntilClose:
-            close_after_ = true;
-            break;
-        case BodyMode::kNone:
-            break;
-    }
-    if (close_after_ || stop_requested_) {
-        close_after_ = true;
-        head_buf_.append("Connection: close\r\n");
-    } else if (!http11_) {
-        head_buf_.append("Connection: keep-alive\r\n");
-    }
-    head_buf_.append("\r\n");
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_interim(int status,
-                                                                         const Fields& headers) {
-    if (status < 100 || status > 199 || status == 101) {
-        co_return make_error_code(rr::errc::kHttpBadWorkerStatus);
-    }
-    if (head_sent_ || response_done_) {
-        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
-    }
-    if (!http11_) co_return error_code{};  // HTTP/1.0 clients do not understand 1xx
-    head_buf_.clear();
-    append_status_line(head_buf_, status, true);
-    for (const auto& f : headers) {
-        append_field(head_buf_, f.name, f.value);
-    }
-    head_buf_.append("\r\n");
-    co_return co_await write(head_buf_);
-}
-
-template <class Stream>
-template <class Headers>
-boost::system::error_code Session<Stream>::prepare_response(int status, const Headers& headers,
-                                                            std::string_view& body) {
-    if (auto ec = check_final_status(status)) return ec;
-    trailers_.clear();
-    status_ = status;
-    std::uint64_t length = body.size();
-    BodyMode mode = BodyMode::kFixed;
-    if (status_has_no_body(status)) {
-        mode = BodyMode::kNone;
-        body = {};
-    } else if (is_head_) {
-        if (auto cl = find_value(headers, "content-length")) {
-            if (auto v = parse_length(*cl)) length = *v;
-        }
-        body = {};
-    }
-    build_head(status, headers, mode, length);
-    head_sent_ = true;
-    return {};
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_response(int status,
-                                                                          const Fields& headers,
-                                                                          std::string_view body) {
-    if (auto ec = check_final_status(status)) co_return ec;
-    if (headers.contains("trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
-        if (auto ec = co_await start_stream(status, headers, body)) co_return ec;
-        co_return co_await finish_stream(headers);
-    }
-    if (auto ec = prepare_response(status, headers, body)) co_return ec;
-    // Written here, not in a shared helper coroutine: that would cost a frame per response.
-    std::string_view head = head_buf_;
-    std::string_view none;
-    error_code ec;
-    if (!write_now(head, body, none, ec)) ec = co_await write(head, body);
-    if (!ec) response_done_ = true;
-    co_return ec;
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_response(
-    int status, std::span<const protocol::HttpField> headers, std::string_view body) {
-    if (auto ec = check_final_status(status)) co_return ec;
-    if (find_value(headers, "trailer") && http11_ && !is_head_ && !status_has_no_body(status)) {
-        // Trailers go through the stream path, which keeps Fields (rare: copy once).
-        Fields fields;
-        fields.reserve(headers.size());
-        for (const auto& h : headers) fields.add(std::string(h.name), std::string(h.value));
-        co_return co_await send_response(status, fields, body);
-    }
-    if (auto ec = prepare_response(status, headers, body)) co_return ec;
-    // Written here, not in a shared helper coroutine: that would cost a frame per response.
-    std::string_view head = head_buf_;
-    std::string_view none;
-    error_code ec;
-    if (!write_now(head, body, none, ec)) ec = co_await write(head, body);
-    if (!ec) response_done_ = true;
-    co_return ec;
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::start_stream(
-    int status, const Fields& headers, std::string_view first_chunk) {
-    if (auto ec = check_final_status(status)) co_return ec;
-    status_ = status;
-    declare_trailers(headers);
-    std::uint64_t length = 0;
-    if (is_head_ || status_has_no_body(status)) {
-        mode_ = BodyMode::kNone;
-        if (is_head_ && !status_has_no_body(status)) {
-            if (const std::string* cl = headers.find("content-length")) {
-                if (auto v = parse_length(*cl)) {
-                    mode_ = BodyMode::kFixed;  // announce it; no bytes follow for HEAD
-                    length = *v;
-                }
-            }
-        }
-        build_head(status, headers, mode_, length);
-        mode_ = BodyMode::kNone;
-        head_sent_ = true;
-        co_return co_await write(head_buf_);
-    }
-    const std::string* cl = headers.find("content-length");
-    std::optional<std::uint64_t> declared = cl ? parse_length(*cl) : std::nullopt;
-    if (declared && trailers_.empty()) {
-        mode_ = BodyMode::kFixed;
-        length = *declared;
-        fixed_remaining_ = *declared;
-    } else if (http11_) {
-        mode_ = BodyMode::kChunked;
-    } else {
-        mode_ = BodyMode::kUntilClose;
-        trailers_.clear();
-    }
-    build_head(status, headers, mode_, length);
-    head_sent_ = true;
-    if (first_chunk.empty()) co_return co_await write(head_buf_);
-    if (mode_ == BodyMode::kChunked) {
-        char size_line[24];
-        int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", first_chunk.size());
-        head_buf_.append(size_line, static_cast<std::size_t>(n));
-        co_return co_await write(head_buf_, first_chunk, "\r\n");
-    }
-    if (mode_ == BodyMode::kFixed) {
-        if (first_chunk.size() > fixed_remaining_) {
-            first_chunk = first_chunk.substr(0, static_cast<std::size_t>(fixed_remaining_));
-            close_after_ = true;
-        }
-        fixed_remaining_ -= first_chunk.size();
-    }
-    co_return co_await write(head_buf_, first_chunk);
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_chunk(std::string_view data) {
-    if (!head_sent_ || response_done_) {
-        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
-    }
-    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
-    if (data.empty()) co_return error_code{};  // an empty chunk would end a chunked body
-    switch (mode_) {
-        case BodyMode::kNone:
-            co_return error_code{};
-        case BodyMode::kChunked: {
-            char size_line[24];
-            int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
-            std::string_view size(size_line, static_cast<std::size_t>(n));
-            std::string_view crlf = "\r\n";
-            error_code ec;
-            if (!write_now(size, data, crlf, ec)) ec = co_await write(size, data, crlf);
-            co_return ec;
-        }
-        case BodyMode::kFixed:
-            if (data.size() > fixed_remaining_) {
-                data = data.substr(0, static_cast<std::size_t>(fixed_remaining_));
-                close_after_ = true;
-            }
-            fixed_remaining_ -= data.size();
-            if (data.empty()) co_return error_code{};
-            break;
-        case BodyMode::kUntilClose:
-            break;
-    }
-    std::string_view none1;
-    std::string_view none2;
-    error_code ec;
-    if (!write_now(data, none1, none2, ec)) ec = co_await write(data);
-    co_return ec;
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::finish_stream(const Fields& headers) {
-    if (!head_sent_ || response_done_) {
-        co_return make_error_code(rr::errc::kHttpBadWorkerResponse);
-    }
-    if (client_gone_) co_return make_error_code(asio::error::broken_pipe);
-    error_code ec;
-    switch (mode_) {
-        case BodyMode::kChunked: {
-            update_trailers(headers);
-            head_buf_.assign("0\r\n");
-            for (const auto& t : trailers_) {
-                if (!t.value.empty()) append_field(head_buf_, t.name, t.value);
-            }
-            head_buf_.append("\r\n");
-            std::string_view last = head_buf_;
-            std::string_view none1;
-            std::string_view none2;
-            if (!write_now(last, none1, none2, ec)) ec = co_await write(last);
-            break;
-        }
-        case BodyMode::kFixed:
-            if (fixed_remaining_ != 0) close_after_ = true;  // the client sees a short body
-            break;
-        case BodyMode::kUntilClose:
-            close_after_ = true;
-            break;
-        case BodyMode::kNone:
-            break;
-    }
-    if (!ec) response_done_ = true;
-    co_return ec;
-}
-
-// ---------------------------------------------------------------------------------------------
-// send_file: small files inline, large ones zero-copy where the stream allows it
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_file(int status,
-                                                                      const Fields& headers,
-                                                                      FileRange file) {
-    if (auto ec = check_final_status(status)) co_return ec;
-    const bool no_body = status_has_no_body(status);
-    if ((headers.contains("trailer") && http11_ && !no_body && !is_head_) ||
-        (!stream_has_sendfile<Stream>() && file.length > kInlineFileMax && !no_body && !is_head_)) {
-        // Trailers need the chunked stream path; streams without sendfile(2) read in pieces.
-        co_return co_await ResponseWriter::send_file(status, headers, file);
-    }
-    trailers_.clear();
-    status_ = status;
-    build_head(status, headers, no_body ? BodyMode::kNone : BodyMode::kFixed, file.length);
-    if (no_body || is_head_ || file.length == 0) {
-        head_sent_ = true;
-        std::string_view head = head_buf_;
-        std::string_view none1;
-        std::string_view none2;
-        error_code ec;
-        if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
-        if (!ec) response_done_ = true;
-        co_return ec;
-    }
-    if (file.length <= kInlineFileMax) {
-        // Read first: a read error leaves nothing written, so the connection can still answer.
-        const std::size_t head_size = head_buf_.size();
-        head_buf_.resize(head_size + static_cast<std::size_t>(file.length));
-        std::size_t got = 0;
-        while (got < file.length) {
-            const ssize_t n = ::pread(file.fd, head_buf_.data() + head_size + got,
-                                      static_cast<std::size_t>(file.length) - got,
-                                      static_cast<off_t>(file.offset + got));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                head_buf_.resize(head_size);
-                co_return boost::system::errc::make_error_code(boost::system::errc::io_error);
-            }
-            got += static_cast<std::size_t>(n);
-        }
-        head_sent_ = true;
-        std::string_view all = head_buf_;
-        std::string_view none1;
-        std::string_view none2;
-        error_code ec;
-        if (!write_now(all, none1, none2, ec)) ec = co_await write(all);
-        if (!ec) response_done_ = true;
-        co_return ec;
-    }
-    head_sent_ = true;
-    std::string_view head = head_buf_;
-    std::string_view none1;
-    std::string_view none2;
-    error_code ec;
-    if (!write_now(head, none1, none2, ec)) ec = co_await write(head);
-    if (ec) co_return ec;
-    ec = co_await send_file_body(file);
-    if (!ec) response_done_ = true;
-    co_return ec;
-}
-
-template <class Stream>
-asio::awaitable<boost::system::error_code> Session<Stream>::send_file_body(FileRange file) {
-    error_code ec;
-    if constexpr (stream_has_sendfile<Stream>()) {
-        const int sock = stream_.native_handle();
-        auto offset = static_cast<off_t>(file.offset);
-        std::uint64_t left = file.length;
-        const auto saved_phase = phase_;
-        phase_ = Phase::kWrite;
-        while (left > 0) {
-            if (client_gone_) {
-                ec = make_error_code(asio::error::broken_pipe);
-                break;
-            }
-            const ssize_t n = ::sendfile(sock, file.fd, &offset,
-                                         static_cast<std::size_t>(std::min(left, kSendfileMax)));
-            if (n > 0) {
-                left -= static_cast<std::uint64_t>(n);
-                bytes_written_ += static_cast<std::uint64_t>(n);
-                continue;
-            }
-            if (n == 0) {  // the file ended before `length`: the client gets a short body
-                ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
-                close_after_ = true;
-                break;
-            }
-            const int err = errno;
-            if (err == EINTR) continue;
-            if (err == EAGAIN || err == EWOULDBLOCK) {
-                // No progress for write_timeout while the socket stays full → timeout.
-                set_deadline(state_->settings.write_timeout);
-                co_await stream_.wait_writable(ec);
-                deadline_ = Clock::time_point::max();
-                if (timed_out_ || ec) {
-                    if (timed_out_) ec = make_error_code(rr::errc::kHttpTimeout);
-                    client_gone_ = true;
-                    close_after_ = true;
-                    break;
-                }
-                continue;
-            }
-            ec = error_code(err, boost::system::system_category());
-            close_after_ = true;
-            // A socket error means the client is gone; a read error on the file does not.
-            if (err == EPIPE || err == ECONNRESET || err == ENOTCONN) client_gone_ = true;
-            break;
-        }
-        phase_ = saved_phase;
-    } else {
-        (void)file;
-        ec = make_error_code(rr::errc::kHttpBadWorkerResponse);  // not reached: see send_file
-    }
-    co_return ec;
-}
-
 }  // namespace rr::http::h1
+
+#include "http/h1/session_file_impl.h"
+#include "http/h1/session_response_impl.h"

@@ -52,6 +52,7 @@ struct ServerState {
     std::vector<std::unique_ptr<Listener>> listeners;
     std::optional<Timer> sweep_timer;
     std::list<Connection*> connections;  // not owned: each lives in its coroutine frame
+    std::size_t parked = 0;              // idle connections holding no read buffer
     bool stopping = false;
     /// Run once when stopping and the last connection has gone (Server::on_drained).
     std::vector<std::function<void()>> drained;
@@ -89,6 +90,9 @@ public:
     /// Server stop: idle connections close now, busy ones after their current response;
     /// `hard` closes at once.
     virtual void stop(bool hard) noexcept = 0;
+    /// Called by the sweep for a connection whose deadline has not passed: a session idle
+    /// since before `idle_before` may give its buffers back (h1 over plain streams does).
+    virtual void park_if_idle(Clock::time_point idle_before) noexcept { (void)idle_before; }
 
 protected:
     void set_deadline(Clock::duration d) noexcept {

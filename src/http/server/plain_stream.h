@@ -39,6 +39,13 @@ public:
                                        boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     }
 
+    /// Completes when the socket is readable (a parked idle session waits so, holding no
+    /// buffer).
+    boost::asio::awaitable<void> wait_read(error_code& ec) {
+        return socket_.async_wait(Socket::wait_read,
+                                  boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+
     /// One non-blocking sendmsg (the socket is in user non-blocking mode).
     std::size_t write_now(const WriteBuffers& bufs, error_code& ec) {
         std::size_t n = socket_.write_some(bufs, ec);

@@ -12,9 +12,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
+#include <optional>
 
 #include "http/h1/response_head.h"
 #include "http/h1/session.h"
+#include "http/h2/session.h"
 #include "http/mapping.h"
 #include "http/server/listener.h"
 #include "http/server/plain_stream.h"
@@ -59,8 +61,21 @@ asio::awaitable<void> serve_plain(std::shared_ptr<ServerState> state, Listener& 
                                   Socket socket) {
     ConnectionInfo info;
     if (!prepare(socket, listener, state->settings.tls, info)) co_return;
-    h1::Session<PlainStream> session(state, PlainStream(std::move(socket)), info,
-                                     *listener.handler());
+    Handover handover;
+    std::optional<PlainStream> h2_stream;
+    {
+        h1::Session<PlainStream> session(state, PlainStream(std::move(socket)), info,
+                                         *listener.handler(), listener.settings().h2c);
+        handover = co_await session.run();
+        if (handover.kind != Handover::Kind::kNone) h2_stream.emplace(session.take_stream());
+    }
+    if (!h2_stream) co_return;
+    if (state->stopping) {
+        h2_stream->close();
+        co_return;
+    }
+    h2::Session<PlainStream> session(state, std::move(*h2_stream), info, *listener.handler(),
+                                     std::move(handover));
     co_await session.run();
 }
 
@@ -106,6 +121,12 @@ asio::awaitable<void> serve_tls(std::shared_ptr<ServerState> state, Listener& li
         co_return;
     }
     info.tls_facts = stream.engine().facts();
+    if (info.tls_facts.alpn == "h2") {
+        h2::Session<TlsStream> session(state, std::move(stream), info, *listener.handler(),
+                                       Handover{});
+        co_await session.run();
+        co_return;
+    }
     h1::Session<TlsStream> session(state, std::move(stream), info, *listener.handler());
     co_await session.run();
 }
@@ -176,8 +197,13 @@ asio::awaitable<void> sweep_loop(std::shared_ptr<ServerState> state) {
         if (state->stopping && state->connections.empty()) co_return;
         const auto now = Clock::now();
         // expire() only cancels I/O; connections leave the list from their own coroutines.
+        const auto idle_before = now - state->settings.park_idle_after;
         for (Connection* c : state->connections) {
-            if (c->deadline() <= now) c->expire();
+            if (c->deadline() <= now) {
+                c->expire();
+            } else {
+                c->park_if_idle(idle_before);
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 #pragma once
-// Streaming compressors for the `gzip` middleware: gzip (zlib), brotli (libbrotlienc) and
-// zstd (libzstd) behind one interface, and a small pool so the common case reuses an encoder's
-// state instead of allocating it per response (a zlib deflate state is ~256 KiB).
+// Streaming compressors for the `gzip` middleware: gzip (zlib; libdeflate when a whole body
+// comes in one kFinish call), brotli (libbrotlienc) and zstd (libzstd) behind one interface, and a
+// small pool so the common case reuses an encoder's state instead of allocating it per response (a
+// zlib deflate state is ~256 KiB).
 //
 // Usage per response: acquire(), then write() any number of times with kNone (buffer freely)
 // or kFlush (everything so far leaves the compressor: one worker frame = one decodable piece),

@@ -270,6 +270,9 @@ void PoolHandler::on_complete(const http::Request& request, const http::Completi
             std::chrono::duration_cast<std::chrono::milliseconds>(done.start - start_s).count();
         const std::string start = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", start_s, start_ms);
         const std::string_view target = request.target();
+        // rr: the protocol that carried the request ("HTTP/1.1", "HTTP/2.0"), after upstream's
+        // keys, so HTTP/1.1, TLS and HTTP/2 requests can be told apart.
+        const std::string protocol = request.protocol();
         if (options_.access_logs) {
             const std::string* ua = request.headers().find("User-Agent");
             const std::string* referer = request.headers().find("Referer");
@@ -300,7 +303,8 @@ void PoolHandler::on_complete(const http::Request& request, const http::Completi
                           {"time_local", time_local},
                           {"request_time", start},
                           {"start", start},
-                          {"elapsed", elapsed_ms}});
+                          {"elapsed", elapsed_ms},
+                          {"protocol", protocol}});
         } else {
             logging::log(*log_, level, "http log",
                          {{"status", done.status},
@@ -311,7 +315,8 @@ void PoolHandler::on_complete(const http::Request& request, const http::Completi
                           {"read_bytes", done.body_bytes_read},
                           {"write_bytes", done.bytes_written},
                           {"start", start},
-                          {"elapsed", elapsed_ms}});
+                          {"elapsed", elapsed_ms},
+                          {"protocol", protocol}});
         }
     } catch (...) {
         // Logging must never take a connection down.

@@ -84,9 +84,6 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
 void HttpPlugin::warn_unserved(const InitContext& ctx) {
     // Keys this build parses but does not serve yet (docs/compat.md, "Not served yet"): one
     // warning each, so nothing configured is silently ignored.
-    if (config_.http2.h2c) {
-        log_->warn("http.http2.h2c: HTTP/2 is not served by this build yet; HTTP/1.1 only");
-    }
     const config::Node& http = *ctx.section(kName);
     for (std::string_view key : kMiddlewareSections) {
         const config::Node* sub = http.find_nocase(key);

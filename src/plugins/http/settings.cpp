@@ -3,23 +3,11 @@
 #include <algorithm>
 
 #include "config/config.h"
+#include "plugins/api/listener.h"
 
 namespace rr::plugins {
 
 namespace {
-
-http::ListenerSettings listener(const config::Endpoint& address, std::string key) {
-    http::ListenerSettings l;
-    l.config_key = std::move(key);
-    if (address.kind == config::Endpoint::Kind::kUnix) {
-        l.kind = http::ListenerSettings::Kind::kUnix;
-        l.path = address.path;
-    } else {
-        l.host = address.host;
-        l.port = address.port;
-    }
-    return l;
-}
 
 http::tls::ClientAuth client_auth(ClientAuthType t) {
     switch (t) {
@@ -46,7 +34,7 @@ std::shared_ptr<const http::tls::TlsContext> tls_context(const HttpConfig& http)
     t.key = http.ssl->key;
     t.root_ca = http.ssl->root_ca;
     t.client_auth = client_auth(http.ssl->client_auth_type);
-    t.alpn = {"http/1.1"};
+    t.alpn = {"h2", "http/1.1"};  // HTTP/2 over TLS is always on, as upstream
     t.cert_key = "http.ssl.cert";
     t.key_key = "http.ssl.key";
     t.root_ca_key = "http.ssl.root_ca";
@@ -64,7 +52,8 @@ http::ServerSettings server_settings(const HttpConfig& http,
                                      std::shared_ptr<const http::tls::TlsContext> tls) {
     http::ServerSettings s;
     if (http.address) {
-        s.listeners.push_back(listener(*http.address, "http.address"));
+        s.listeners.push_back(listener_for(*http.address, "http.address"));
+        s.listeners.back().h2c = http.http2.h2c;
         s.host = http.address->host;
         s.port = http.address->port;
     }
@@ -73,7 +62,7 @@ http::ServerSettings server_settings(const HttpConfig& http,
             s.listeners.front().redirect_to_https = true;
             s.listeners.front().https_port = http.ssl->address.port;
         }
-        auto l = listener(http.ssl->address, "http.ssl.address");
+        auto l = listener_for(http.ssl->address, "http.ssl.address");
         l.tls = std::move(tls);
         s.listeners.push_back(std::move(l));
     }
@@ -85,6 +74,7 @@ http::ServerSettings server_settings(const HttpConfig& http,
     s.idle_timeout = http.limits.idle_timeout;
     s.max_connections = http.limits.max_connections;
     s.internal_error_code = http.internal_error_code;
+    s.h2_max_concurrent_streams = http.http2.max_concurrent_streams;
 
     const bool proxy_ip_parser = std::find(http.middleware.begin(), http.middleware.end(),
                                            "proxy_ip_parser") != http.middleware.end();

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "metrics/process_collector.h"
+#include "plugins/api/listener.h"
 #include "plugins/metrics/scrape_server.h"
 #include "rpc/json.h"
 
@@ -15,16 +16,8 @@ namespace {
 
 http::ServerSettings listener_settings(const MetricsConfig& config) {
     http::ServerSettings s;
-    http::ListenerSettings l;
-    l.config_key = "metrics.address";
+    http::ListenerSettings l = listener_for(config.address, "metrics.address");
     l.reuse_port = false;  // a second rr on the same port must fail, not split the scrapes
-    if (config.address.kind == config::Endpoint::Kind::kUnix) {
-        l.kind = http::ListenerSettings::Kind::kUnix;
-        l.path = config.address.path;
-    } else {
-        l.host = config.address.host;
-        l.port = config.address.port;
-    }
     s.listeners.push_back(std::move(l));
     // RoadRunner's metrics server: 2 minute read/header/write timeouts, 1 hour idle, 1 MB heads.
     s.header_timeout = std::chrono::minutes(2);

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "http/server.h"
+#include "plugins/api/listener.h"
 #include "rpc/json.h"
 
 namespace rr::plugins {
@@ -14,16 +15,8 @@ namespace {
 
 http::ServerSettings listener_settings(const StatusConfig& config) {
     http::ServerSettings s;
-    http::ListenerSettings l;
-    l.config_key = "status.address";
+    http::ListenerSettings l = listener_for(config.address, "status.address");
     l.reuse_port = false;  // a second rr on the same port must fail, not share the probes
-    if (config.address.kind == config::Endpoint::Kind::kUnix) {
-        l.kind = http::ListenerSettings::Kind::kUnix;
-        l.path = config.address.path;
-    } else {
-        l.host = config.address.host;
-        l.port = config.address.port;
-    }
     s.listeners.push_back(std::move(l));
     s.header_timeout = config.check_timeout;
     s.read_timeout = config.check_timeout;

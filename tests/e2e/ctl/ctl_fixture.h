@@ -21,6 +21,7 @@
 
 #include "e2e/http/raw_client.h"
 #include "e2e/support/child_process.h"
+#include "e2e/support/free_port.h"
 #include "rpc/client.h"
 
 namespace rr::e2e {
@@ -53,22 +54,6 @@ struct CliRun {
     std::string out;
     std::string err;
 };
-
-/// A port the kernel just handed out for 127.0.0.1.
-inline std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("cannot probe a free port");
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 /// PIDs in the rows of `rr workers` tables ("| 4711 | ready | ...").
 inline std::set<std::int64_t> table_pids(const std::string& out) {

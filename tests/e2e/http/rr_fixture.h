@@ -18,6 +18,7 @@
 
 #include "e2e/http/raw_client.h"
 #include "e2e/support/child_process.h"
+#include "e2e/support/free_port.h"
 
 namespace rr::e2e {
 
@@ -174,23 +175,6 @@ private:
              pos = text.find(key, pos + value.size())) {
             text.replace(pos, key.size(), value);
         }
-    }
-
-    /// A port the kernel just handed out for 127.0.0.1 (`http.address` needs a real port).
-    static std::uint16_t free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        socklen_t len = sizeof addr;
-        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-            if (fd >= 0) ::close(fd);
-            throw std::runtime_error("cannot probe a free port");
-        }
-        ::close(fd);
-        return ntohs(addr.sin_port);
     }
 
 protected:

@@ -22,6 +22,7 @@
 
 #include "e2e/http/raw_client.h"
 #include "e2e/support/child_process.h"
+#include "e2e/support/free_port.h"
 
 namespace rr::e2e {
 namespace {
@@ -32,21 +33,6 @@ using Json = nlohmann::json;
 constexpr std::chrono::milliseconds kStart{60000};  // Debug + ASan rr, cold PHP, loaded box
 constexpr std::chrono::milliseconds kTimeout{20000};
 constexpr const char* kListening = "http server listening on";
-
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("cannot probe a free port");
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 std::string read_file(const fs::path& p) {
     std::ifstream in(p);

@@ -472,5 +472,93 @@ TEST_F(HttpServer, LargeUnreadBodyClosesInsteadOfDraining) {
     EXPECT_TRUE(c.wait_closed());
 }
 
+// ---- parking idle keep-alive connections (docs/http.md, "Memory") ----
+
+/// Polls `cond` (each call a round trip through the I/O thread) until true or 5 s passed.
+template <class Cond>
+bool eventually(Cond cond) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < end) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return cond();
+}
+
+TEST_F(HttpServer, IdleConnectionIsParkedAndServesItsNextRequest) {
+    auto s = TestServer::short_settings();
+    s.park_idle_after = std::chrono::milliseconds(0);
+    start(s);
+    Client c(port());
+    c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(c.read_response().status, 200);
+    ASSERT_TRUE(eventually([&] { return server_->parked_count() == 1; }));
+    // The next request arrives in two pieces: the wake-up read gets the first, the parser
+    // asks for more.
+    c.send("GET /b HTTP/1.1\r\nHo");
+    ASSERT_TRUE(eventually([&] { return server_->parked_count() == 0; }));
+    c.send("st: x\r\n\r\n");
+    auto r = c.read_response();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(server_->handler().calls.load(), 2);
+    EXPECT_EQ(server_->connection_count(), 1u);
+}
+
+TEST_F(HttpServer, ParkedConnectionWithAGrownBufferServesLargeHeadsAfterwards) {
+    auto s = TestServer::short_settings();
+    s.park_idle_after = std::chrono::milliseconds(0);
+    start(s);
+    Client c(port());
+    const std::string big(10000, 'v');  // grows the 4 KiB read buffer
+    c.send("GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n");
+    EXPECT_EQ(c.read_response().status, 200);
+    ASSERT_TRUE(eventually([&] { return server_->parked_count() == 1; }));  // shrinks it
+    c.send("GET /b HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n");
+    EXPECT_EQ(c.read_response().status, 200);
+    EXPECT_EQ(server_->handler().calls.load(), 2);
+}
+
+TEST_F(HttpServer, ParkedConnectionStillTimesOutWhenIdle) {
+    auto s = TestServer::short_settings();
+    s.park_idle_after = std::chrono::milliseconds(0);
+    s.idle_timeout = std::chrono::milliseconds(400);
+    start(s);
+    Client a(port());
+    a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(a.read_response().status, 200);
+    ASSERT_TRUE(eventually([&] { return server_->parked_count() == 1; }));
+    EXPECT_TRUE(a.wait_closed());  // the idle timeout still applies while parked
+    EXPECT_TRUE(a.buffered().empty());
+    EXPECT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
+    EXPECT_EQ(server_->parked_count(), 0u);
+}
+
+TEST_F(HttpServer, ParkedConnectionClosesOnStop) {
+    auto s = TestServer::short_settings();
+    s.park_idle_after = std::chrono::milliseconds(0);
+    start(s);
+    Client a(port());
+    a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(a.read_response().status, 200);
+    ASSERT_TRUE(eventually([&] { return server_->parked_count() == 1; }));
+    server_->stop();
+    EXPECT_TRUE(a.wait_closed());
+    EXPECT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
+}
+
+TEST_F(HttpServer, ParkedConnectionClosedByTheClientLeaves) {
+    auto s = TestServer::short_settings();
+    s.park_idle_after = std::chrono::milliseconds(0);
+    start(s);
+    {
+        Client a(port());
+        a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_EQ(a.read_response().status, 200);
+        ASSERT_TRUE(eventually([&] { return server_->parked_count() == 1; }));
+    }
+    EXPECT_TRUE(eventually([&] { return server_->connection_count() == 0; }));
+    EXPECT_EQ(server_->parked_count(), 0u);
+}
+
 }  // namespace
 }  // namespace rr::http::test

@@ -99,6 +99,9 @@ public:
     std::size_t connection_count() {
         return on_io([this] { return server_->connection_count(); });
     }
+    std::size_t parked_count() {
+        return on_io([this] { return server_->parked_count(); });
+    }
 
     /// Graceful Server::stop() on the I/O thread.
     void stop() {

@@ -167,6 +167,37 @@ TEST(Encoders, RoundTripWholeAndFlushedPieces) {
     }
 }
 
+TEST(Encoders, GzipWholeBodiesAndStreamsAlternateOnOneEncoderAtEveryLevel) {
+    // A whole body in one kFinish call takes the libdeflate path, anything else zlib's; one
+    // encoder serves both in turn, and every output is one decodable gzip member.
+    const std::string body = text(150000);
+    for (int level = 1; level <= 9; ++level) {
+        SCOPED_TRACE(level);
+        auto e = make_encoder(Coding::kGzip, level);
+        ASSERT_TRUE(e);
+        for (int round = 0; round < 2; ++round) {
+            std::string whole;
+            ASSERT_TRUE(e->write(body, whole, Flush::kFinish));
+            EXPECT_LT(whole.size(), body.size() / 3);
+            EXPECT_EQ(gunzip(whole), body);
+            ASSERT_TRUE(e->reset());
+            std::string streamed;
+            ASSERT_TRUE(e->write(std::string_view(body).substr(0, 7000), streamed, Flush::kFlush));
+            ASSERT_TRUE(e->write(std::string_view(body).substr(7000), streamed, Flush::kFinish));
+            EXPECT_EQ(gunzip(streamed), body);
+            ASSERT_TRUE(e->reset());
+        }
+        std::string empty;
+        ASSERT_TRUE(e->write({}, empty, Flush::kFinish));
+        EXPECT_EQ(gunzip(empty), "");
+        ASSERT_TRUE(e->reset());
+        std::string appended = "prefix";
+        ASSERT_TRUE(e->write(body, appended, Flush::kFinish));  // output is appended
+        EXPECT_EQ(appended.substr(0, 6), "prefix");
+        EXPECT_EQ(gunzip(std::string_view(appended).substr(6)), body);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The middleware
 

@@ -4,6 +4,7 @@
 //   GET /count                 body: how many requests this worker has served (this one too)
 //   GET /json?size=N           an N-byte JSON document (application/json)
 //   GET /tiny                  a 5-byte text body
+//   GET /ip-*                  "ip:" + the client address PHP sees (REMOTE_ADDR)
 //   GET /stream?fifo=P         text/plain stream: "chunk-1\n", then waits for a line on the
 //                              FIFO P, then "chunk-2 <line>\n" and the end
 //   GET /sendfile?path=P       X-Sendfile: P (Content-Type: application/x-test), body ignored
@@ -41,6 +42,8 @@ while ($request = $psr7->waitRequest()) {
         }
         $body = substr('[' . implode(',', $items) . ']', 0, max($size, 2));
         $psr7->respond(new Response(200, ['Content-Type' => 'application/json'], $body));
+    } elseif (str_starts_with($path, '/ip-')) {
+        $psr7->respond(new Response(200, [], 'ip:' . ($request->getServerParams()['REMOTE_ADDR'] ?? '')));
     } elseif ($path === '/tiny') {
         $psr7->respond(new Response(200, ['Content-Type' => 'text/plain'], 'small'));
     } elseif ($path === '/stream') {

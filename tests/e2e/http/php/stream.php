@@ -32,6 +32,11 @@ while ($request = $psr7->waitRequest()) {
     if ($path === '/hints') {
         $http->respond(103, '', ['Link' => ['</a.css>; rel=preload; as=style']], false);
         $http->respond(200, 'final', ['Content-Type' => ['text/plain'], 'X-Pid' => [$pid]]);
+    } elseif ($path === '/hop') {
+        // Connection-specific fields an HTTP/1 app may set: never sent over HTTP/2.
+        $http->respond(200, 'hop', ['Keep-Alive' => ['timeout=5'], 'Upgrade' => ['websocket'],
+            'Proxy-Connection' => ['keep-alive'], 'Connection' => ['keep-alive'],
+            'X-Kept' => ['yes']]);
     } elseif ($path === '/stream') {
         $fifo = $request->getQueryParams()['fifo'] ?? '';
         $http->respond(200, (function () use ($fifo) {

@@ -26,6 +26,17 @@ struct Node {
     std::vector<Node> items;                            ///< kSeq
     std::vector<std::pair<std::string, Node>> entries;  ///< kMap, in file order, unique keys
 
+    // Declared here, defined (defaulted) in tree.cpp where Node is complete: implicit members
+    // would instantiate std::pair<std::string, Node> while Node is still incomplete, which
+    // libstdc++'s pair rejects under clang (its explicit(...) default constructor asks whether
+    // Node is implicitly default-constructible, a question about the class being defined).
+    Node();
+    Node(const Node&);
+    Node(Node&&) noexcept;
+    Node& operator=(const Node&);
+    Node& operator=(Node&&) noexcept;
+    ~Node();
+
     static Node make_scalar(std::string text, bool is_quoted);
     static Node make_map();
 

@@ -14,6 +14,13 @@
 
 namespace rr::config {
 
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
+
 Node Node::make_scalar(std::string text, bool is_quoted) {
     Node v;
     v.kind = Kind::kScalar;
@@ -349,7 +356,10 @@ void expand_tree(Node& root) {
 }
 
 std::string to_json(const Node& root) {
-    return json_of(root).dump();
+    // Invalid UTF-8 in the file becomes U+FFFD, as Go's json.Marshal does for upstream's
+    // rpc.Config; the default handler would throw a json type_error out of config loading
+    // (found by fuzz/config).
+    return json_of(root).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace rr::config::detail

@@ -140,8 +140,10 @@ private:
         T* allocate(std::size_t n) {
             return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
         }
-        void deallocate(T* p, std::size_t n) noexcept {
-            ::operator delete (p, n * sizeof(T), std::align_val_t{kAlign});
+        // The unsized aligned delete: clang 14 does not declare the sized one (sized
+        // deallocation is off by default there).
+        void deallocate(T* p, std::size_t) noexcept {
+            ::operator delete (p, std::align_val_t{kAlign});
         }
         friend bool operator==(const PageAllocator&, const PageAllocator&) { return true; }
     };

@@ -267,5 +267,17 @@ TEST(RawJson, HoldsTheMergedExpandedTree) {
     EXPECT_EQ(j["rpc"]["listen"], "tcp://127.0.0.1:6123");
 }
 
+TEST(RawJson, InvalidUtf8BecomesTheReplacementCharacter) {
+    // Found by fuzz/config: the JSON writer threw out of loading. Go's json.Marshal (upstream's
+    // rpc.Config) writes U+FFFD for each invalid byte; so do we.
+    const Config cfg = parse_string(
+        "version: \"3\"\nx: \"a\xa0"
+        "b\"\n");
+    const auto j = nlohmann::json::parse(cfg.raw_json);
+    EXPECT_EQ(j["x"],
+              "a\xef\xbf\xbd"
+              "b");
+}
+
 }  // namespace
 }  // namespace rr::config

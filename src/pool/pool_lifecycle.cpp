@@ -479,8 +479,11 @@ void Pool::note_lost(const Worker& w) {
         return;
     }
     const auto now = Clock::now();
-    // last_used is stamped when a job is released with its answer.
-    const bool served = w.last_used() != TimePoint{};
+    // A worker that took a job has proved it starts: dying in a job is that request's doing
+    // (a fatal error in the app), and it is replaced at once, as upstream does. Counting it
+    // would let a run of such requests stall the whole pool in the backoff (the fault suite's
+    // stdout_garbage case served nothing for 5 s). Only deaths before any job feed the backoff.
+    const bool served = w.execs() > 0;
     if (backoff_.worker_lost(now, now - w.created(), served)) {
         const auto delay = backoff_.delay_for(backoff_.streak(now));
         if (delay > Duration::zero()) {

@@ -36,6 +36,24 @@ TEST_F(FakePoolTest, WorkersDyingRightAfterTheirStartAreRespawnedOneAtATimeWithB
     EXPECT_TRUE(exec("echo:recovered"));
 }
 
+TEST_F(FakePoolTest, WorkersKilledByTheirFirstJobAreReplacedAtOnceWithoutBackoff) {
+    // Each of these requests kills the fresh worker that takes it (an app's fatal error): the
+    // worker had started fine, so nothing feeds the backoff and the pool never stalls.
+    auto o = options(1);
+    o.respawn = {.initial = 5s, .max = 5s, .stable_after = 10s, .forgive_after = 30s};
+    create(o);
+    for (int i = 0; i < 4; ++i) {
+        auto job = submit("die");
+        ASSERT_TRUE(run_until([&] { return job->done(); }));
+        ASSERT_FALSE(*job->result);
+        EXPECT_EQ(job->result->error(), make_error_code(errc::kWorkerLost));
+    }
+    // With a counted failure the 2nd replacement would wait 5 s; this deadline is shorter.
+    EXPECT_TRUE(run_until([&] { return pids().size() == 1 && pool_->stats().starting == 0; }, 3s));
+    EXPECT_FALSE(sink_->contains("next worker start in"));
+    EXPECT_TRUE(exec("echo:still-serving"));
+}
+
 TEST_F(FakePoolTest, FailingStartsAreRetriedWithBackoffUntilOneSucceeds) {
     auto o = options(1);
     o.respawn = {.initial = 30ms, .max = 60ms, .stable_after = 10s, .forgive_after = 30s};

@@ -57,6 +57,23 @@ bool prepare(Socket& socket, const Listener& listener, bool tls, ConnectionInfo&
     return true;
 }
 
+// Each protocol session runs in a coroutine frame of its own: a connection's frame then holds
+// only the session it runs (an h2 session is several times an h1 one, and every idle keep-alive
+// connection would carry the space of both). The caller awaits them at once, so they take its
+// objects by reference (with a Handover prvalue taken by value, g++ 12 freed its strings twice).
+template <class Stream>
+asio::awaitable<void> run_h2(const std::shared_ptr<ServerState>& state, Stream& stream,
+                             const ConnectionInfo& info, Handler& handler, Handover& handover) {
+    h2::Session<Stream> session(state, std::move(stream), info, handler, std::move(handover));
+    co_await session.run();
+}
+
+asio::awaitable<void> run_h1_tls(const std::shared_ptr<ServerState>& state, TlsStream& stream,
+                                 const ConnectionInfo& info, Handler& handler) {
+    h1::Session<TlsStream> session(state, std::move(stream), info, handler);
+    co_await session.run();
+}
+
 asio::awaitable<void> serve_plain(std::shared_ptr<ServerState> state, Listener& listener,
                                   Socket socket) {
     ConnectionInfo info;
@@ -74,9 +91,7 @@ asio::awaitable<void> serve_plain(std::shared_ptr<ServerState> state, Listener& 
         h2_stream->close();
         co_return;
     }
-    h2::Session<PlainStream> session(state, std::move(*h2_stream), info, *listener.handler(),
-                                     std::move(handover));
-    co_await session.run();
+    co_await run_h2(state, *h2_stream, info, *listener.handler(), handover);
 }
 
 /// The TLS handshake as a connection of its own: it holds a slot, has the handshake deadline,
@@ -122,13 +137,11 @@ asio::awaitable<void> serve_tls(std::shared_ptr<ServerState> state, Listener& li
     }
     info.tls_facts = stream.engine().facts();
     if (info.tls_facts.alpn == "h2") {
-        h2::Session<TlsStream> session(state, std::move(stream), info, *listener.handler(),
-                                       Handover{});
-        co_await session.run();
-        co_return;
+        Handover none;
+        co_await run_h2(state, stream, info, *listener.handler(), none);
+    } else {
+        co_await run_h1_tls(state, stream, info, *listener.handler());
     }
-    h1::Session<TlsStream> session(state, std::move(stream), info, *listener.handler());
-    co_await session.run();
 }
 
 void refuse(Socket& socket, const std::string& date, bool tls) {

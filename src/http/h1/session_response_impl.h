@@ -11,6 +11,7 @@
 #include "http/h1/response_head.h"
 #include "http/h1/session.h"
 #include "http/h1/session_detail.h"
+#include "http/trailers.h"
 
 namespace rr::http::h1 {
 
@@ -26,31 +27,13 @@ boost::system::error_code Session<Stream>::check_final_status(int status) const 
 
 template <class Stream>
 void Session<Stream>::declare_trailers(const Fields& headers) {
-    trailers_.clear();
-    for (const auto& f : headers) {
-        if (!iequals(f.name, "trailer")) continue;
-        std::string_view list = f.value;
-        while (true) {
-            auto comma = list.find(',');
-            auto item = list.substr(0, comma);
-            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-            if (is_token(item) && !iequals(item, "content-length") &&
-                !iequals(item, "transfer-encoding") && !iequals(item, "trailer")) {
-                trailers_.push_back(Field{std::string(item), {}});
-            }
-            if (comma == std::string_view::npos) break;
-            list.remove_prefix(comma + 1);
-        }
-    }
-    update_trailers(headers);
+    trailers_ = declared_trailers(headers);
+    update_trailer_values(trailers_, headers);
 }
 
 template <class Stream>
 void Session<Stream>::update_trailers(const Fields& headers) {
-    for (auto& t : trailers_) {
-        if (const std::string* v = headers.find(t.name)) t.value = *v;
-    }
+    update_trailer_values(trailers_, headers);
 }
 
 template <class Stream>

@@ -15,6 +15,7 @@
 #include "http/h2/session.h"
 #include "http/server/stream.h"
 #include "http/status.h"
+#include "http/trailers.h"
 
 namespace rr::http::h2 {
 
@@ -184,9 +185,7 @@ public:
     }
 
     void update_trailers(const Fields& headers) override {
-        for (auto& t : trailers_) {
-            if (const std::string* v = headers.find(t.name)) t.value = *v;
-        }
+        update_trailer_values(trailers_, headers);
     }
     bool head_sent() const noexcept override { return head_sent_; }
     bool response_complete() const noexcept override { return response_done_; }
@@ -252,24 +251,8 @@ private:
     }
 
     void declare_trailers(const Fields& headers) {
-        trailers_.clear();
-        for (const auto& f : headers) {
-            if (!iequals(f.name, "trailer")) continue;
-            std::string_view list = f.value;
-            while (true) {
-                auto comma = list.find(',');
-                auto item = list.substr(0, comma);
-                while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-                while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-                if (is_token(item) && !iequals(item, "content-length") &&
-                    !iequals(item, "transfer-encoding") && !iequals(item, "trailer")) {
-                    trailers_.push_back(Field{std::string(item), {}});
-                }
-                if (comma == std::string_view::npos) break;
-                list.remove_prefix(comma + 1);
-            }
-        }
-        update_trailers(headers);
+        trailers_ = declared_trailers(headers);
+        update_trailer_values(trailers_, headers);
     }
 
     /// refs_: the handler's fields minus what HTTP/2 or this writer decides (framing,

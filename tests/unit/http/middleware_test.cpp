@@ -13,6 +13,7 @@
 
 #include "http/forwarding_writer.h"
 #include "support/fake_writer.h"
+#include "support/temp_file.h"
 
 namespace rr::http {
 namespace {
@@ -128,25 +129,7 @@ TEST(MiddlewareChain, DecoratedWriterChangesOnlyWhatItOverrides) {
 }
 
 /// A temp file with `content`, removed at the end.
-class TempFile {
-public:
-    explicit TempFile(const std::string& content) {
-        char name[] = "/tmp/rr-mw-test-XXXXXX";
-        fd_ = ::mkstemp(name);
-        path_ = name;
-        EXPECT_EQ(::write(fd_, content.data(), content.size()),
-                  static_cast<ssize_t>(content.size()));
-    }
-    ~TempFile() {
-        ::close(fd_);
-        ::unlink(path_.c_str());
-    }
-    int fd() const { return fd_; }
-
-private:
-    int fd_ = -1;
-    std::string path_;
-};
+using ::rr::test::TempFile;
 
 std::string pattern(std::size_t n) {
     std::string s(n, '\0');

@@ -4,34 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "support/temp_file.h"
 #include "test_support.h"
 
 namespace rr::http::test {
 namespace {
 
-class TempFile {
-public:
-    explicit TempFile(const std::string& content) {
-        char name[] = "/tmp/rr-file-test-XXXXXX";
-        fd_ = ::mkstemp(name);
-        path_ = name;
-        std::size_t off = 0;
-        while (off < content.size()) {
-            const ssize_t n = ::write(fd_, content.data() + off, content.size() - off);
-            if (n <= 0) break;
-            off += static_cast<std::size_t>(n);
-        }
-    }
-    ~TempFile() {
-        ::close(fd_);
-        ::unlink(path_.c_str());
-    }
-    int fd() const { return fd_; }
-
-private:
-    int fd_ = -1;
-    std::string path_;
-};
+using ::rr::test::TempFile;
 
 std::string pattern(std::size_t n) {
     std::string s(n, '\0');

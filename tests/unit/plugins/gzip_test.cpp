@@ -19,6 +19,7 @@
 #include "plugins/gzip/config.h"
 #include "plugins/gzip/encoder.h"
 #include "support/fake_writer.h"
+#include "support/temp_file.h"
 
 namespace rr::plugins {
 namespace {
@@ -319,29 +320,7 @@ TEST_F(CompressionTest, StreamsAreCompressedAndFlushedChunkByChunk) {
     EXPECT_TRUE(w.complete());
 }
 
-class TempFile {
-public:
-    explicit TempFile(const std::string& content) {
-        char name[] = "/tmp/rr-gzip-test-XXXXXX";
-        fd_ = ::mkstemp(name);
-        path_ = name;
-        std::size_t off = 0;
-        while (off < content.size()) {
-            const ssize_t n = ::write(fd_, content.data() + off, content.size() - off);
-            if (n <= 0) break;
-            off += static_cast<std::size_t>(n);
-        }
-    }
-    ~TempFile() {
-        ::close(fd_);
-        ::unlink(path_.c_str());
-    }
-    int fd() const { return fd_; }
-
-private:
-    int fd_ = -1;
-    std::string path_;
-};
+using ::rr::test::TempFile;
 
 /// Answers with send_file of `fd` (as the static middleware does).
 class FileApp final : public http::Handler {

@@ -112,6 +112,7 @@ void Pool::offer(std::shared_ptr<Worker> w, TimePoint now) {
     if (!waiters_.empty()) {
         Waiter* waiter = waiters_.front();
         waiters_.pop_front();
+        waiter->queued = false;
         w->busy = true;
         // The job goes into the worker's pipe now, not when the waiter's coroutine runs: that
         // only happens after the caller (typically a job that just got its answer) has sent its
@@ -186,25 +187,33 @@ std::shared_ptr<Worker> Pool::try_take_idle() {
     return nullptr;
 }
 
+void Pool::unqueue(Waiter& waiter) {
+    // A waiter that got a worker was taken off the front by offer(); only one that timed out
+    // (or whose wait was cut short) is still in the queue and needs the search.
+    if (!waiter.queued) return;
+    waiter.queued = false;
+    if (auto it = std::find(waiters_.begin(), waiters_.end(), &waiter); it != waiters_.end()) {
+        waiters_.erase(it);
+    }
+}
+
 Awaitable<Result<std::shared_ptr<Worker>>> Pool::take_worker(TimePoint deadline, QueuedJob* job) {
     if (options_.max_queue_size > 0 && waiters_.size() >= options_.max_queue_size) {
         co_return make_error_code(errc::kQueueFull);
     }
     Waiter waiter(ex_, deadline, job);
     waiters_.push_back(&waiter);
+    waiter.queued = true;
     error_code ec;
     co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (auto it = std::find(waiters_.begin(), waiters_.end(), &waiter); it != waiters_.end()) {
-        waiters_.erase(it);
-    }
+    unqueue(waiter);
     if (!waiter.worker && !stopping_ && grow_dynamically() > 0) {
         // Dynamic allocator: wait once more, at the head of the queue, for a new worker.
         waiter.timer.expires_at(Clock::now() + options_.allocate_timeout);
         waiters_.push_front(&waiter);
+        waiter.queued = true;
         co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (auto it = std::find(waiters_.begin(), waiters_.end(), &waiter); it != waiters_.end()) {
-            waiters_.erase(it);
-        }
+        unqueue(waiter);
     }
     if (waiter.worker) {
         co_return std::move(waiter.worker);

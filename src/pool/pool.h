@@ -257,7 +257,8 @@ private:
         Waiter(Executor ex, TimePoint deadline, QueuedJob* j) : timer(ex, deadline), job(j) {}
         transport::Timer timer;
         std::shared_ptr<Worker> worker;
-        QueuedJob* job;  ///< offer() starts it on the worker it hands over
+        QueuedJob* job;       ///< offer() starts it on the worker it hands over
+        bool queued = false;  ///< in waiters_ (offer() and stop take it out without a search)
     };
 
     // ---- jobs (pool.cpp: the hot path) ----
@@ -271,6 +272,8 @@ private:
                                                            QueuedJob* job = nullptr);
     /// The most recently used idle worker (marked busy), or null; retires dead ones found.
     std::shared_ptr<Worker> try_take_idle();
+    /// Takes `waiter` out of waiters_ if it is still there (it timed out or was woken early).
+    void unqueue(Waiter& waiter);
     /// Gives `w` to the first waiter (starting its job, see take_worker) or puts it in idle_.
     /// `now`: a clock reading the caller already has (default: read when needed).
     void offer(std::shared_ptr<Worker> w, TimePoint now = {});

@@ -213,6 +213,7 @@ Awaitable<void> Pool::destroy() {
             listener_->close();  // socket workers still starting fail at once
         }
         for (Waiter* w : waiters_) {
+            w->queued = false;
             w->timer.cancel();
         }
         waiters_.clear();

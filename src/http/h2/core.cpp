@@ -3,7 +3,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
-#include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -37,6 +37,43 @@ std::string_view view(const std::uint8_t* p, std::size_t n) {
     return {reinterpret_cast<const char*>(p), n};
 }
 
+/// Lower-cased, sanitised fields for nghttp2 (which copies them during the submit call). Names
+/// and values go into one arena sized up front, so a response costs two allocations here
+/// whatever its field count.
+struct NvList {
+    std::string arena;
+    std::vector<nghttp2_nv> nva;
+    struct Span {
+        std::size_t name, name_len, value, value_len;
+    };
+    std::vector<Span> spans;
+
+    void add(std::string_view lower_name, std::string_view value) {
+        Span sp{arena.size(), lower_name.size(), 0, value.size()};
+        arena.append(lower_name);
+        sp.value = arena.size();
+        arena.append(value);
+        for (std::size_t i = sp.value; i < arena.size(); ++i) {
+            char& c = arena[i];
+            if (c == '\r' || c == '\n' || c == '\0') c = ' ';  // no field splitting
+        }
+        spans.push_back(sp);
+    }
+    void build() {
+        nva.clear();
+        nva.reserve(spans.size());
+        auto* base = reinterpret_cast<std::uint8_t*>(arena.data());
+        for (const Span& sp : spans) {
+            nva.push_back(nghttp2_nv{base + sp.name, base + sp.value, sp.name_len, sp.value_len,
+                                     NGHTTP2_NV_FLAG_NONE});
+        }
+    }
+};
+
+char lower_ascii(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 }  // namespace
 
 struct Callbacks {
@@ -44,27 +81,14 @@ struct Callbacks {
 
     static void submit_trailers(nghttp2_session* session, std::int32_t stream_id,
                                 const std::vector<Field>& trailers) {
-        std::vector<std::string> storage;
-        storage.reserve(2 * trailers.size());
+        NvList l;
         for (const auto& t : trailers) {
             std::string name(t.name);
-            for (char& ch : name) {
-                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            }
-            std::string value(t.value);
-            for (char& ch : value) {
-                if (ch == '\r' || ch == '\n' || ch == '\0') ch = ' ';
-            }
-            storage.push_back(std::move(name));
-            storage.push_back(std::move(value));
+            for (char& ch : name) ch = lower_ascii(ch);
+            l.add(name, t.value);
         }
-        std::vector<nghttp2_nv> nva;
-        for (std::size_t i = 0; i + 1 < storage.size(); i += 2) {
-            nva.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t*>(storage[i].data()),
-                                     reinterpret_cast<std::uint8_t*>(storage[i + 1].data()),
-                                     storage[i].size(), storage[i + 1].size(),
-                                     NGHTTP2_NV_FLAG_NONE});
-        }
+        l.build();
+        auto& nva = l.nva;
         nghttp2_submit_trailer(session, stream_id, nva.data(), nva.size());
     }
 
@@ -422,39 +446,30 @@ bool Core::want_write() const {
 
 namespace {
 
-/// Lower-cased, sanitised fields for nghttp2 (which copies them during the submit call).
-struct NvList {
-    std::vector<std::string> storage;
-    std::vector<nghttp2_nv> nva;
-
-    void add(std::string name, std::string value) {
-        for (char& c : value) {
-            if (c == '\r' || c == '\n' || c == '\0') c = ' ';  // no field splitting
-        }
-        storage.push_back(std::move(name));
-        storage.push_back(std::move(value));
-    }
-    void build() {
-        nva.clear();
-        for (std::size_t i = 0; i + 1 < storage.size(); i += 2) {
-            nva.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t*>(storage[i].data()),
-                                     reinterpret_cast<std::uint8_t*>(storage[i + 1].data()),
-                                     storage[i].size(), storage[i + 1].size(),
-                                     NGHTTP2_NV_FLAG_NONE});
-        }
-    }
-};
-
 NvList nv_list(int status, std::span<const Core::HeaderRef> headers) {
     NvList l;
-    l.storage.reserve(2 * headers.size() + 2);
-    l.add(":status", std::to_string(status));
+    std::size_t bytes = 16;
+    for (const auto& h : headers) bytes += h.name.size() + h.value.size();
+    l.arena.reserve(bytes);
+    l.spans.reserve(headers.size() + 1);
+    char code[12];
+    const int code_len = std::snprintf(code, sizeof code, "%d", status);
+    l.add(":status", std::string_view(code, static_cast<std::size_t>(std::max(code_len, 0))));
+    char name[64];
     for (const auto& h : headers) {
         if (!is_token(h.name)) continue;
-        std::string name(h.name);
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (connection_specific(name) || name == "te") continue;
-        l.add(std::move(name), std::string(h.value));
+        std::string lowered;
+        std::string_view lower;
+        if (h.name.size() <= sizeof name) {
+            for (std::size_t i = 0; i < h.name.size(); ++i) name[i] = lower_ascii(h.name[i]);
+            lower = std::string_view(name, h.name.size());
+        } else {
+            lowered.resize(h.name.size());
+            for (std::size_t i = 0; i < h.name.size(); ++i) lowered[i] = lower_ascii(h.name[i]);
+            lower = lowered;
+        }
+        if (connection_specific(lower) || lower == "te") continue;
+        l.add(lower, h.value);
     }
     l.build();
     return l;

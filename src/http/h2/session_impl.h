@@ -261,6 +261,7 @@ private:
     template <class HeaderList>
     void build_refs(const HeaderList& headers, std::optional<std::uint64_t> content_length) {
         refs_.clear();
+        refs_.reserve(std::size(headers) + 3);  // + date, content-length, trailer: one allocation
         bool has_date = false;
         for (const auto& f : headers) {
             const std::string_view name = f.name;

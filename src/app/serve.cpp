@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include "app/container.h"
 #include "app/sd_notify.h"
@@ -105,13 +106,23 @@ int serve(const config::Config& config, logging::Logging& logging,
     container.serve(
         [&](std::string_view plugin, std::string message) {
             logging.get(plugin)->error("{}", message);
+            logging.flush();  // the log line first, then the plain one (both may be on stderr)
             print_line(stderr, fmt::format("error: plugin {}: {}", plugin, message));
             // Posted: the container may still be inside its serve loop.
             boost::asio::post(io, [&] { begin_stop(1); });
         },
         on_started);
 
-    io.run();
+    {
+        // Log lines of one turn of the loop leave together (logging/batching_sink.h).
+        struct Batching {
+            logging::Logging& logging;
+            ~Batching() { logging.batch_until_idle({}); }
+        } batching{logging};
+        logging.batch_until_idle(
+            [&io](std::function<void()> write) { boost::asio::post(io, std::move(write)); });
+        io.run();
+    }
     watchdog.cancel();
     if (restarting) *options.restart_requested = true;
     logging.flush();

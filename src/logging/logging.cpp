@@ -258,8 +258,10 @@ std::shared_ptr<spdlog::sinks::sink> Logging::open_output(
         throw std::runtime_error("logs: cannot open log output \"" + name + "\": " + e.what());
     }
     sink->set_formatter(std::make_unique<PassThroughFormatter>());
-    outputs_.emplace(key, sink);
-    return sink;
+    auto batching = std::make_shared<BatchingSink>(std::move(sink));
+    if (schedule_) batching->set_schedule(schedule_);
+    outputs_.emplace(key, batching);
+    return batching;
 }
 
 std::shared_ptr<spdlog::logger> Logging::get(std::string_view name) {
@@ -293,7 +295,13 @@ void Logging::wait_idle() {
 
 void Logging::flush() {
     std::lock_guard lock(mutex_);
-    for (auto& [key, sink] : outputs_) sink->flush();
+    for (auto& [key, sink] : outputs_) sink->drain();
+}
+
+void Logging::batch_until_idle(std::function<void(std::function<void()>)> schedule) {
+    std::lock_guard lock(mutex_);
+    schedule_ = std::move(schedule);
+    for (auto& [key, sink] : outputs_) sink->set_schedule(schedule_);
 }
 
 }  // namespace rr::logging

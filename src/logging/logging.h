@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "logging/batching_sink.h"
 #include "logging/encoder.h"
 #include "logging/fields.h"
 
@@ -81,8 +82,14 @@ public:
     /// The logger named `name` (created on first use, then cached). Never null.
     std::shared_ptr<spdlog::logger> get(std::string_view name);
 
-    /// Flushes every output (called before exit).
+    /// Flushes every output (called before exit), lines held for the loop's turn included.
     void flush();
+
+    /// While the event loop runs, outputs hold the lines of one turn and write them together
+    /// (see batching_sink.h); `schedule` posts a callable to the loop. Empty: write through
+    /// again (what was held is written first). Call with an empty schedule before the loop
+    /// goes away.
+    void batch_until_idle(std::function<void(std::function<void()>)> schedule);
 
     /// Loggers that discard everything (tests, commands that run before config is loaded).
     static std::unique_ptr<Logging> discard();
@@ -110,8 +117,9 @@ private:
     std::mutex mutex_;
     Channel root_;
     std::map<std::string, Channel, std::less<>> channels_;
-    std::map<std::string, std::shared_ptr<spdlog::sinks::sink>> outputs_;  // by output key
-    std::vector<std::function<void()>> idle_waiters_;  // rotating files' wait_idle
+    std::map<std::string, std::shared_ptr<BatchingSink>> outputs_;  // by output key
+    std::function<void(std::function<void()>)> schedule_;           // batch_until_idle
+    std::vector<std::function<void()>> idle_waiters_;               // rotating files' wait_idle
     std::map<std::string, std::shared_ptr<spdlog::logger>, std::less<>> loggers_;
 };
 

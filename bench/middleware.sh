@@ -25,7 +25,9 @@
 #
 # Environment: RR_BIN (rr binary; default: build/bench/rr, built if missing), BENCH_PORT_BASE
 # (first of 3 ports, default 18580), BENCH_OUT (output dir), BENCH_SCENARIOS (subset of
-# "small big json").
+# "small big json"), BENCH_RR_IO_THREADS (http.io_threads for both rr targets; default: the
+# key is not written, i.e. one event loop on this 2-core machine; 2 = one loop per core, as
+# nginx's worker_processes 2).
 # Output: bench/out/<UTC stamp>-middleware/{results.tsv,summary.md,meta.txt,raw/}.
 set -uo pipefail
 
@@ -175,6 +177,7 @@ server:
 http:
   address: 127.0.0.1:${port[$t]}
   middleware: [static, gzip]
+${BENCH_RR_IO_THREADS:+  io_threads: $BENCH_RR_IO_THREADS}
   static:
     dir: "$pub"
   gzip:
@@ -298,7 +301,7 @@ run_mode() {
 
 write_configs
 {
-    echo "profile=$profile rounds=$rounds duration=${duration}s"
+    echo "profile=$profile rounds=$rounds duration=${duration}s rr_io_threads=${BENCH_RR_IO_THREADS:-default}"
     echo "date=$stamp commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null)"
     echo "kernel=$(uname -r) cpus=$(nproc) load_before=\"$(cut -d' ' -f1-3 /proc/loadavg)\""
     echo "nginx=\"$(nginx -v 2>&1 | sed 's/.*: //')\" wrk=\"$(wrk -v 2>&1 | head -1)\""

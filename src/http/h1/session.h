@@ -105,6 +105,8 @@ private:
     bool write_now(std::string_view& a, std::string_view& b, std::string_view& c, error_code& ec);
     /// The sendfile(2) loop of send_file() after the head went out.
     asio::awaitable<error_code> send_file_body(FileRange file);
+    /// An idle connection frees what the previous request left for reuse (scratch, head).
+    void release_request_buffers() noexcept;
     asio::awaitable<void> answer_error_and_close(int status);
     asio::awaitable<void> lingering_close();
     asio::awaitable<bool> drain_body();
@@ -159,7 +161,8 @@ private:
     bool stop_requested_ = false;
     /// The sweep cancelled the idle read to park the connection (see park_if_idle).
     bool parking_ = false;
-    bool parked_ = false;  ///< waiting for readability with the buffer's pages released
+    bool parked_ = false;    ///< waiting for readability with the buffer's pages released
+    bool released_ = false;  ///< TLS: idle, buffers' pages released in place (park_if_idle)
 
     // --- per request ---
     Clock::time_point request_start_{};
@@ -185,7 +188,9 @@ private:
     std::uint64_t fixed_remaining_ = 0;
     std::vector<Field> trailers_;  // declared trailer names and their latest values
     std::string head_buf_;
-    RequestScratch scratch_;  // lent to the handler through Request::scratch()
+    /// Lent to the handler through Request::scratch(); made by the first request, freed while
+    /// the connection is parked.
+    std::unique_ptr<RequestScratch> scratch_;
 };
 
 }  // namespace rr::http::h1

@@ -73,7 +73,26 @@ void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
             parking_ = true;
             stream_.cancel();
         }
+    } else if constexpr (requires(Stream & s) { s.release_idle_memory(); }) {
+        // TLS: the pending read stays (the engine may hold ciphertext the socket will not
+        // signal again); the buffers go back in place instead, once per idle period (the
+        // session's read loop clears released_). Safe with the read pending: this runs on the
+        // connection's thread, which performs the read (PageBuffer).
+        if (phase_ == Phase::kIdle && begin_ == end_ && !released_ && !stop_requested_ &&
+            !timed_out_ && last_done_ < idle_before) {
+            released_ = true;
+            ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+            release_request_buffers();
+            stream_.release_idle_memory();
+        }
     }
+}
+
+template <class Stream>
+void Session<Stream>::release_request_buffers() noexcept {
+    // Rebuilt by the next request (after an idle period, so the allocations do not matter).
+    scratch_.reset();
+    std::string().swap(head_buf_);
 }
 
 template <class Stream>
@@ -191,7 +210,9 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
     if (h2c_ && co_await try_upgrade_h2c(head)) co_return false;
 
     Request request(std::move(head), conn_, *this, s.mapping);
-    request.set_scratch(&scratch_);
+    if (!scratch_) [[unlikely]]
+        scratch_ = std::make_unique<RequestScratch>();
+    request.set_scratch(scratch_.get());
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
     try {
@@ -230,7 +251,7 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
     done.elapsed = last_done_ - request_start_;
     done.client_gone = client_gone_;
     handler_.on_complete(request, done);
-    scratch_.trim();
+    if (scratch_) scratch_->trim();
     head = std::move(request.head());  // back to serve() for reuse (see there)
 
     if (client_gone_) co_return false;
@@ -289,6 +310,7 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
     std::size_t n =
         co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_), ec);
     end_ += n;
+    if constexpr (requires(Stream & s) { s.release_idle_memory(); }) released_ = false;
     if constexpr (requires(Stream & s, error_code & e) { s.wait_read(e); }) {
         if (parking_) [[unlikely]] {
             parking_ = false;
@@ -303,6 +325,7 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
                     decltype(buf_)(kInitialBuffer).swap(buf_);
                 }
                 ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+                release_request_buffers();
                 begin_ = end_ = 0;
                 ec = {};
                 parked_ = true;

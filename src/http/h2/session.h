@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "common/page_buffer.h"
 #include "http/h2/core.h"
 #include "http/handler.h"
 #include "http/request_context.h"
@@ -50,6 +51,7 @@ public:
     // --- server::Connection ---
     void expire() noexcept override;
     void stop(bool hard) noexcept override;
+    void park_if_idle(Clock::time_point idle_before) noexcept override;
 
 private:
     class StreamIo;
@@ -82,7 +84,11 @@ private:
     std::vector<StreamIo*> running_;  // handlers in progress (owned by their coroutines)
     std::vector<std::unique_ptr<RequestScratch>> free_scratch_;
 
-    std::string out_;  // frames being sent
+    /// Not zero-filled; its pages go back while the connection is idle (park_if_idle), with
+    /// the read into it still pending.
+    PageBuffer read_buf_;
+    bool released_ = false;  // idle memory released; the read loop clears it
+    std::string out_;        // frames being sent
     std::size_t out_sent_ = 0;
     bool writing_ = false;  // the writer coroutine owns out_
     bool dead_ = false;

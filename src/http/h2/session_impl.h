@@ -412,6 +412,27 @@ void Session<Stream>::stop(bool hard) noexcept {
 }
 
 template <class Stream>
+void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
+    // Idle since park_idle_after with no stream in progress and nothing being written: the
+    // read buffer's pages go back with the read into it pending (the sweep runs on this
+    // connection's thread, which performs that read: PageBuffer), and so do the frame buffer
+    // and, over TLS, the engine's buffers. Once per idle period: the read loop clears
+    // released_.
+    if (released_ || dead_ || writing_ || !running_.empty() || !queue_.empty() ||
+        last_activity_ >= idle_before || read_buf_.data() == nullptr) {
+        return;
+    }
+    released_ = true;
+    read_buf_.release_pages();
+    free_scratch_.clear();  // the streams' request scratch kept for reuse
+    if (out_sent_ == out_.size()) {
+        std::string().swap(out_);
+        out_sent_ = 0;
+    }
+    if constexpr (requires(Stream & s) { s.release_idle_memory(); }) stream_.release_idle_memory();
+}
+
+template <class Stream>
 void Session<Stream>::on_request(StreamState& s) {
     last_activity_ = Clock::now();
     if (s.refuse_status != 0) {
@@ -607,17 +628,19 @@ asio::awaitable<void> Session<Stream>::serve() {
     handover_ = server::Handover{};
     dispatch();
     flush();
-    std::vector<char> buf(session_detail::kReadBuffer);
+    read_buf_.resize(session_detail::kReadBuffer);
     while (ok && !dead_) {
         if (!core_.want_read() && !core_.want_write()) break;
         if (stopping_ && running_.empty() && queue_.empty()) break;
         update_deadline();
         error_code ec;
-        const std::size_t n = co_await stream_.read_some(asio::buffer(buf.data(), buf.size()), ec);
+        const std::size_t n =
+            co_await stream_.read_some(asio::buffer(read_buf_.data(), read_buf_.size()), ec);
+        released_ = false;
         if (ec) break;
         // No last_activity_ update here: PINGs or a header block trickled byte by byte must not
         // keep a connection without requests open past idle_timeout (HTTP/2 slowloris).
-        ok = core_.feed(std::string_view(buf.data(), n));
+        ok = core_.feed(std::string_view(read_buf_.data(), n));
         dispatch();
         flush();
     }

@@ -37,16 +37,18 @@ using server::Clock;
 template <class Stream>
 class Session final : public server::Connection, public BodySource, public ResponseWriter {
 public:
-    /// `conn` describes the peer (copied); `handler` must outlive the session. `h2c`: a
+    /// `conn` describes the peer; it and `handler` must outlive the session (the caller's
+    /// coroutine frame holds it: a copy would cost every idle connection its size again). `h2c`: a
     /// client may switch the connection to HTTP/2 (prior-knowledge preface as its first bytes,
     /// or `Upgrade: h2c` on a request without a body).
     Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
             Handler& handler, bool h2c = false);
     ~Session() override;
 
-    /// Serves requests until the connection closes or turns into HTTP/2: then the handover
-    /// says how, and take_stream() gives the stream to the HTTP/2 session. Never throws.
-    asio::awaitable<server::Handover> run();
+    /// Serves requests until the connection closes (null) or turns into HTTP/2: then the
+    /// handover says how, and take_stream() gives the stream to the HTTP/2 session. Never
+    /// throws.
+    asio::awaitable<std::unique_ptr<server::Handover>> run();
     /// After run() returned a handover: the stream, still open.
     Stream take_stream() { return std::move(stream_); }
 
@@ -124,11 +126,12 @@ private:
     void declare_trailers(const Fields& headers);
 
     Stream stream_;
-    ConnectionInfo conn_;
+    const ConnectionInfo& conn_;
     Handler& handler_;
     bool h2c_ = false;
     bool check_preface_ = false;  // h2c and no request seen yet: the first bytes may be PRI *
-    server::Handover handover_;
+    /// Made when the connection turns into HTTP/2 (most never do: kept off the session's size).
+    std::unique_ptr<server::Handover> handover_;
 
     /// Page-aligned, so a parked connection can hand its pages back to the kernel
     /// (madvise) without freeing the buffer (see park_if_idle).

@@ -96,20 +96,20 @@ void Session<Stream>::release_request_buffers() noexcept {
 }
 
 template <class Stream>
-asio::awaitable<server::Handover> Session<Stream>::run() {
+asio::awaitable<std::unique_ptr<server::Handover>> Session<Stream>::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
         state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
-        handover_.kind = server::Handover::Kind::kNone;
+        handover_.reset();
     } catch (...) {
         state_->logger().warn("http: connection from {} failed", conn_.ip_text);
-        handover_.kind = server::Handover::Kind::kNone;
+        handover_.reset();
     }
-    if (handover_.kind == server::Handover::Kind::kNone) {
+    if (!handover_) {
         stream_.close();
     } else if (begin_ != end_) {
-        handover_.buffered.append(buf_.data() + begin_, end_ - begin_);
+        handover_->buffered.append(buf_.data() + begin_, end_ - begin_);
     }
     co_return std::move(handover_);
 }
@@ -137,7 +137,8 @@ asio::awaitable<void> Session<Stream>::serve() {
                 // Prior knowledge: the connection's first bytes are the HTTP/2 preface.
                 const std::string_view b = buffered();
                 if (b.size() >= kH2Preface.size() && b.substr(0, kH2Preface.size()) == kH2Preface) {
-                    handover_.kind = server::Handover::Kind::kH2PriorKnowledge;
+                    handover_ = std::make_unique<server::Handover>();
+                    handover_->kind = server::Handover::Kind::kH2PriorKnowledge;
                     co_return;
                 }
                 const bool prefix =
@@ -283,9 +284,10 @@ asio::awaitable<bool> Session<Stream>::try_upgrade_h2c(RequestHead& head) {
     auto decoded = base64url_decode(*settings);
     if (!decoded) co_return false;  // a bad HTTP2-Settings: the upgrade is ignored
     if (co_await write(kSwitchingToH2c)) co_return true;  // the client is gone: close
-    handover_.kind = server::Handover::Kind::kH2Upgrade;
-    handover_.http2_settings = std::move(*decoded);
-    handover_.head = std::move(head);
+    handover_ = std::make_unique<server::Handover>();
+    handover_->kind = server::Handover::Kind::kH2Upgrade;
+    handover_->http2_settings = std::move(*decoded);
+    handover_->head = std::move(head);
     co_return true;
 }
 

@@ -39,10 +39,11 @@ using error_code = boost::system::error_code;
 template <class Stream>
 class Session final : public server::Connection, private Core::Listener {
 public:
-    /// `conn` is copied; `handler` must outlive the session. `handover`: bytes (and for
+    /// `conn` and `handler` must outlive the session (the caller's frame holds `conn`).
+    /// `handover` (null for ALPN h2): bytes (and for
     /// Upgrade, the request of stream 1) from an HTTP/1.1 session; empty for ALPN h2.
     Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
-            Handler& handler, server::Handover handover);
+            Handler& handler, std::unique_ptr<server::Handover> handover);
     ~Session() override;
 
     /// Serves the connection until it ends. Never throws.
@@ -74,11 +75,11 @@ private:
     void answer_refused(StreamState& s);
 
     Stream stream_;
-    ConnectionInfo conn_;
+    const ConnectionInfo& conn_;
     Handler& handler_;
     Limits limits_;
     Core core_;
-    server::Handover handover_;
+    std::unique_ptr<server::Handover> handover_;  // until serve() has used it
 
     std::deque<StreamState*> queue_;  // complete requests waiting for a handler slot
     std::vector<StreamIo*> running_;  // handlers in progress (owned by their coroutines)

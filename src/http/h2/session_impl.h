@@ -377,7 +377,8 @@ inline Limits limits_of(const ServerSettings& s) {
 
 template <class Stream>
 Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
-                         const ConnectionInfo& conn, Handler& handler, server::Handover handover)
+                         const ConnectionInfo& conn, Handler& handler,
+                         std::unique_ptr<server::Handover> handover)
     : server::Connection(std::move(state)),
       stream_(std::move(stream)),
       conn_(conn),
@@ -621,11 +622,11 @@ void Session<Stream>::update_deadline() noexcept {
 template <class Stream>
 asio::awaitable<void> Session<Stream>::serve() {
     last_activity_ = Clock::now();
-    bool ok = handover_.kind == server::Handover::Kind::kH2Upgrade
-                  ? core_.start_upgrade(handover_.http2_settings, std::move(handover_.head))
+    bool ok = handover_ && handover_->kind == server::Handover::Kind::kH2Upgrade
+                  ? core_.start_upgrade(handover_->http2_settings, std::move(handover_->head))
                   : core_.start();
-    if (ok && !handover_.buffered.empty()) ok = core_.feed(handover_.buffered);
-    handover_ = server::Handover{};
+    if (ok && handover_ && !handover_->buffered.empty()) ok = core_.feed(handover_->buffered);
+    handover_.reset();
     dispatch();
     flush();
     read_buf_.resize(session_detail::kReadBuffer);

@@ -81,6 +81,7 @@ void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
         if (phase_ == Phase::kIdle && begin_ == end_ && !released_ && !stop_requested_ &&
             !timed_out_ && last_done_ < idle_before) {
             released_ = true;
+            ++state_->parked;
             ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
             release_request_buffers();
             stream_.release_idle_memory();
@@ -312,7 +313,12 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
     std::size_t n =
         co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_), ec);
     end_ += n;
-    if constexpr (requires(Stream & s) { s.release_idle_memory(); }) released_ = false;
+    if constexpr (requires(Stream & s) { s.release_idle_memory(); }) {
+        if (released_) [[unlikely]] {
+            released_ = false;
+            --state_->parked;
+        }
+    }
     if constexpr (requires(Stream & s, error_code & e) { s.wait_read(e); }) {
         if (parking_) [[unlikely]] {
             parking_ = false;

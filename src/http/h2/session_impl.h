@@ -424,6 +424,7 @@ void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
         return;
     }
     released_ = true;
+    ++state_->parked;
     read_buf_.release_pages();
     free_scratch_.clear();  // the streams' request scratch kept for reuse
     if (out_sent_ == out_.size()) {
@@ -637,7 +638,10 @@ asio::awaitable<void> Session<Stream>::serve() {
         error_code ec;
         const std::size_t n =
             co_await stream_.read_some(asio::buffer(read_buf_.data(), read_buf_.size()), ec);
-        released_ = false;
+        if (released_) [[unlikely]] {
+            released_ = false;
+            --state_->parked;
+        }
         if (ec) break;
         // No last_activity_ update here: PINGs or a header block trickled byte by byte must not
         // keep a connection without requests open past idle_timeout (HTTP/2 slowloris).

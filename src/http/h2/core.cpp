@@ -256,9 +256,6 @@ Core::Core(const Limits& limits, Listener& listener)
     nghttp2_option_set_no_auto_window_update(opt, 1);  // windows open as the app reads
     nghttp2_option_set_max_outbound_ack(opt, 1000);    // SETTINGS/PING ACK floods
     nghttp2_option_set_max_settings(opt, 32);
-    // A closed stream is freed at once instead of being kept for RFC 7540 priority references
-    // to it (an idle connection would otherwise hold its last streams' state).
-    nghttp2_option_set_no_closed_streams(opt, 1);
     nghttp2_option_set_stream_reset_rate_limit(opt, 1000, 33);  // CVE-2023-44487
     // CVE-2024-28182: CONTINUATION frames per header block; enough for a header list of
     // max_header_bytes in 16 KiB frames.

@@ -3,14 +3,15 @@
 with 10,000; issue 6: <= 30 MiB with 1,000).
 
 Opens N connections to 127.0.0.1:PORT, makes each one go through the request path (one
-keep-alive GET over HTTP/1.1, or, with --proto h2, the HTTP/2 preface and --streams GETs on
-streams 1, 3, 5, ... over TLS with ALPN h2), reads every answer, then holds the connections
+keep-alive GET over HTTP/1.1 (h1, or h1-tls over TLS), or, with --proto h2, the HTTP/2 preface
+and --streams GETs on streams 1, 3, 5, ... over TLS with ALPN h2; --proto h2c sends the same in
+cleartext, by prior knowledge: rr needs http.http2.h2c: true), reads every answer, then holds the connections
 idle for --hold seconds and reads VmRSS of PID from /proc. Prints one JSON object: RSS before, with the
 connections, and after they were closed, in KiB. With --proto h2 against a server that does
 not negotiate h2, prints {"skipped": "..."} and exits 0.
 
 Usage: idle_rss.py --port P --pid PID [--connections 1000] [--path /]
-                   [--proto h1|h1-tls|h2] [--streams 4] [--hold 3] [--batch 200]
+                   [--proto h1|h1-tls|h2|h2c] [--streams 4] [--hold 3] [--batch 200]
 Raise the open-file limit first for large N (ulimit -n 65536), for this script and the server.
 """
 
@@ -50,13 +51,14 @@ def h2_frame(ftype: int, flags: int, stream: int, payload: bytes) -> bytes:
         ">I", stream) + payload
 
 
-def h2_request(streams: int, path: str) -> bytes:
-    """Preface, empty SETTINGS, and `streams` GETs (HPACK: indexed :method GET, :scheme https,
+def h2_request(streams: int, path: str, tls: bool = True) -> bytes:
+    """Preface, empty SETTINGS, and `streams` GETs (HPACK: indexed :method GET, :scheme https
+    (http without TLS),
     literal :path and :authority with indexed names, no Huffman)."""
     out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0, b"")
     p = path.encode()
     a = b"127.0.0.1"
-    block = b"\x82\x87" + b"\x04" + bytes([len(p)]) + p + b"\x01" + bytes([len(a)]) + a
+    block = (b"\x82\x87" if tls else b"\x82\x86") + b"\x04" + bytes([len(p)]) + p + b"\x01" + bytes([len(a)]) + a
     for i in range(streams):
         out += h2_frame(1, 0x05, 1 + 2 * i, block)  # END_STREAM | END_HEADERS
     return out
@@ -93,7 +95,7 @@ def main() -> int:
     ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--connections", type=int, default=1000)
     ap.add_argument("--path", default="/")
-    ap.add_argument("--proto", choices=["h1", "h1-tls", "h2"], default="h1")
+    ap.add_argument("--proto", choices=["h1", "h1-tls", "h2", "h2c"], default="h1")
     ap.add_argument("--streams", type=int, default=4, help="h2: requests per connection")
     ap.add_argument("--deadline", type=float, default=120.0, help="seconds for all answers")
     ap.add_argument("--batch", type=int, default=200,
@@ -104,7 +106,7 @@ def main() -> int:
     args = ap.parse_args()
 
     ctx = None
-    if args.proto != "h1":
+    if args.proto in ("h1-tls", "h2"):
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -123,12 +125,12 @@ def main() -> int:
             s = socket.create_connection(("127.0.0.1", args.port), timeout=10)
             if ctx:
                 s = ctx.wrap_socket(s)
-            if args.proto == "h2":
-                if s.selected_alpn_protocol() != "h2":
+            if args.proto in ("h2", "h2c"):
+                if args.proto == "h2" and s.selected_alpn_protocol() != "h2":
                     print(json.dumps({"skipped": "the server did not negotiate h2 (ALPN: "
                                       f"{s.selected_alpn_protocol()})", "proto": "h2"}))
                     return 0
-                s.sendall(h2_request(args.streams, args.path))
+                s.sendall(h2_request(args.streams, args.path, args.proto == "h2"))
                 state = H2State(args.streams)
             else:
                 s.sendall(f"GET {args.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
@@ -178,7 +180,7 @@ def main() -> int:
             break
         after = now
     print(json.dumps({"connections": args.connections, "proto": args.proto, "batch": args.batch,
-                      "streams": args.streams if args.proto == "h2" else 1,
+                      "streams": args.streams if args.proto in ("h2", "h2c") else 1,
                       "rss_before_kib": before, "rss_answered_kib": answered,
                       "hold_s": args.hold, "rss_idle_kib": held,
                       "rss_after_close_kib": after}))

@@ -67,7 +67,8 @@ public:
     void close_all();
 
     std::size_t connection_count() const noexcept;
-    /// Idle connections parked without a read buffer (docs/http.md, "Memory").
+    /// Idle connections whose buffers' pages went back: parked h1, and h1 over TLS and h2
+    /// with their buffers released in place (docs/http.md, "Memory of idle connections").
     std::size_t parked_count() const noexcept;
 
     /// Runs `callback` once, on the io_context thread, when the server is stopping (stop() or

@@ -88,8 +88,9 @@ struct ServerSettings {
     /// How long a closing connection keeps reading (and discarding) after an error response,
     /// so the client sees the response instead of a reset.
     Duration linger_timeout = std::chrono::seconds(1);
-    /// A keep-alive connection idle this long is parked by the sweep: its read buffer goes
-    /// back to the allocator and it waits for readability instead (docs/http.md, "Memory").
+    /// A keep-alive connection idle this long is parked by the sweep: its read buffer's pages
+    /// go back to the kernel (h1 waits for readability instead; h1 over TLS and h2 keep their
+    /// pending read and release their buffers in place) (docs/http.md, "Memory").
     /// Internal (no .rr.yaml key); tests shorten it.
     Duration park_idle_after = std::chrono::seconds(1);
 

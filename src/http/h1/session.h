@@ -37,16 +37,18 @@ using server::Clock;
 template <class Stream>
 class Session final : public server::Connection, public BodySource, public ResponseWriter {
 public:
-    /// `conn` describes the peer (copied); `handler` must outlive the session. `h2c`: a
+    /// `conn` describes the peer; it and `handler` must outlive the session (the caller's
+    /// coroutine frame holds it: a copy would cost every idle connection its size again). `h2c`: a
     /// client may switch the connection to HTTP/2 (prior-knowledge preface as its first bytes,
     /// or `Upgrade: h2c` on a request without a body).
     Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
             Handler& handler, bool h2c = false);
     ~Session() override;
 
-    /// Serves requests until the connection closes or turns into HTTP/2: then the handover
-    /// says how, and take_stream() gives the stream to the HTTP/2 session. Never throws.
-    asio::awaitable<server::Handover> run();
+    /// Serves requests until the connection closes (null) or turns into HTTP/2: then the
+    /// handover says how, and take_stream() gives the stream to the HTTP/2 session. Never
+    /// throws.
+    asio::awaitable<std::unique_ptr<server::Handover>> run();
     /// After run() returned a handover: the stream, still open.
     Stream take_stream() { return std::move(stream_); }
 
@@ -105,6 +107,8 @@ private:
     bool write_now(std::string_view& a, std::string_view& b, std::string_view& c, error_code& ec);
     /// The sendfile(2) loop of send_file() after the head went out.
     asio::awaitable<error_code> send_file_body(FileRange file);
+    /// An idle connection frees what the previous request left for reuse (scratch, head).
+    void release_request_buffers() noexcept;
     asio::awaitable<void> answer_error_and_close(int status);
     asio::awaitable<void> lingering_close();
     asio::awaitable<bool> drain_body();
@@ -122,11 +126,12 @@ private:
     void declare_trailers(const Fields& headers);
 
     Stream stream_;
-    ConnectionInfo conn_;
+    const ConnectionInfo& conn_;
     Handler& handler_;
     bool h2c_ = false;
     bool check_preface_ = false;  // h2c and no request seen yet: the first bytes may be PRI *
-    server::Handover handover_;
+    /// Made when the connection turns into HTTP/2 (most never do: kept off the session's size).
+    std::unique_ptr<server::Handover> handover_;
 
     /// Page-aligned, so a parked connection can hand its pages back to the kernel
     /// (madvise) without freeing the buffer (see park_if_idle).
@@ -159,7 +164,8 @@ private:
     bool stop_requested_ = false;
     /// The sweep cancelled the idle read to park the connection (see park_if_idle).
     bool parking_ = false;
-    bool parked_ = false;  ///< waiting for readability with the buffer's pages released
+    bool parked_ = false;    ///< waiting for readability with the buffer's pages released
+    bool released_ = false;  ///< TLS: idle, buffers' pages released in place (park_if_idle)
 
     // --- per request ---
     Clock::time_point request_start_{};
@@ -185,7 +191,9 @@ private:
     std::uint64_t fixed_remaining_ = 0;
     std::vector<Field> trailers_;  // declared trailer names and their latest values
     std::string head_buf_;
-    RequestScratch scratch_;  // lent to the handler through Request::scratch()
+    /// Lent to the handler through Request::scratch(); made by the first request, freed while
+    /// the connection is parked.
+    std::unique_ptr<RequestScratch> scratch_;
 };
 
 }  // namespace rr::http::h1

@@ -73,24 +73,44 @@ void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
             parking_ = true;
             stream_.cancel();
         }
+    } else if constexpr (requires(Stream & s) { s.release_idle_memory(); }) {
+        // TLS: the pending read stays (the engine may hold ciphertext the socket will not
+        // signal again); the buffers go back in place instead, once per idle period (the
+        // session's read loop clears released_). Safe with the read pending: this runs on the
+        // connection's thread, which performs the read (PageBuffer).
+        if (phase_ == Phase::kIdle && begin_ == end_ && !released_ && !stop_requested_ &&
+            !timed_out_ && last_done_ < idle_before) {
+            released_ = true;
+            ++state_->parked;
+            ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+            release_request_buffers();
+            stream_.release_idle_memory();
+        }
     }
 }
 
 template <class Stream>
-asio::awaitable<server::Handover> Session<Stream>::run() {
+void Session<Stream>::release_request_buffers() noexcept {
+    // Rebuilt by the next request (after an idle period, so the allocations do not matter).
+    scratch_.reset();
+    std::string().swap(head_buf_);
+}
+
+template <class Stream>
+asio::awaitable<std::unique_ptr<server::Handover>> Session<Stream>::run() {
     try {
         co_await serve();
     } catch (const std::exception& e) {
         state_->logger().warn("http: connection from {} failed: {}", conn_.ip_text, e.what());
-        handover_.kind = server::Handover::Kind::kNone;
+        handover_.reset();
     } catch (...) {
         state_->logger().warn("http: connection from {} failed", conn_.ip_text);
-        handover_.kind = server::Handover::Kind::kNone;
+        handover_.reset();
     }
-    if (handover_.kind == server::Handover::Kind::kNone) {
+    if (!handover_) {
         stream_.close();
     } else if (begin_ != end_) {
-        handover_.buffered.append(buf_.data() + begin_, end_ - begin_);
+        handover_->buffered.append(buf_.data() + begin_, end_ - begin_);
     }
     co_return std::move(handover_);
 }
@@ -118,7 +138,8 @@ asio::awaitable<void> Session<Stream>::serve() {
                 // Prior knowledge: the connection's first bytes are the HTTP/2 preface.
                 const std::string_view b = buffered();
                 if (b.size() >= kH2Preface.size() && b.substr(0, kH2Preface.size()) == kH2Preface) {
-                    handover_.kind = server::Handover::Kind::kH2PriorKnowledge;
+                    handover_ = std::make_unique<server::Handover>();
+                    handover_->kind = server::Handover::Kind::kH2PriorKnowledge;
                     co_return;
                 }
                 const bool prefix =
@@ -191,7 +212,9 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
     if (h2c_ && co_await try_upgrade_h2c(head)) co_return false;
 
     Request request(std::move(head), conn_, *this, s.mapping);
-    request.set_scratch(&scratch_);
+    if (!scratch_) [[unlikely]]
+        scratch_ = std::make_unique<RequestScratch>();
+    request.set_scratch(scratch_.get());
     phase_ = Phase::kHandler;
     deadline_ = Clock::time_point::max();
     try {
@@ -230,7 +253,7 @@ asio::awaitable<bool> Session<Stream>::serve_one(RequestHead& head) {
     done.elapsed = last_done_ - request_start_;
     done.client_gone = client_gone_;
     handler_.on_complete(request, done);
-    scratch_.trim();
+    if (scratch_) scratch_->trim();
     head = std::move(request.head());  // back to serve() for reuse (see there)
 
     if (client_gone_) co_return false;
@@ -262,9 +285,10 @@ asio::awaitable<bool> Session<Stream>::try_upgrade_h2c(RequestHead& head) {
     auto decoded = base64url_decode(*settings);
     if (!decoded) co_return false;  // a bad HTTP2-Settings: the upgrade is ignored
     if (co_await write(kSwitchingToH2c)) co_return true;  // the client is gone: close
-    handover_.kind = server::Handover::Kind::kH2Upgrade;
-    handover_.http2_settings = std::move(*decoded);
-    handover_.head = std::move(head);
+    handover_ = std::make_unique<server::Handover>();
+    handover_->kind = server::Handover::Kind::kH2Upgrade;
+    handover_->http2_settings = std::move(*decoded);
+    handover_->head = std::move(head);
     co_return true;
 }
 
@@ -289,6 +313,12 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
     std::size_t n =
         co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_), ec);
     end_ += n;
+    if constexpr (requires(Stream & s) { s.release_idle_memory(); }) {
+        if (released_) [[unlikely]] {
+            released_ = false;
+            --state_->parked;
+        }
+    }
     if constexpr (requires(Stream & s, error_code & e) { s.wait_read(e); }) {
         if (parking_) [[unlikely]] {
             parking_ = false;
@@ -303,6 +333,7 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
                     decltype(buf_)(kInitialBuffer).swap(buf_);
                 }
                 ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+                release_request_buffers();
                 begin_ = end_ = 0;
                 ec = {};
                 parked_ = true;

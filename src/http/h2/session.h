@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "common/page_buffer.h"
 #include "http/h2/core.h"
 #include "http/handler.h"
 #include "http/request_context.h"
@@ -38,10 +39,11 @@ using error_code = boost::system::error_code;
 template <class Stream>
 class Session final : public server::Connection, private Core::Listener {
 public:
-    /// `conn` is copied; `handler` must outlive the session. `handover`: bytes (and for
+    /// `conn` and `handler` must outlive the session (the caller's frame holds `conn`).
+    /// `handover` (null for ALPN h2): bytes (and for
     /// Upgrade, the request of stream 1) from an HTTP/1.1 session; empty for ALPN h2.
     Session(std::shared_ptr<server::ServerState> state, Stream stream, const ConnectionInfo& conn,
-            Handler& handler, server::Handover handover);
+            Handler& handler, std::unique_ptr<server::Handover> handover);
     ~Session() override;
 
     /// Serves the connection until it ends. Never throws.
@@ -50,6 +52,7 @@ public:
     // --- server::Connection ---
     void expire() noexcept override;
     void stop(bool hard) noexcept override;
+    void park_if_idle(Clock::time_point idle_before) noexcept override;
 
 private:
     class StreamIo;
@@ -72,17 +75,21 @@ private:
     void answer_refused(StreamState& s);
 
     Stream stream_;
-    ConnectionInfo conn_;
+    const ConnectionInfo& conn_;
     Handler& handler_;
     Limits limits_;
     Core core_;
-    server::Handover handover_;
+    std::unique_ptr<server::Handover> handover_;  // until serve() has used it
 
     std::deque<StreamState*> queue_;  // complete requests waiting for a handler slot
     std::vector<StreamIo*> running_;  // handlers in progress (owned by their coroutines)
     std::vector<std::unique_ptr<RequestScratch>> free_scratch_;
 
-    std::string out_;  // frames being sent
+    /// Not zero-filled; its pages go back while the connection is idle (park_if_idle), with
+    /// the read into it still pending.
+    PageBuffer read_buf_;
+    bool released_ = false;  // idle memory released; the read loop clears it
+    std::string out_;        // frames being sent
     std::size_t out_sent_ = 0;
     bool writing_ = false;  // the writer coroutine owns out_
     bool dead_ = false;

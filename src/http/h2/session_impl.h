@@ -378,7 +378,8 @@ inline Limits limits_of(const ServerSettings& s) {
 
 template <class Stream>
 Session<Stream>::Session(std::shared_ptr<server::ServerState> state, Stream stream,
-                         const ConnectionInfo& conn, Handler& handler, server::Handover handover)
+                         const ConnectionInfo& conn, Handler& handler,
+                         std::unique_ptr<server::Handover> handover)
     : server::Connection(std::move(state)),
       stream_(std::move(stream)),
       conn_(conn),
@@ -410,6 +411,28 @@ void Session<Stream>::stop(bool hard) noexcept {
     core_.shutdown();  // GOAWAY: no new streams; the open ones finish
     flush();
     if (running_.empty() && queue_.empty()) stream_.cancel();
+}
+
+template <class Stream>
+void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
+    // Idle since park_idle_after with no stream in progress and nothing being written: the
+    // read buffer's pages go back with the read into it pending (the sweep runs on this
+    // connection's thread, which performs that read: PageBuffer), and so do the frame buffer
+    // and, over TLS, the engine's buffers. Once per idle period: the read loop clears
+    // released_.
+    if (released_ || dead_ || writing_ || !running_.empty() || !queue_.empty() ||
+        last_activity_ >= idle_before || read_buf_.data() == nullptr) {
+        return;
+    }
+    released_ = true;
+    ++state_->parked;
+    read_buf_.release_pages();
+    free_scratch_.clear();  // the streams' request scratch kept for reuse
+    if (out_sent_ == out_.size()) {
+        std::string().swap(out_);
+        out_sent_ = 0;
+    }
+    if constexpr (requires(Stream & s) { s.release_idle_memory(); }) stream_.release_idle_memory();
 }
 
 template <class Stream>
@@ -601,24 +624,29 @@ void Session<Stream>::update_deadline() noexcept {
 template <class Stream>
 asio::awaitable<void> Session<Stream>::serve() {
     last_activity_ = Clock::now();
-    bool ok = handover_.kind == server::Handover::Kind::kH2Upgrade
-                  ? core_.start_upgrade(handover_.http2_settings, std::move(handover_.head))
+    bool ok = handover_ && handover_->kind == server::Handover::Kind::kH2Upgrade
+                  ? core_.start_upgrade(handover_->http2_settings, std::move(handover_->head))
                   : core_.start();
-    if (ok && !handover_.buffered.empty()) ok = core_.feed(handover_.buffered);
-    handover_ = server::Handover{};
+    if (ok && handover_ && !handover_->buffered.empty()) ok = core_.feed(handover_->buffered);
+    handover_.reset();
     dispatch();
     flush();
-    std::vector<char> buf(session_detail::kReadBuffer);
+    read_buf_.resize(session_detail::kReadBuffer);
     while (ok && !dead_) {
         if (!core_.want_read() && !core_.want_write()) break;
         if (stopping_ && running_.empty() && queue_.empty()) break;
         update_deadline();
         error_code ec;
-        const std::size_t n = co_await stream_.read_some(asio::buffer(buf.data(), buf.size()), ec);
+        const std::size_t n =
+            co_await stream_.read_some(asio::buffer(read_buf_.data(), read_buf_.size()), ec);
+        if (released_) [[unlikely]] {
+            released_ = false;
+            --state_->parked;
+        }
         if (ec) break;
         // No last_activity_ update here: PINGs or a header block trickled byte by byte must not
         // keep a connection without requests open past idle_timeout (HTTP/2 slowloris).
-        ok = core_.feed(std::string_view(buf.data(), n));
+        ok = core_.feed(std::string_view(read_buf_.data(), n));
         dispatch();
         flush();
     }

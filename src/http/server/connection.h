@@ -52,7 +52,7 @@ struct ServerState {
     std::vector<std::unique_ptr<Listener>> listeners;
     std::optional<Timer> sweep_timer;
     std::list<Connection*> connections;  // not owned: each lives in its coroutine frame
-    std::size_t parked = 0;              // idle connections holding no read buffer
+    std::size_t parked = 0;              // idle connections whose read buffers' pages went back
     bool stopping = false;
     /// Run once when stopping and the last connection has gone (Server::on_drained).
     std::vector<std::function<void()>> drained;

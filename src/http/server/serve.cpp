@@ -63,7 +63,8 @@ bool prepare(Socket& socket, const Listener& listener, bool tls, ConnectionInfo&
 // objects by reference (with a Handover prvalue taken by value, g++ 12 freed its strings twice).
 template <class Stream>
 asio::awaitable<void> run_h2(const std::shared_ptr<ServerState>& state, Stream& stream,
-                             const ConnectionInfo& info, Handler& handler, Handover& handover) {
+                             const ConnectionInfo& info, Handler& handler,
+                             std::unique_ptr<Handover>& handover) {
     h2::Session<Stream> session(state, std::move(stream), info, handler, std::move(handover));
     co_await session.run();
 }
@@ -78,13 +79,15 @@ asio::awaitable<void> serve_plain(std::shared_ptr<ServerState> state, Listener& 
                                   Socket socket) {
     ConnectionInfo info;
     if (!prepare(socket, listener, state->settings.tls, info)) co_return;
-    Handover handover;
-    std::optional<PlainStream> h2_stream;
+    // Only what an idle h1 connection needs lives in this frame (it is most of that
+    // connection's memory): the handover and the stream for HTTP/2 are on the heap.
+    std::unique_ptr<Handover> handover;
+    std::unique_ptr<PlainStream> h2_stream;
     {
         h1::Session<PlainStream> session(state, PlainStream(std::move(socket)), info,
                                          *listener.handler(), listener.settings().h2c);
         handover = co_await session.run();
-        if (handover.kind != Handover::Kind::kNone) h2_stream.emplace(session.take_stream());
+        if (handover) h2_stream = std::make_unique<PlainStream>(session.take_stream());
     }
     if (!h2_stream) co_return;
     if (state->stopping) {
@@ -137,7 +140,7 @@ asio::awaitable<void> serve_tls(std::shared_ptr<ServerState> state, Listener& li
     }
     info.tls_facts = stream.engine().facts();
     if (info.tls_facts.alpn == "h2") {
-        Handover none;
+        std::unique_ptr<Handover> none;
         co_await run_h2(state, stream, info, *listener.handler(), none);
     } else {
         co_await run_h1_tls(state, stream, info, *listener.handler());

@@ -49,6 +49,16 @@ public:
     /// Sends whatever ciphertext is pending (e.g. after a read produced a key-update answer).
     boost::asio::awaitable<error_code> flush_pending();
 
+    /// An idle connection's buffers go back (see TlsEngine::release_idle_memory): call only
+    /// from the connection's own thread; a pending read stays valid.
+    void release_idle_memory() noexcept {
+        engine_->release_idle_memory();
+        if (!write_in_flight_ && sent_ == sending_.size()) {
+            std::string().swap(sending_);
+            sent_ = 0;
+        }
+    }
+
     /// Queues close_notify, sends what it can without waiting, then half-closes the socket.
     void shutdown_send(error_code& ec);
     void cancel() noexcept;

@@ -108,6 +108,14 @@ std::span<char> TlsEngine::input_space(std::size_t min) {
     return {in_.data() + in_end_, in_.size() - in_end_};
 }
 
+void TlsEngine::release_idle_memory() noexcept {
+    if (in_begin_ == in_end_) {
+        in_begin_ = in_end_ = 0;
+        in_.release_pages();
+    }
+    if (out_.empty()) std::string().swap(out_);
+}
+
 void TlsEngine::feed(std::string_view bytes) {
     auto space = input_space(bytes.size());
     std::memcpy(space.data(), bytes.data(), bytes.size());

@@ -16,8 +16,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "common/page_buffer.h"
 #include "http/tls/context.h"
 #include "http/tls_facts.h"
 
@@ -71,6 +71,11 @@ public:
     /// output empty: the caller owns those bytes until they are sent.
     void take_output(std::string& into);
 
+    /// An idle connection's memory goes back: the input buffer's pages when it holds no
+    /// ciphertext (it stays allocated, so a read may be pending into it: see PageBuffer) and
+    /// the output buffer when empty.
+    void release_idle_memory() noexcept;
+
     /// The last fatal error as text (OpenSSL's reason).
     const std::string& error() const noexcept { return error_; }
 
@@ -81,7 +86,7 @@ private:
     Status fail(int ssl_error);
 
     ssl_st* ssl_ = nullptr;
-    std::vector<char> in_;
+    PageBuffer in_;  // not zero-filled: a small record touches one page
     std::size_t in_begin_ = 0;
     std::size_t in_end_ = 0;
     std::string out_;

@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "http/tls/context.h"
 #include "support/tls_certs.h"
@@ -207,6 +209,28 @@ TEST_F(TlsServer, ServesKeepAliveRequestsAndTellsTheHandlerItIsTls) {
     EXPECT_TRUE(tls);
     EXPECT_EQ(version, "TLSv1.3");
     EXPECT_EQ(alpn, "");  // the client offered no ALPN
+    EXPECT_EQ(server_->connection_count(), 1u);
+}
+
+TEST_F(TlsServer, IdleConnectionReleasesItsBuffersAndServesItsNextRequest) {
+    ServerSettings s = TestServer::short_settings();
+    s.park_idle_after = std::chrono::milliseconds(0);
+    start(echo_handler(), s);
+    TlsClient c(port_, dir_ / "ca.pem");
+    ASSERT_TRUE(c.ok());
+    for (int i = 0; i < 3; ++i) {
+        c.send("GET /r" + std::to_string(i) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        const auto [status, body] = c.read_response();
+        EXPECT_EQ(status, 200);
+        // Idle: the engine's and the session's buffers went back with the read pending.
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (server_->parked_count() != 1 && std::chrono::steady_clock::now() < end) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        ASSERT_EQ(server_->parked_count(), 1u);
+    }
+    c.send("GET /last HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    EXPECT_EQ(c.read_response().first, 200);
     EXPECT_EQ(server_->connection_count(), 1u);
 }
 

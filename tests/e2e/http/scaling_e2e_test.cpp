@@ -101,6 +101,40 @@ TEST_F(IoThreads, ABusyLoopsJobRunsOnAnotherLoopsIdleWorker) {
     EXPECT_TRUE(pids.count(b->header("X-Pid").value_or("")));
 }
 
+TEST_F(IoThreads, AStreamedAnswerFromAnotherLoopsWorkerArrivesFrameByFrame) {
+    ASSERT_NO_FATAL_FAILURE(start(loops(2, 2)));
+    auto by_pid = classify(16);
+    ASSERT_EQ(by_pid.size(), 2u);
+    auto& same =
+        by_pid.begin()->second.size() >= 2 ? by_pid.begin()->second : by_pid.rbegin()->second;
+    ASSERT_GE(same.size(), 2u);
+    const std::string own_pid = same.front() == by_pid.begin()->second.front()
+                                    ? by_pid.begin()->first
+                                    : by_pid.rbegin()->first;
+    // This loop's worker is held; the streamed job runs on the other loop's worker and each of
+    // its frames is handed back.
+    const fs::path marks = empty_dir("marks");
+    const std::string fifo = make_fifo("fifo");
+    ASSERT_TRUE(same[0]->send(get("/hold?fifo=" + fifo + "&mark=" + marks.string())));
+    const auto deadline = Clock::now() + kTimeout;
+    while (files_in(marks) < 1 && Clock::now() < deadline) rr_->wait_for("\x01", milliseconds(20));
+    ASSERT_EQ(files_in(marks), 1u);
+    ASSERT_TRUE(same[1]->send(get("/chunks?n=5")));
+    auto streamed = same[1]->read_final(kTimeout);
+    ASSERT_TRUE(streamed);
+    EXPECT_EQ(streamed->status, 200);
+    EXPECT_TRUE(streamed->chunked);
+    const std::string other_pid = streamed->header("X-Pid").value_or("");
+    EXPECT_NE(other_pid, own_pid);
+    std::string expected;
+    for (int i = 1; i <= 5; ++i) expected += other_pid + " chunk-" + std::to_string(i) + "\n";
+    EXPECT_EQ(streamed->body, expected);
+    release_fifo(fifo, "done");
+    auto held = same[0]->read_final(kTimeout);
+    ASSERT_TRUE(held);
+    EXPECT_EQ(held->body, own_pid + " done");
+}
+
 TEST_F(IoThreads, AFloodOnOneLoopDoesNotStarveTheOther) {
     ASSERT_NO_FATAL_FAILURE(start(loops(2, 2)));
     auto by_pid = classify(24);
@@ -139,6 +173,28 @@ TEST_F(IoThreads, AFloodOnOneLoopDoesNotStarveTheOther) {
     for (auto& t : flood) t.join();
     EXPECT_EQ(failed.load(), 0);
     EXPECT_GT(served.load(), 0);
+}
+
+TEST_F(IoThreads, AUnixSocketListenerIsServedByLoopZeroAndReachesEveryShard) {
+    const std::string sock = (dir_ / "app.sock").string();
+    ASSERT_NO_FATAL_FAILURE(start(loops(2, 2).address("unix://" + sock)));
+    // Two requests at once over the socket (one loop accepts them all): both meet in the
+    // barrier, i.e. the second ran on the other loop's worker.
+    const fs::path barrier = empty_dir("barrier");
+    const std::string url = "http://localhost/barrier?dir=" + barrier.string() + "&n=2";
+    auto curl = [&] {
+        return std::make_unique<ChildProcess>(
+            std::vector<std::string>{"/usr/bin/curl", "-sS", "--max-time", "40", "--unix-socket",
+                                     sock, url},
+            dir_.string());
+    };
+    auto a = curl();
+    auto b = curl();
+    EXPECT_EQ(a->wait_exit(kTimeout * 2), 0) << a->err();
+    EXPECT_EQ(b->wait_exit(kTimeout * 2), 0) << b->err();
+    EXPECT_NE(a->out().find(" met"), std::string::npos) << a->out();
+    EXPECT_NE(b->out().find(" met"), std::string::npos) << b->out();
+    EXPECT_NE(a->out().substr(0, a->out().find(' ')), b->out().substr(0, b->out().find(' ')));
 }
 
 TEST_F(IoThreads, ShutdownFinishesInFlightRequestsOnEveryLoop) {

@@ -8,6 +8,7 @@
 //   GET /hold?fifo=F&mark=D     creates a file in D (the test waits for it), then waits for a
 //                               line on the FIFO F
 //   GET /sleep?ms=N             usleep(N ms)
+//   GET /chunks?n=N             a streamed answer: N frames "<pid> chunk-<i>\n"
 declare(strict_types=1);
 
 require __DIR__ . '/../../../../php/autoload.php';
@@ -19,6 +20,7 @@ use Spiral\RoadRunner\Worker;
 
 $factory = new Psr17Factory();
 $psr7 = new PSR7Worker(Worker::create(), $factory, $factory, $factory);
+$http = $psr7->getHttpWorker();
 $pid = (string) getmypid();
 
 while ($request = $psr7->waitRequest()) {
@@ -43,6 +45,15 @@ while ($request = $psr7->waitRequest()) {
         $body = $pid . ' ' . trim((string) $line);
     } elseif ($path === '/sleep') {
         usleep(1000 * (int) ($query['ms'] ?? 10));
+    } elseif ($path === '/chunks') {
+        $n = (int) ($query['n'] ?? 3);
+        $http->respond(200, (function () use ($n, $pid) {
+            for ($i = 1; $i <= $n; $i++) {
+                yield $pid . ' chunk-' . $i . "\n";
+            }
+            return '';
+        })(), ['Content-Type' => ['text/plain'], 'X-Pid' => [$pid]]);
+        continue;
     }
     $psr7->respond(new Response(200, ['Content-Type' => 'text/plain', 'X-Pid' => $pid], $body));
 }

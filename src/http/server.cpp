@@ -83,6 +83,14 @@ std::vector<std::string> Server::addresses() const {
     return out;
 }
 
+std::vector<asio::ip::tcp::endpoint> Server::tcp_endpoints() const {
+    std::vector<asio::ip::tcp::endpoint> out;
+    for (const auto& l : state_->listeners) {
+        out.push_back(l->is_unix() ? asio::ip::tcp::endpoint() : l->tcp_endpoint());
+    }
+    return out;
+}
+
 void Server::stop() {
     state_->stopping = true;
     close_listeners(*state_);

@@ -60,6 +60,9 @@ public:
     boost::asio::ip::tcp::endpoint local_endpoint() const;
     /// Every listener's address, in settings order: "127.0.0.1:8080", "unix:///run/app.sock".
     std::vector<std::string> addresses() const;
+    /// Each listener's bound TCP endpoint, in settings order (a default endpoint for unix
+    /// listeners): http.io_threads opens the other loops' listeners on the same ports.
+    std::vector<boost::asio::ip::tcp::endpoint> tcp_endpoints() const;
 
     /// Stops accepting; idle connections close now, busy ones after their current response.
     void stop();

@@ -126,6 +126,7 @@ void Pool::offer(std::shared_ptr<Worker> w, TimePoint now) {
         return;
     }
     idle_.push_back(std::move(w));
+    idle_hint_.store(idle_.size(), std::memory_order_relaxed);
 }
 
 void Pool::release(std::shared_ptr<Worker> w) {
@@ -177,6 +178,7 @@ std::shared_ptr<Worker> Pool::try_take_idle() {
     while (!idle_.empty()) {
         auto w = std::move(idle_.back());
         idle_.pop_back();
+        idle_hint_.store(idle_.size(), std::memory_order_relaxed);
         if (w->exited() || w->state() != WorkerState::kReady) {
             retire(std::move(w), true);
             continue;

@@ -30,6 +30,7 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -232,6 +233,11 @@ public:
     /// informer.Workers: one entry per live worker (RSS sampled now).
     std::vector<WorkerInfo> workers() override;
     PoolStats stats() const;
+    /// Idle (ready) workers and live workers as last published by the pool's thread: readable
+    /// from any thread (http.io_threads: a loop picks another shard to run a job on; the status
+    /// plugin sums the shards). A hint: it may be stale by the time the caller acts on it.
+    std::size_t idle_hint() const noexcept { return idle_hint_.load(std::memory_order_relaxed); }
+    std::size_t live_hint() const noexcept { return live_hint_.load(std::memory_order_relaxed); }
     /// Request codecs advertised by the workers (those of a live worker; empty when none is
     /// alive or the library does not advertise). All workers run the same program.
     std::vector<std::string> advertised_codecs() const;
@@ -343,6 +349,8 @@ private:
     std::size_t target_ = 0;
     std::vector<std::shared_ptr<Worker>> workers_;   ///< live, in the pool
     std::vector<std::shared_ptr<Worker>> idle_;      ///< ready, LIFO (hot worker first)
+    std::atomic<std::size_t> idle_hint_{0};          ///< idle_.size(), published (idle_hint())
+    std::atomic<std::size_t> live_hint_{0};          ///< workers_.size(), published
     std::deque<Waiter*> waiters_;                    ///< jobs waiting, FIFO
     std::vector<std::shared_ptr<Worker>> retiring_;  ///< out of the pool, not yet reaped
     std::size_t starting_ = 0;

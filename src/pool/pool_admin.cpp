@@ -219,6 +219,7 @@ Awaitable<void> Pool::destroy() {
         waiters_.clear();
         auto idle = std::move(idle_);
         idle_.clear();
+        idle_hint_.store(0, std::memory_order_relaxed);
         for (auto& w : idle) {
             retire(std::move(w), false);
         }

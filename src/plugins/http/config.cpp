@@ -202,6 +202,11 @@ HttpLimitsConfig decode_limits(const Node& v, const std::string& path, const Dec
 
 }  // namespace
 
+std::size_t default_io_threads(unsigned cores) noexcept {
+    if (cores <= 2) return 1;
+    return std::min<std::size_t>(cores / 4 == 0 ? 1 : cores / 4, 8);
+}
+
 HttpConfig decode_http_config(const Node& v, const std::string& path, const DecodeContext& ctx) {
     HttpConfig cfg;
     MapReader r(v, path, ctx);
@@ -222,6 +227,7 @@ HttpConfig decode_http_config(const Node& v, const std::string& path, const Deco
             fail_expected(r.child("retry"), "one of idempotent, all, off", *retry);
         }
     }
+    r.read_int("io_threads", cfg.io_threads, 0, 1024);
     r.read("middleware", cfg.middleware);
     if (const Node* ts = r.take("trusted_subnets")) {
         const std::string p = r.child("trusted_subnets");

@@ -96,6 +96,9 @@ struct HttpConfig {
     /// [rr] `retry`: "idempotent" (default), "all" or "off": which requests run once more on
     /// another worker when theirs was lost before answering (docs/http.md "Safe retry").
     std::string retry = "idempotent";
+    /// [rr] `io_threads`: event loops serving HTTP (docs/scaling.md). 0 = auto
+    /// (default_io_threads()); 1 = today's single loop on the main thread.
+    std::size_t io_threads = 0;
     std::vector<std::string> middleware;  ///< order as written; unknown names → warning
     /// Absent key = proxy_ip_parser disabled (upstream's documented default list is NOT applied).
     std::optional<std::vector<rr::Cidr>> trusted_subnets;
@@ -108,6 +111,9 @@ struct HttpConfig {
     HttpLimitsConfig limits;  ///< rr extension `http.limits`
     PoolConfig pool;
 };
+
+/// `http.io_threads: 0` (auto): 1 when `cores` <= 2, else min(cores / 4, 8).
+std::size_t default_io_threads(unsigned cores) noexcept;
 
 /// Decodes the `http` section. Throws ConfigError naming the key.
 HttpConfig decode_http_config(const config::Node& v, const std::string& path,

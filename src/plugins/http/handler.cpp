@@ -3,6 +3,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <optional>
 #include <vector>
 
@@ -53,6 +55,17 @@ http::Fields to_fields(const protocol::HttpResponseHead& head) {
 }
 
 }  // namespace
+
+/// The request codec: the first one the workers advertise that we speak (our PHP library
+/// lists the fastest first); JSON without advertisement, which every official PHP library
+/// of the 3.x line decodes (roadrunner-http 3.5+ also decodes protobuf, older ones JSON only).
+protocol::HttpCodec negotiate_codec(const std::vector<std::string>& advertised) {
+    for (const auto& name : advertised) {
+        if (name == "json") return protocol::HttpCodec::kJson;
+        if (name == "proto") return protocol::HttpCodec::kProto;
+    }
+    return protocol::HttpCodec::kJson;
+}
 
 bool may_retry(RetryPolicy policy, std::string_view method) noexcept {
     switch (policy) {
@@ -140,6 +153,12 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     // 3. The worker. One lost before answering anything (nothing reached the client) runs the
     // job again on another worker when the policy allows it: at most once.
     const pool::Payload payload{context, body, protocol::codec_flag(options_.codec)};
+    if (options_.shards != nullptr && pool_->idle_hint() == 0) {
+        if (const PoolShard* other = options_.shards->pick_other(options_.shard_index)) {
+            co_await run_elsewhere(*other, request, payload, writer, scratch->response);
+            co_return;  // `form` (and its temp files) lived until the answer was relayed
+        }
+    }
     std::string worker_error;
     error_code cause;
     auto stream = co_await pool_->exec_stream(payload, &worker_error, &cause);
@@ -159,7 +178,40 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     // `form` (and its temp files) lives until here: the worker has answered.
 }
 
-asio::awaitable<void> PoolHandler::relay(pool::ResponseStream& stream, http::ResponseWriter& writer,
+asio::awaitable<void> PoolHandler::run_elsewhere(const PoolShard& shard, http::Request& request,
+                                                 const pool::Payload& payload,
+                                                 http::ResponseWriter& writer,
+                                                 protocol::HttpResponseHead& head) {
+    auto job = std::make_shared<RemoteJob>();
+    std::string what;  // for the retry warning, written on the shard's loop
+    const bool retry = may_retry(options_.retry, request.method());
+    if (retry) what = fmt::format("{} {}", request.method(), request.target());
+    // The payload's views stay valid: this coroutine waits for the job to start there.
+    auto hop = [job, pool = shard.pool, &payload, retry, what = std::move(what),
+                log = log_]() -> asio::awaitable<void> {
+        auto s = co_await pool->exec_stream(payload, &job->worker_error, &job->cause);
+        if (!s && s.error() == errc::kWorkerLost && retry) {
+            log->warn("worker lost before answering ({}); {} runs once more on another worker",
+                      job->cause ? job->cause.message() : s.error().message(), what);
+            job->worker_error.clear();
+            s = co_await pool->exec_stream(payload, &job->worker_error, &job->cause);
+        }
+        if (s) job->finished = s.value().finished();
+        job->stream.emplace(std::move(s));
+    };
+    co_await asio::co_spawn(shard.ex, std::move(hop), asio::use_awaitable);
+    if (!*job->stream) {
+        const error_code ec = job->stream->error();
+        const std::string worker_error = job->worker_error;
+        co_await fail(writer, ec, worker_error);
+        co_return;
+    }
+    RemoteStream stream(shard.ex, std::move(job));
+    co_await relay(stream, writer, head);
+}
+
+template <class Stream>
+asio::awaitable<void> PoolHandler::relay(Stream& stream, http::ResponseWriter& writer,
                                          protocol::HttpResponseHead& head) {
     bool streaming = false;  // a final head with STREAM went out; frames are chunks now
     while (!stream.finished()) {

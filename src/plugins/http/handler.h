@@ -10,7 +10,9 @@
 // RR-side failures answer `internal_error_code` (`No-Workers: true` when no worker became
 // free); the error text goes into the body only with `pool.debug`.
 //
-// Thread safety: io_context thread only (the pool's and the connections' thread).
+// Thread safety: io_context thread only (the pool's and the connections' thread). With
+// http.io_threads > 1 there is one PoolHandler per loop, each with its loop's pool shard; a job
+// may run on another loop's shard (run_elsewhere), with one post there and one back per frame.
 
 #include <spdlog/logger.h>
 
@@ -18,6 +20,7 @@
 
 #include "forms/form_parser.h"
 #include "http/handler.h"
+#include "plugins/http/shards.h"
 #include "pool/pool.h"
 #include "protocol/http_payload.h"
 
@@ -30,6 +33,9 @@ enum class RetryPolicy {
     kIdempotent,  ///< its method is idempotent (RFC 9110 §9.2.2: GET HEAD OPTIONS TRACE PUT DELETE)
     kAll,         ///< always (the body is buffered, so it can be sent again)
 };
+
+/// The request codec: the first one the workers advertise that we speak; JSON without one.
+protocol::HttpCodec negotiate_codec(const std::vector<std::string>& advertised);
 
 /// Whether `method` may run again under `policy` (see RetryPolicy).
 bool may_retry(RetryPolicy policy, std::string_view method) noexcept;
@@ -46,6 +52,10 @@ public:
         /// Which requests run once more on another worker when theirs was lost before
         /// answering anything (http.retry, docs/http.md "Safe retry").
         RetryPolicy retry = RetryPolicy::kIdempotent;
+        /// http.io_threads > 1: every loop's shard (outlives the handler) and this loop's
+        /// index in it. Null: one loop, the pool is the only one (no stealing).
+        const ShardSet* shards = nullptr;
+        std::size_t shard_index = 0;
     };
 
     /// `pool` and `log` must be non-null.
@@ -60,8 +70,16 @@ private:
     /// Relays the worker's frames to the client. Returns when the response is complete or
     /// abandoned (client gone → the stream was stopped).
     /// `head`: where each frame's context is decoded (the connection's scratch, reused).
-    boost::asio::awaitable<void> relay(pool::ResponseStream& stream, http::ResponseWriter& writer,
+    /// `Stream`: pool::ResponseStream, or RemoteStream for a job on another loop's shard.
+    template <class Stream>
+    boost::asio::awaitable<void> relay(Stream& stream, http::ResponseWriter& writer,
                                        protocol::HttpResponseHead& head);
+    /// io_threads > 1, this loop's shard has no idle worker: the job runs on `shard` (another
+    /// loop's, which has one); its frames come back here (shards.h).
+    boost::asio::awaitable<void> run_elsewhere(const PoolShard& shard, http::Request& request,
+                                               const pool::Payload& payload,
+                                               http::ResponseWriter& writer,
+                                               protocol::HttpResponseHead& head);
     /// `internal_error_code` for an RR-side failure (see file comment).
     boost::asio::awaitable<void> fail(http::ResponseWriter& writer, boost::system::error_code ec,
                                       std::string_view worker_error);

@@ -10,9 +10,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <thread>
 
 #include "http/middleware.h"
 #include "http/server.h"
+#include "plugins/http/loops.h"
 #include "plugins/http/settings.h"
 #include "process/proc_stat.h"
 
@@ -29,17 +31,6 @@ void upload_owner(const std::string& user, std::optional<uid_t>& uid, std::optio
         uid = pw->pw_uid;
         gid = pw->pw_gid;
     }
-}
-
-/// The request codec: the first one the workers advertise that we speak (our PHP library
-/// lists the fastest first); JSON without advertisement, which every official PHP library
-/// of the 3.x line decodes (roadrunner-http 3.5+ also decodes protobuf, older ones JSON only).
-protocol::HttpCodec negotiate_codec(const std::vector<std::string>& advertised) {
-    for (const auto& name : advertised) {
-        if (name == "json") return protocol::HttpCodec::kJson;
-        if (name == "proto") return protocol::HttpCodec::kProto;
-    }
-    return protocol::HttpCodec::kJson;
 }
 
 }  // namespace
@@ -78,6 +69,24 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
                              : config_.retry == "off" ? RetryPolicy::kOff
                                                       : RetryPolicy::kIdempotent;
     handler_options_.forms = form_settings(config_, uid, gid);
+
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    io_threads_ = config_.io_threads == 0 ? default_io_threads(cores) : config_.io_threads;
+    if (io_threads_ > 1 && pool_options_.relay != "pipes") {
+        // Every shard would bind the same relay address.
+        log_->warn("http.io_threads: {} needs the pipes relay (server.relay is {}); 1 I/O thread",
+                   io_threads_, pool_options_.relay);
+        io_threads_ = 1;
+    }
+    if (io_threads_ > 1) {
+        if (pool_options_.num_workers == 0) pool_options_.num_workers = cores;
+        if (io_threads_ > pool_options_.num_workers) {
+            log_->warn("http.io_threads: {} is more than the {} workers; {} I/O threads",
+                       io_threads_, pool_options_.num_workers, pool_options_.num_workers);
+            io_threads_ = pool_options_.num_workers;
+        }
+    }
+    if (io_threads_ > 1) loops_ = std::make_unique<HttpLoops>(*io_, io_threads_);
     return InitStatus::kEnabled;
 }
 
@@ -135,7 +144,20 @@ void HttpPlugin::serve(ServeContext& ctx) {
 
 asio::awaitable<void> HttpPlugin::start(ServeContext ctx, std::function<void()> started) {
     const bool ready = co_await provider_->wait_ready();
-    if (ready && !stopping_) {
+    if (ready && !stopping_ && loops_) {
+        HttpLoops::Setup setup{pool_options_, handler_options_, middleware_,
+                               server_settings(config_, tls_), log_};
+        const std::string error = co_await loops_->start(std::move(setup));
+        if (!error.empty()) {
+            ctx.fail("http: " + error);
+        } else {
+            log_->info("http server listening on {} ({} workers, {} requests, {} I/O threads)",
+                       listening_address(), pool_options_.num_workers,
+                       loops_->codec() == protocol::HttpCodec::kJson ? "json" : "proto",
+                       loops_->count());
+            started();
+        }
+    } else if (ready && !stopping_) {
         auto created = co_await pool::Pool::create(io_->get_executor(), pool_options_);
         if (!created) {
             ctx.fail("http: cannot start the worker pool: " + created.error().message());
@@ -182,6 +204,11 @@ void HttpPlugin::stop(Deadline deadline, StopDone done) {
 }
 
 asio::awaitable<void> HttpPlugin::shutdown(Deadline deadline, StopDone done) {
+    if (loops_) {
+        co_await loops_->shutdown(deadline);
+        done({});
+        co_return;
+    }
     if (server_) {
         server_->stop();  // idle connections close now, busy ones after their response
         // Wait for the last connection or the deadline, whichever comes first. The timer is
@@ -218,21 +245,24 @@ void HttpPlugin::pool_operation(ControlDone done,
 }
 
 void HttpPlugin::reset(ControlDone done) {
+    if (loops_) return loops_->reset(std::move(done));
     pool_operation(std::move(done), [](pool::Pool& p) { return p.reset(); });
 }
 
 void HttpPlugin::add_worker(ControlDone done) {
+    if (loops_) return loops_->add_worker(std::move(done));
     pool_operation(std::move(done), [](pool::Pool& p) { return p.add_worker(); });
 }
 
 void HttpPlugin::remove_worker(ControlDone done) {
+    if (loops_) return loops_->remove_worker(std::move(done));
     pool_operation(std::move(done), [](pool::Pool& p) { return p.remove_worker(); });
 }
 
 std::vector<WorkerInfo> HttpPlugin::workers() const {
     std::vector<WorkerInfo> out;
-    if (!pool_) return out;
-    for (const auto& w : pool_->workers()) {
+    if (!pool_ && !loops_) return out;
+    for (const auto& w : loops_ ? loops_->workers() : pool_->workers()) {
         WorkerInfo info;
         info.pid = w.pid;
         info.state = static_cast<std::int64_t>(w.state);
@@ -252,12 +282,20 @@ std::vector<WorkerInfo> HttpPlugin::workers() const {
 }
 
 std::optional<int> HttpPlugin::health_status() const {
+    if (loops_) {
+        if (!loops_->started()) return std::nullopt;
+        return loops_->live_hint() > 0 ? 200 : 503;
+    }
     if (!pool_) return std::nullopt;  // still starting
     const pool::PoolStats stats = pool_->stats();
     return stats.ready + stats.busy > 0 ? 200 : 503;
 }
 
 std::optional<int> HttpPlugin::ready_status() const {
+    if (loops_) {
+        if (!loops_->started()) return std::nullopt;
+        return loops_->idle_hint() > 0 ? 200 : 503;
+    }
     if (!pool_) return std::nullopt;
     return pool_->stats().ready > 0 ? 200 : 503;
 }
@@ -266,6 +304,7 @@ std::vector<std::shared_ptr<const metrics::Collector>> HttpPlugin::metrics_colle
     // Scrapes run on the metrics thread; the pool lives on the main thread: copy its workers
     // there (a scrape that cannot get them in time shows no worker series).
     auto source = [this]() -> std::vector<WorkerInfo> {
+        if (loops_) return workers();  // asks the loops themselves, not the main thread
         auto out = std::make_shared<std::vector<WorkerInfo>>();
         if (!run_on(
                 *io_, [this, out] { *out = workers(); }, std::chrono::seconds(2)))
@@ -276,6 +315,7 @@ std::vector<std::shared_ptr<const metrics::Collector>> HttpPlugin::metrics_colle
 }
 
 std::string HttpPlugin::listening_address() const {
+    if (loops_) return loops_->addresses();
     if (!server_) return {};
     return fmt::format("{}", fmt::join(server_->addresses(), ", "));
 }

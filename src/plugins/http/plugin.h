@@ -9,6 +9,9 @@
 // Stop order: stop accepting, let in-flight responses finish (until the deadline), then
 // destroy the pool (stop command, destroy_timeout, SIGKILL).
 //
+// `http.io_threads` > 1: the pool shards, handlers and servers live on their own loops
+// (HttpLoops, docs/scaling.md); this plugin forwards the control plane to them.
+//
 // Thread safety: main io_context thread only (plugin contract).
 
 #include <memory>
@@ -27,6 +30,8 @@ class Server;
 }  // namespace rr::http
 
 namespace rr::plugins {
+
+class HttpLoops;
 
 class HttpPlugin final : public Plugin,
                          public Resettable,
@@ -91,6 +96,9 @@ private:
     std::unique_ptr<http::MiddlewareChain> chain_;  // around handler_; null without middleware
     std::vector<std::string> configured_sections_;  // http.<middleware section> keys present
     std::unique_ptr<http::Server> server_;
+    /// http.io_threads resolved: 1 = the members above on the main loop; > 1 = loops_.
+    std::size_t io_threads_ = 1;
+    std::unique_ptr<HttpLoops> loops_;  // io_threads_ > 1: the loops and everything on them
     bool starting_ = false;
     bool stopping_ = false;
     StopDone pending_stop_;  // stop() arrived while start() was still running

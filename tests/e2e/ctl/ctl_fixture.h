@@ -39,12 +39,14 @@ struct CtlScenario {
     std::string worker_ = "pid.php";  ///< a script in tests/e2e/ctl/php/
     std::string pool_extra_;          ///< lines under http.pool (4-space indented)
     std::string top_extra_;           ///< top-level sections appended to the file
+    std::string http_extra_;          ///< lines under http (2-space indented)
     std::string rpc_listen_;          ///< rpc.listen; "" = tcp://127.0.0.1:<free port>
 
     CtlScenario& workers(int v) { return workers_ = v, *this; }
     CtlScenario& worker(std::string v) { return worker_ = std::move(v), *this; }
     CtlScenario& pool_extra(std::string v) { return pool_extra_ = std::move(v), *this; }
     CtlScenario& top_extra(std::string v) { return top_extra_ = std::move(v), *this; }
+    CtlScenario& http_extra(std::string v) { return http_extra_ = std::move(v), *this; }
     CtlScenario& rpc_listen(std::string v) { return rpc_listen_ = std::move(v), *this; }
 };
 
@@ -172,7 +174,7 @@ private:
           << "server:\n  command: \"php " << worker.string() << "\"\n"
           << "logs:\n  mode: development\n  level: info\n"
           << "http:\n  address: 127.0.0.1:" << http_port_ << "\n"
-          << "  pool:\n    num_workers: " << s.workers_ << "\n"
+          << s.http_extra_ << "  pool:\n    num_workers: " << s.workers_ << "\n"
           << "    allocate_timeout: 60s\n    reset_timeout: 30s\n    destroy_timeout: 10s\n"
           << s.pool_extra_ << s.top_extra_;
         return y.str();

@@ -145,5 +145,25 @@ TEST_F(FakePoolTest, AddAndRemoveDoNothingInDebugMode) {
     EXPECT_TRUE(pids().empty());
 }
 
+TEST_F(FakePoolTest, IdleAndLiveHintsFollowTheWorkers) {
+    // What http.io_threads reads from other threads to pick a shard and to sum /ready.
+    create(options(2));
+    EXPECT_EQ(pool_->idle_hint(), 2u);
+    EXPECT_EQ(pool_->live_hint(), 2u);
+    auto a = submit("hold");
+    ASSERT_TRUE(run_until([&] { return fakes_->held_jobs == 1; }));
+    EXPECT_EQ(pool_->idle_hint(), 1u);
+    auto b = submit("hold");
+    ASSERT_TRUE(run_until([&] { return fakes_->held_jobs == 2; }));
+    EXPECT_EQ(pool_->idle_hint(), 0u);
+    EXPECT_EQ(pool_->live_hint(), 2u);
+    fakes_->release_jobs();
+    ASSERT_TRUE(run_until([&] { return a->done() && b->done(); }));
+    EXPECT_EQ(pool_->idle_hint(), 2u);
+    ASSERT_TRUE(run([p = pool_] { return p->remove_worker(); }));
+    ASSERT_TRUE(run_until([&] { return pool_->live_hint() == 1u; }));
+    EXPECT_EQ(pool_->idle_hint(), 1u);
+}
+
 }  // namespace
 }  // namespace rr::test

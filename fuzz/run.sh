@@ -11,6 +11,7 @@
 #   cmake --build build/fuzz --target rr_fuzzers
 # FUZZ_BUILD picks the build dir (default build/fuzz, else build/clang); FUZZ_JOBS=N runs N
 # targets at a time (default 1); FUZZ_LOG=file appends "date target seconds execs cov" lines.
+# fuzz/<name>/libfuzzer.options, if present, holds extra libFuzzer flags for that target.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
@@ -48,6 +49,12 @@ run_one() {
     for d in "$root/fuzz/$n"/*.dict; do
         [ -f "$d" ] && opts+=("-dict=$d")
     done
+    # Per-target libFuzzer flags, one a line ('#' starts a comment).
+    if [ -f "$root/fuzz/$n/libfuzzer.options" ]; then
+        while read -r o; do
+            [ -n "$o" ] && opts+=("$o")
+        done < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$root/fuzz/$n/libfuzzer.options")
+    fi
     mkdir -p "$build/fuzz-corpus/$n" "$build/fuzz-artifacts/$n"
     "$bin" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$build/fuzz-artifacts/$n/" "${opts[@]}" \

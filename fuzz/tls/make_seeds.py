@@ -36,6 +36,10 @@ SEEDS = {
     "records12_mtls": b"\x01\x03" + bytes([23, 3, 3, 0, 3]) + b"xyz" + bytes([21, 3, 3, 0, 2, 1, 0]),
     "appdata_h1": b"\x02\x00GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
     "appdata_h2": b"\x02\x01PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00",
+    # bit 2 of the second byte: a resumed session instead of a full handshake
+    "resumed13_records": b"\x01\x04" + bytes([23, 3, 3, 0, 5]) + b"abcde",
+    "resumed12_mtls_appdata": b"\x02\x07GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "resumed13_appdata": b"\x02\x04GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
 }
 os.makedirs(os.path.join(HERE, "seeds"), exist_ok=True)
 for name, data in SEEDS.items():

@@ -5,6 +5,10 @@
 //      client certificate request), then the bytes arrive as raw records;
 //   2: after the handshake the client encrypts the bytes as application data: the engine must
 //      decrypt them intact, and its answer must decrypt intact on the client.
+// The second byte: bit 0 TLS 1.2 (else 1.3), bit 1 the server asks for a client certificate,
+// and in modes 1 and 2 bit 2 resumes a session (a ticket made once at start) instead of a full
+// handshake: the resumption path is covered too, and those inputs skip the certificate
+// exchange, whose parsing in the client (OpenSSL 3's decoders) was a third of a handshake.
 // Certificates are made once at start (tests/support/tls_certs.h). The engine must never crash,
 // leak or loop, whatever arrives.
 #include <openssl/ssl.h>
@@ -31,6 +35,7 @@ struct Fixture {
     std::shared_ptr<TlsContext> server_mtls;
     SSL_CTX* client13 = nullptr;
     SSL_CTX* client12 = nullptr;
+    SSL_SESSION* sessions[2][2] = {};  // [mtls][tls12], made in the constructor
 
     Fixture() {
         std::string dir = (fs::temp_directory_path() / "rr-tls-fuzz-XXXXXX").string();
@@ -51,7 +56,15 @@ struct Fixture {
         SSL_CTX_set_max_proto_version(client12, TLS1_2_VERSION);
         std::error_code ec;
         fs::remove_all(dir, ec);
+        for (int mtls = 0; mtls < 2; ++mtls) {
+            for (int tls12 = 0; tls12 < 2; ++tls12) {
+                sessions[mtls][tls12] =
+                    make_session(mtls ? *server_mtls : *server, tls12 ? client12 : client13);
+            }
+        }
     }
+
+    static SSL_SESSION* make_session(TlsContext& server_ctx, SSL_CTX* client_ctx);
 };
 
 Fixture& fixture() {
@@ -70,7 +83,12 @@ struct Client {
         SSL_set_bio(ssl, in, out);
         SSL_set_connect_state(ssl);
     }
-    ~Client() { SSL_free(ssl); }
+    ~Client() {
+        // Freed without a shutdown, OpenSSL would mark the session not resumable, and the
+        // session shared by every resuming input (Fixture::sessions) would then be useless.
+        SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+        SSL_free(ssl);
+    }
     void to_server(TlsEngine& e) {
         char buf[4096];
         int n;
@@ -94,6 +112,17 @@ struct Client {
         return false;
     }
 };
+
+SSL_SESSION* Fixture::make_session(TlsContext& server_ctx, SSL_CTX* client_ctx) {
+    TlsEngine server(server_ctx);
+    Client client(client_ctx);
+    if (!client.handshake(server)) std::abort();
+    char byte = 0;
+    (void)SSL_read(client.ssl, &byte, 1);  // takes the TLS 1.3 ticket sent after the handshake
+    SSL_SESSION* session = SSL_get1_session(client.ssl);
+    if (session == nullptr || SSL_SESSION_is_resumable(session) == 0) std::abort();
+    return session;
+}
 
 /// Reads everything the engine can decrypt now; returns false on a fatal status.
 bool drain(TlsEngine& e, std::string& got) {
@@ -138,6 +167,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     Client client(tls12 ? f.client12 : f.client13);
+    if ((data[1] & 4) != 0) SSL_set_session(client.ssl, f.sessions[mtls][tls12]);
     if (!client.handshake(server)) return 0;
     if (mode == 1) {
         server.feed(input);

@@ -16,12 +16,12 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <new>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "common/page_buffer.h"
 #include "http/h1/chunked.h"
 #include "http/h1/request_parser.h"
 #include "http/handler.h"
@@ -133,26 +133,9 @@ private:
     /// Made when the connection turns into HTTP/2 (most never do: kept off the session's size).
     std::unique_ptr<server::Handover> handover_;
 
-    /// Page-aligned, so a parked connection can hand its pages back to the kernel
-    /// (madvise) without freeing the buffer (see park_if_idle).
-    template <class T>
-    struct PageAllocator {
-        using value_type = T;
-        static constexpr std::size_t kAlign = 4096;
-        PageAllocator() = default;
-        template <class U>
-        PageAllocator(const PageAllocator<U>&) noexcept {}
-        T* allocate(std::size_t n) {
-            return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
-        }
-        // The unsized aligned delete: clang 14 does not declare the sized one (sized
-        // deallocation is off by default there).
-        void deallocate(T* p, std::size_t) noexcept {
-            ::operator delete (p, std::align_val_t{kAlign});
-        }
-        friend bool operator==(const PageAllocator&, const PageAllocator&) { return true; }
-    };
-    std::vector<char, PageAllocator<char>> buf_;
+    /// Page-aligned, not zero-filled: a parked connection hands its pages back to the kernel
+    /// without freeing the buffer (see park_if_idle; common/page_buffer.h).
+    PageBuffer buf_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
 

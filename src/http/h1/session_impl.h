@@ -3,7 +3,6 @@
 // that instantiate the session for a stream type (h1/session_plain.cpp, ...).
 
 #include <spdlog/spdlog.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,7 +81,7 @@ void Session<Stream>::park_if_idle(Clock::time_point idle_before) noexcept {
             !timed_out_ && last_done_ < idle_before) {
             released_ = true;
             ++state_->parked;
-            ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+            buf_.release_pages();
             release_request_buffers();
             stream_.release_idle_memory();
         }
@@ -329,10 +328,8 @@ asio::awaitable<boost::system::error_code> Session<Stream>::read_more() {
                 // keep-alive connections hold no read buffers in RSS (4 KiB each). The buffer
                 // stays allocated: the next read faults in one zeroed page. The wait re-arms
                 // epoll once; the read after it finds the bytes there.
-                if (buf_.size() != kInitialBuffer) {
-                    decltype(buf_)(kInitialBuffer).swap(buf_);
-                }
-                ::madvise(buf_.data(), buf_.size(), MADV_DONTNEED);
+                if (buf_.size() != kInitialBuffer) buf_ = PageBuffer(kInitialBuffer);
+                buf_.release_pages();
                 release_request_buffers();
                 begin_ = end_ = 0;
                 ec = {};

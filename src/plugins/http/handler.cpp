@@ -54,6 +54,23 @@ http::Fields to_fields(const protocol::HttpResponseHead& head) {
     return fields;
 }
 
+/// Runs the job on `pool`. One whose worker was lost before answering anything (nothing
+/// reached the client) runs once more on another worker when `retry` allows it: at most once.
+/// `request` is only read for the warning.
+asio::awaitable<Result<pool::ResponseStream>> exec_with_retry(
+    pool::Pool& pool, const pool::Payload& payload, bool retry, const http::Request& request,
+    spdlog::logger& log, std::string& worker_error, error_code& cause) {
+    auto stream = co_await pool.exec_stream(payload, &worker_error, &cause);
+    if (!stream && stream.error() == errc::kWorkerLost && retry) {
+        log.warn("worker lost before answering ({}); {} {} runs once more on another worker",
+                 cause ? cause.message() : stream.error().message(), request.method(),
+                 request.target());
+        worker_error.clear();
+        stream = co_await pool.exec_stream(payload, &worker_error, &cause);
+    }
+    co_return stream;
+}
+
 }  // namespace
 
 /// The request codec: the first one the workers advertise that we speak (our PHP library
@@ -161,15 +178,9 @@ asio::awaitable<void> PoolHandler::handle(http::Request& request, http::Response
     }
     std::string worker_error;
     error_code cause;
-    auto stream = co_await pool_->exec_stream(payload, &worker_error, &cause);
-    if (!stream && stream.error() == errc::kWorkerLost &&
-        may_retry(options_.retry, request.method())) {
-        log_->warn("worker lost before answering ({}); {} {} runs once more on another worker",
-                   cause ? cause.message() : stream.error().message(), request.method(),
-                   request.target());
-        worker_error.clear();
-        stream = co_await pool_->exec_stream(payload, &worker_error, &cause);
-    }
+    auto stream =
+        co_await exec_with_retry(*pool_, payload, may_retry(options_.retry, request.method()),
+                                 request, *log_, worker_error, cause);
     if (!stream) {
         co_await fail(writer, stream.error(), worker_error);
         co_return;
@@ -183,19 +194,13 @@ asio::awaitable<void> PoolHandler::run_elsewhere(const PoolShard& shard, http::R
                                                  http::ResponseWriter& writer,
                                                  protocol::HttpResponseHead& head) {
     auto job = std::make_shared<RemoteJob>();
-    std::string what;  // for the retry warning, written on the shard's loop
     const bool retry = may_retry(options_.retry, request.method());
-    if (retry) what = fmt::format("{} {}", request.method(), request.target());
-    // The payload's views stay valid: this coroutine waits for the job to start there.
-    auto hop = [job, pool = shard.pool, &payload, retry, what = std::move(what),
+    // The payload's views and the request stay valid and untouched here: this coroutine waits
+    // for the job to start there.
+    auto hop = [job, pool = shard.pool, &payload, &request, retry,
                 log = log_]() -> asio::awaitable<void> {
-        auto s = co_await pool->exec_stream(payload, &job->worker_error, &job->cause);
-        if (!s && s.error() == errc::kWorkerLost && retry) {
-            log->warn("worker lost before answering ({}); {} runs once more on another worker",
-                      job->cause ? job->cause.message() : s.error().message(), what);
-            job->worker_error.clear();
-            s = co_await pool->exec_stream(payload, &job->worker_error, &job->cause);
-        }
+        auto s = co_await exec_with_retry(*pool, payload, retry, request, *log, job->worker_error,
+                                          job->cause);
         if (s) job->finished = s.value().finished();
         job->stream.emplace(std::move(s));
     };

@@ -2,6 +2,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "support/eventually.h"
 #include "test_support.h"
 
 namespace rr::http::test {
@@ -474,16 +475,7 @@ TEST_F(HttpServer, LargeUnreadBodyClosesInsteadOfDraining) {
 
 // ---- parking idle keep-alive connections (docs/http.md, "Memory") ----
 
-/// Polls `cond` (each call a round trip through the I/O thread) until true or 5 s passed.
-template <class Cond>
-bool eventually(Cond cond) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < end) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return cond();
-}
+using ::rr::test::eventually;
 
 TEST_F(HttpServer, IdleConnectionIsParkedAndServesItsNextRequest) {
     auto s = TestServer::short_settings();

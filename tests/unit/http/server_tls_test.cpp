@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "http/tls/context.h"
+#include "support/eventually.h"
 #include "support/tls_certs.h"
 #include "test_support.h"
 
@@ -223,11 +224,7 @@ TEST_F(TlsServer, IdleConnectionReleasesItsBuffersAndServesItsNextRequest) {
         const auto [status, body] = c.read_response();
         EXPECT_EQ(status, 200);
         // Idle: the engine's and the session's buffers went back with the read pending.
-        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (server_->parked_count() != 1 && std::chrono::steady_clock::now() < end) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        ASSERT_EQ(server_->parked_count(), 1u);
+        ASSERT_TRUE(::rr::test::eventually([&] { return server_->parked_count() == 1; }));
     }
     c.send("GET /last HTTP/1.1\r\nHost: localhost\r\n\r\n");
     EXPECT_EQ(c.read_response().first, 200);

@@ -60,26 +60,50 @@ bool accepts_gzip(std::string_view header) noexcept {
     return star_q > 0;
 }
 
-Expected<std::string> gzip_compress(std::string_view data) {
-    z_stream zs{};
-    // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK) {
-        return Error{"gzip: deflateInit2 failed"};
+namespace {
+
+/// One deflate state per thread, reset between bodies: deflateInit2/deflateEnd per scrape
+/// allocate and free ~270 KiB, and the free lets malloc hand the pages back (madvise), which in
+/// a multi-threaded process interrupts the other CPUs running it (TLB shootdown), the I/O
+/// thread among them.
+class Deflater {
+public:
+    Deflater() {
+        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+        ok_ = deflateInit2(&zs_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                           Z_DEFAULT_STRATEGY) == Z_OK;
     }
-    std::string out;
-    out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
-    // zlib's API takes non-const input pointers but does not write through them.
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&zs, Z_FINISH);
-    const std::size_t written = zs.total_out;
-    deflateEnd(&zs);
-    if (rc != Z_STREAM_END) return Error{"gzip: deflate did not finish"};
-    out.resize(written);
-    return out;
+    ~Deflater() {
+        if (ok_) deflateEnd(&zs_);
+    }
+    Deflater(const Deflater&) = delete;
+    Deflater& operator=(const Deflater&) = delete;
+
+    Expected<std::string> compress(std::string_view data) {
+        if (!ok_ || deflateReset(&zs_) != Z_OK) return Error{"gzip: deflateInit2 failed"};
+        std::string out;
+        out.resize(deflateBound(&zs_, static_cast<uLong>(data.size())) + 32);
+        // zlib's API takes non-const input pointers but does not write through them.
+        zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+        zs_.avail_in = static_cast<uInt>(data.size());
+        zs_.next_out = reinterpret_cast<Bytef*>(out.data());
+        zs_.avail_out = static_cast<uInt>(out.size());
+        const int rc = deflate(&zs_, Z_FINISH);
+        if (rc != Z_STREAM_END) return Error{"gzip: deflate did not finish"};
+        out.resize(zs_.total_out);
+        return out;
+    }
+
+private:
+    z_stream zs_{};
+    bool ok_ = false;
+};
+
+}  // namespace
+
+Expected<std::string> gzip_compress(std::string_view data) {
+    thread_local Deflater deflater;
+    return deflater.compress(data);
 }
 
 ScrapeResponse render_scrape(const Registry& registry, std::string_view /*accept*/,

@@ -103,6 +103,9 @@ struct PoolOptions {
     RespawnOptions respawn;
     /// informer.AddWorker refuses to grow num_workers beyond this (upstream: 500).
     std::size_t add_worker_limit = 500;
+    /// Workers join it while in the pool's list (metrics scrapes read it from their thread);
+    /// null = none. Pools of several loops may share one.
+    std::shared_ptr<worker::WorkerRoster> roster;
     /// Test seam: starts one worker (null = worker::Worker::start).
     std::function<Awaitable<Result<std::shared_ptr<Worker>>>(Executor, const worker::WorkerOptions&,
                                                              std::string* detail)>

@@ -145,6 +145,7 @@ void Pool::adopt(std::shared_ptr<Worker> w, bool busy, bool hold) {
     w->check_execs = 0;
     w->check_time = w->created();
     workers_.push_back(w);
+    if (options_.roster) options_.roster->add(w->mirror());
     live_hint_.store(workers_.size(), std::memory_order_relaxed);
     std::weak_ptr<Pool> weak_pool = weak_from_this();
     std::weak_ptr<Worker> weak_worker = w;
@@ -427,6 +428,7 @@ void Pool::remove_and_track(std::shared_ptr<Worker> w, bool replace, bool gracef
     }
     if (auto it = std::find(workers_.begin(), workers_.end(), w); it != workers_.end()) {
         workers_.erase(it);
+        if (options_.roster) options_.roster->remove(w->mirror().get());
         live_hint_.store(workers_.size(), std::memory_order_relaxed);
     }
     if (auto it = std::find(idle_.begin(), idle_.end(), w); it != idle_.end()) {

@@ -25,7 +25,11 @@ std::string join(const std::vector<std::string>& argv) {
 
 Worker::Worker(Executor ex, std::shared_ptr<process::Child> child,
                std::unique_ptr<transport::Relay> relay, std::string command)
-    : ex_(ex), child_(std::move(child)), relay_(std::move(relay)), command_(std::move(command)) {}
+    : ex_(ex),
+      child_(std::move(child)),
+      relay_(std::move(relay)),
+      command_(std::move(command)),
+      mirror_(std::make_shared<WorkerMirror>(child_->pid(), created_wall_)) {}
 
 Worker::~Worker() {
     // The Child's destructor kills and reaps if the process is still running. Close the relay

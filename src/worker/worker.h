@@ -25,6 +25,7 @@
 #include "transport/relay.h"
 #include "transport/socket_listener.h"
 #include "transport/types.h"
+#include "worker/roster.h"
 #include "worker/worker_state.h"
 
 namespace rr::worker {
@@ -72,14 +73,18 @@ public:
     int pid() const noexcept { return child_->pid(); }
     WorkerState state() const noexcept { return fsm_.state(); }
     /// Applies a state change; false (unchanged) when the table forbids it.
-    bool transition(WorkerState to) noexcept { return fsm_.transition(to); }
+    bool transition(WorkerState to) noexcept {
+        if (!fsm_.transition(to)) return false;
+        mirror_->set_state(to);
+        return true;
+    }
     bool exited() const noexcept { return child_->exited(); }
     process::Child& child() noexcept { return *child_; }
     transport::Relay& relay() noexcept { return *relay_; }
 
     // ---- counters (pool-maintained) ----
     std::uint64_t execs() const noexcept { return execs_; }
-    void count_exec() noexcept { ++execs_; }
+    void count_exec() noexcept { mirror_->set_execs(++execs_); }
     TimePoint created() const noexcept { return created_; }
     TimePoint last_used() const noexcept { return last_used_; }
     void set_last_used(TimePoint t) noexcept { last_used_ = t; }
@@ -89,6 +94,8 @@ public:
     /// Samples RSS from /proc now (keeps the last value when the process is gone).
     std::uint64_t sample_rss() noexcept;
     WorkerInfo info() const;
+    /// What other threads may read of this worker (a pool's WorkerRoster holds it).
+    std::shared_ptr<const WorkerMirror> mirror() const noexcept { return mirror_; }
     /// Request codecs the worker advertised in its PID reply, preferred first ("json",
     /// "proto"); empty for libraries that do not advertise (docs/php.md, "Codec negotiation").
     const std::vector<std::string>& codecs() const noexcept { return codecs_; }
@@ -133,6 +140,7 @@ private:
     TimePoint job_started_{};
     std::uint64_t rss_bytes_ = 0;
     std::vector<std::string> codecs_;
+    std::shared_ptr<WorkerMirror> mirror_;  // after child_ and created_wall_: built from them
 };
 
 }  // namespace rr::worker

@@ -37,8 +37,8 @@ public:
 /// Metrics a plugin exposes on the metrics endpoint (RoadRunner's StatProvider). The metrics
 /// plugin calls metrics_collectors() once, from its serve(), and registers each collector; an
 /// error (a name clash) fails the start. The collectors' collect() runs on the scrape thread,
-/// which is NOT the main io_context's thread: collectors must be thread-safe (read atomics, or
-/// ask the main thread with run_on()).
+/// which is NOT the main io_context's thread: collectors must be thread-safe and should not
+/// wait for an I/O thread (read atomics; run_on() only where nothing else will do).
 class MetricsProvider {
 public:
     virtual ~MetricsProvider() = default;
@@ -61,7 +61,8 @@ bool run_on(boost::asio::io_context& io, std::function<void()> fn,
 ///   <prefix>_workers_working        gauge  workers in state "working"
 ///   <prefix>_workers_invalid        gauge  workers in any other state
 /// `what` names the plugin in the help texts ("HTTP"). `source` returns the workers; it is
-/// called on the scrape thread (a plugin typically wraps WorkerInformer::workers() in run_on()).
+/// called on the scrape thread: read a worker::WorkerRoster there rather than posting to an I/O
+/// thread with run_on() (worker/roster.h says why).
 class WorkerGaugesCollector final : public metrics::Collector {
 public:
     using Source = std::function<std::vector<WorkerInfo>()>;

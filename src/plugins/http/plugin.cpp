@@ -57,6 +57,7 @@ InitStatus HttpPlugin::init(InitContext& ctx) {
     }
     provider_ = &ctx.require<WorkerPoolProvider>();
     pool_options_ = provider_->pool_options(config_.pool, "http", log_);
+    pool_options_.roster = roster_;  // every loop's pool: the metrics scrape reads it
 
     std::optional<uid_t> uid;
     std::optional<gid_t> gid;
@@ -301,15 +302,22 @@ std::optional<int> HttpPlugin::ready_status() const {
 }
 
 std::vector<std::shared_ptr<const metrics::Collector>> HttpPlugin::metrics_collectors() {
-    // Scrapes run on the metrics thread; the pool lives on the main thread: copy its workers
-    // there (a scrape that cannot get them in time shows no worker series).
-    auto source = [this]() -> std::vector<WorkerInfo> {
-        if (loops_) return workers();  // asks the loops themselves, not the main thread
-        auto out = std::make_shared<std::vector<WorkerInfo>>();
-        if (!run_on(
-                *io_, [this, out] { *out = workers(); }, std::chrono::seconds(2)))
-            return {};
-        return std::move(*out);
+    // Scrapes run on the metrics thread: they read the pools' roster (atomics under a mutex
+    // only joins and leaves take) and each worker's RSS from /proc on that thread, never
+    // waking an I/O thread (worker/roster.h says why).
+    auto source = [roster = roster_]() -> std::vector<WorkerInfo> {
+        std::vector<WorkerInfo> out;
+        for (const worker::MirroredWorker& w : roster->snapshot()) {
+            WorkerInfo& info = out.emplace_back();
+            info.pid = w.pid;
+            info.state = static_cast<std::int64_t>(w.state);
+            info.status = std::string(worker::to_string(w.state));
+            info.num_execs = w.execs;
+            // A worker that exited a moment ago has no /proc entry left: 0, as for a new one.
+            const auto rss = process::rss_bytes(w.pid);
+            info.memory_bytes = rss ? rss.value() : 0;
+        }
+        return out;
     };
     return {std::make_shared<WorkerGaugesCollector>("rr_http", "HTTP", std::move(source))};
 }

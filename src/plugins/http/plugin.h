@@ -88,6 +88,8 @@ private:
     WorkerPoolProvider* provider_ = nullptr;  // the server plugin; outlives us (dependency)
     std::shared_ptr<spdlog::logger> log_;
     pool::PoolOptions pool_options_;
+    /// The workers of every pool of this plugin, for the metrics scrape thread.
+    std::shared_ptr<worker::WorkerRoster> roster_ = std::make_shared<worker::WorkerRoster>();
     PoolHandler::Options handler_options_;
 
     std::shared_ptr<pool::Pool> pool_;

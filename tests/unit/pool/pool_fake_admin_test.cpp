@@ -2,6 +2,7 @@
 // that fails does not make the pool fork in a loop) and informer.AddWorker / RemoveWorker.
 
 #include <boost/asio/detached.hpp>
+#include <map>
 
 #include "fake_pool_fixture.h"
 
@@ -163,6 +164,45 @@ TEST_F(FakePoolTest, IdleAndLiveHintsFollowTheWorkers) {
     ASSERT_TRUE(run([p = pool_] { return p->remove_worker(); }));
     ASSERT_TRUE(run_until([&] { return pool_->live_hint() == 1u; }));
     EXPECT_EQ(pool_->idle_hint(), 1u);
+}
+
+TEST_F(FakePoolTest, RosterMirrorsTheWorkersForOtherThreads) {
+    // What a metrics scrape reads from its own thread (worker/roster.h): the pool's workers,
+    // their states and exec counts, and nothing of a worker that left.
+    auto roster = std::make_shared<worker::WorkerRoster>();
+    auto o = options(2);
+    o.roster = roster;
+    create(std::move(o));
+    auto by_pid = [&] {
+        std::map<int, worker::MirroredWorker> out;
+        for (const auto& w : roster->snapshot()) out[w.pid] = w;
+        return out;
+    };
+    std::map<int, worker::MirroredWorker> seen = by_pid();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(std::set<int>({seen.begin()->first, std::next(seen.begin())->first}), pids());
+    for (const auto& [pid, w] : seen) EXPECT_EQ(w.state, worker::WorkerState::kReady);
+
+    auto a = submit("hold");
+    ASSERT_TRUE(run_until([&] { return fakes_->held_jobs == 1; }));
+    int working = 0;
+    for (const auto& [pid, w] : by_pid()) working += w.state == worker::WorkerState::kWorking;
+    EXPECT_EQ(working, 1);
+    fakes_->release_jobs();
+    ASSERT_TRUE(run_until([&] { return a->done(); }));
+    ASSERT_TRUE(exec("x"));
+    std::uint64_t execs = 0;
+    for (const auto& [pid, w] : by_pid()) {
+        EXPECT_EQ(w.state, worker::WorkerState::kReady);
+        execs += w.execs;
+    }
+    EXPECT_EQ(execs, 2u);
+
+    ASSERT_TRUE(run([p = pool_] { return p->remove_worker(); }));
+    ASSERT_TRUE(run_until([&] { return pool_->live_hint() == 1u; }));
+    seen = by_pid();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(std::set<int>{seen.begin()->first}, pids());
 }
 
 }  // namespace

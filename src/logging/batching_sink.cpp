@@ -2,6 +2,42 @@
 
 namespace rr::logging {
 
+namespace {
+thread_local BatchingSink::ThreadLoop* t_loop = nullptr;
+}  // namespace
+
+BatchingSink::ThreadLoop::ThreadLoop(Schedule schedule)
+    : schedule_(std::move(schedule)), outer_(t_loop) {
+    t_loop = this;
+}
+
+BatchingSink::ThreadLoop::~ThreadLoop() {
+    write_pending();
+    t_loop = outer_;
+}
+
+void BatchingSink::ThreadLoop::want_write(const std::shared_ptr<BatchingSink>& sink) {
+    for (const auto& p : pending_) {
+        if (p.lock() == sink) return;
+    }
+    if (pending_.empty()) {
+        // `this` outlives the post: it runs on this thread's loop, inside its run().
+        schedule_([this] { write_pending(); });
+    }
+    pending_.push_back(sink);
+}
+
+void BatchingSink::ThreadLoop::write_pending() {
+    auto sinks = std::move(pending_);
+    pending_.clear();
+    for (const auto& weak : sinks) {
+        if (auto sink = weak.lock()) {
+            std::lock_guard lock(sink->mu_);
+            sink->write_held_locked();
+        }
+    }
+}
+
 void BatchingSink::log(const spdlog::details::log_msg& msg) {
     std::unique_lock lock(mu_);
     if (!schedule_) {
@@ -12,6 +48,11 @@ void BatchingSink::log(const spdlog::details::log_msg& msg) {
     held_.append(msg.payload.data(), msg.payload.size());
     if (held_.size() >= kMaxHeld) {
         write_held_locked();
+        return;
+    }
+    if (ThreadLoop* loop = t_loop) {
+        lock.unlock();
+        loop->want_write(shared_from_this());
         return;
     }
     if (scheduled_) return;

@@ -10,6 +10,11 @@
 // Bounds: a turn that logs more than kMaxHeld bytes writes them at once; drain() (called by
 // Logging::flush before exit) writes whatever is held.
 //
+// Threads with loops of their own (`http.io_threads`) declare them with a ThreadLoop: a line
+// they log is then written at the end of a turn of THEIR loop, never by a post to the main
+// loop (a cross-thread wake-up per turn, what batching is meant to save). Other threads (RPC,
+// metrics) use the main loop's schedule.
+//
 // Thread safety: every member may be called from any thread.
 
 #include <spdlog/sinks/sink.h>
@@ -19,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace rr::logging {
 
@@ -40,6 +46,28 @@ public:
 
     /// Starts batching with `schedule`, or (empty) stops it after writing what is held.
     void set_schedule(Schedule schedule);
+
+    /// While alive, the lines its thread logs into any batching sink are written after the
+    /// current turn of that thread's own loop, by `schedule` (asio::post on it). Create it on
+    /// the loop's thread before run() and destroy it there after run() returned: it writes
+    /// what the last turn left (a post a stopped loop never ran). Only effective while the
+    /// sink batches (set_schedule). Not movable; one per thread at a time (nested: innermost).
+    class ThreadLoop {
+    public:
+        explicit ThreadLoop(Schedule schedule);
+        ~ThreadLoop();
+        ThreadLoop(const ThreadLoop&) = delete;
+        ThreadLoop& operator=(const ThreadLoop&) = delete;
+
+    private:
+        friend class BatchingSink;
+        void want_write(const std::shared_ptr<BatchingSink>& sink);
+        void write_pending();
+
+        Schedule schedule_;
+        ThreadLoop* outer_;
+        std::vector<std::weak_ptr<BatchingSink>> pending_;  // sinks to write after this turn
+    };
     /// Writes what is held and flushes the output.
     void drain();
 

@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "http/middleware.h"
 #include "http/server.h"
+#include "logging/batching_sink.h"
 #include "plugins/api/observability.h"
 
 namespace rr::plugins {
@@ -40,6 +41,9 @@ HttpLoops::HttpLoops(asio::io_context& main, std::size_t count) : main_(main), l
             const std::string name = fmt::format("rr-http-{}", i);
             ::pthread_setname_np(::pthread_self(), name.c_str());
             try {
+                // Access-log lines of this loop leave at the end of its own turns.
+                logging::BatchingSink::ThreadLoop batching(
+                    [io](std::function<void()> write) { asio::post(*io, std::move(write)); });
                 io->run();
             } catch (const std::exception& e) {
                 if (log_) log_->error("http loop {} stopped: {}", i, e.what());

@@ -7,8 +7,10 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "logging/batching_sink.h"
 #include "logging/logging.h"
 
 namespace rr::logging {
@@ -108,6 +110,36 @@ TEST_F(BatchingTest, ALoggingDestroyedBeforeTheTurnEndsLosesNothing) {
     EXPECT_EQ(lines(), (std::vector<std::string>{"last words"}));
     run_turn();  // the posted write outlives the sink: a no-op
     EXPECT_EQ(lines().size(), 1u);
+}
+
+TEST_F(BatchingTest, AThreadWithItsOwnLoopWritesItsLinesOnThatLoopNotTheMainOne) {
+    // http.io_threads: a loop thread's lines must not wake the main loop (a post per turn).
+    Logging logging(options_);
+    logging.batch_until_idle(schedule());  // the main loop's schedule
+    std::thread([&] {
+        std::vector<std::function<void()>> own;
+        {
+            BatchingSink::ThreadLoop loop(
+                [&own](std::function<void()> f) { own.push_back(std::move(f)); });
+            logging.get("http")->info("from a loop");
+            logging.get("http")->info("same turn");
+            EXPECT_EQ(own.size(), 1u) << "one write per turn of the thread's own loop";
+            EXPECT_TRUE(posted_.empty()) << "nothing posted to the main loop";
+            EXPECT_TRUE(lines().empty());
+            auto turn = std::move(own);
+            own.clear();
+            for (auto& f : turn) f();
+            EXPECT_EQ(lines(), (std::vector<std::string>{"from a loop", "same turn"}));
+            logging.get("http")->info("left by the last turn");
+            EXPECT_EQ(own.size(), 1u);
+        }  // the loop stopped without running that post: the ThreadLoop writes it
+        EXPECT_EQ(lines().size(), 3u);
+        logging.get("http")->info("after the loop");  // the main loop's schedule again
+    }).join();
+    EXPECT_EQ(posted_.size(), 1u);
+    run_turn();
+    EXPECT_EQ(lines(), (std::vector<std::string>{"from a loop", "same turn",
+                                                 "left by the last turn", "after the loop"}));
 }
 
 }  // namespace

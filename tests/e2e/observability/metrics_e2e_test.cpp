@@ -64,7 +64,9 @@ TEST_F(ObsE2E, HttpMetricsCountKnownRequestsByStatus) {
     for (int i = 0; i < 2; ++i) ASSERT_EQ(get(http_port_, "/code?c=404")->status, 404);
     ASSERT_EQ(get(http_port_, "/code?c=503")->status, 503);
 
-    e = scrape();
+    e = scrape_until([](const prom::Exposition& x) {
+        return x.value("rr_http_request_total", {{"status", "503"}}).has_value();
+    });
     EXPECT_EQ(e.value("rr_http_request_total", {{"status", "200"}}), 5);
     EXPECT_EQ(e.value("rr_http_request_total", {{"status", "404"}}), 2);
     EXPECT_EQ(e.value("rr_http_request_total", {{"status", "503"}}), 1);
@@ -109,7 +111,9 @@ TEST_F(ObsE2E, HttpMetricsSeeTheQueueAndNoFreeWorkers) {
 
     ASSERT_NO_FATAL_FAILURE(release_fifo(hold));
     ASSERT_TRUE(busy->read_final(kTimeout));
-    const prom::Exposition e = scrape();
+    const prom::Exposition e = scrape_until([](const prom::Exposition& x) {
+        return x.value("rr_http_request_total", {{"status", "200"}}).has_value();
+    });
     EXPECT_EQ(e.value("rr_http_no_free_workers_total"), 1);
     EXPECT_EQ(e.value("rr_http_request_total", {{"status", "500"}}), 1);
     EXPECT_EQ(e.value("rr_http_request_total", {{"status", "200"}}), 1);

@@ -20,6 +20,7 @@
 #include "e2e/http/raw_client.h"
 #include "e2e/support/child_process.h"
 #include "e2e/support/free_port.h"
+#include "support/eventually.h"
 #include "support/prom_text_parser.h"
 
 namespace rr::e2e {
@@ -154,6 +155,19 @@ protected:
         auto parsed = prom::parse(r->body);
         EXPECT_TRUE(parsed) << parsed.error << "\n" << r->body;
         return parsed ? *parsed.exposition : prom::Exposition{};
+    }
+
+    /// Scrapes until `done(exposition)` holds (5 s at most) and returns the last scrape. For
+    /// what is counted after the client has its answer: http_metrics records a request once its
+    /// response is written, and the scrape thread does not wait for the I/O thread.
+    template <class Done>
+    prom::Exposition scrape_until(Done done) {
+        prom::Exposition e;
+        EXPECT_TRUE(test::eventually([&] {
+            e = scrape();
+            return done(e);
+        })) << "the scrape never showed what the test waits for";
+        return e;
     }
 
     /// Runs `php -r <code>` with our PHP library's autoloader loaded and RR_RPC pointing at the

@@ -1,5 +1,6 @@
 #include "plugins/metrics/scrape_server.h"
 
+#include <pthread.h>
 #include <spdlog/logger.h>
 
 #include <boost/asio/post.hpp>
@@ -56,6 +57,7 @@ boost::system::error_code ScrapeServer::start(std::string* detail) {
     addresses_ = server_->addresses();
     work_.emplace(io_.get_executor());
     thread_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "rr-metrics");  // as the loops: rr-http-N
         for (;;) {
             try {
                 io_.run();

@@ -6,6 +6,7 @@
 // Thread safety: stateless, safe from any thread.
 
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 #include "common/utf8.h"
@@ -30,13 +31,42 @@ inline constexpr JsonStringOptions kGoJsonString{
 inline constexpr JsonStringOptions kZapJsonString{
     .escape_html = false, .escape_del = true, .invalid_as_escape = false};
 
-/// Appends `s` to `out` as a quoted JSON string. `Out` is any byte buffer with push_back(char)
-/// and append(const char* first, const char* last): std::string, fmt/spdlog memory buffers.
+namespace json_string_detail {
+/// Bytes that are copied as they are whatever the options: printable ASCII except `"`, `\`
+/// and the HTML-sensitive `<`, `>`, `&` (the slow path decides those).
+struct PlainTable {
+    bool plain[256] = {};
+    constexpr PlainTable() {
+        for (int c = 0x20; c < 0x7F; ++c) {
+            plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+        }
+    }
+};
+inline constexpr PlainTable kPlain{};
+}  // namespace json_string_detail
+
+/// Appends `s` to `out` as a quoted JSON string. `Out` is any byte buffer with push_back(char),
+/// append(const char* first, const char* last), size(), resize(n) and data(): std::string,
+/// fmt/spdlog memory buffers.
 template <class Out>
 void append_json_string(Out& out, std::string_view s, const JsonStringOptions& options) {
     static constexpr char kHex[] = "0123456789abcdef";
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
+    // Most strings (log keys, methods, paths, addresses) need no escape: one resize and one
+    // copy instead of a call per piece (the JSON access log line spent ~4,600 instructions
+    // per request here).
+    std::size_t i = 0;
+    while (i < n && json_string_detail::kPlain.plain[p[i]]) ++i;
+    if (i == n) {
+        const std::size_t at = out.size();
+        out.resize(at + n + 2);
+        char* d = out.data() + at;
+        d[0] = '"';
+        if (n != 0) std::memcpy(d + 1, s.data(), n);
+        d[n + 1] = '"';
+        return;
+    }
     auto put = [&out](std::string_view text) {
         out.append(text.data(), text.data() + text.size());
     };
@@ -50,8 +80,7 @@ void append_json_string(Out& out, std::string_view s, const JsonStringOptions& o
         out.append(esc, esc + sizeof esc);
     };
     out.push_back('"');
-    std::size_t run = 0;  // start of the pending bytes copied verbatim
-    std::size_t i = 0;
+    std::size_t run = 0;  // start of the pending bytes copied verbatim (i: the first to check)
     while (i < n) {
         const unsigned char c = p[i];
         if (c >= 0x80) {

@@ -1,15 +1,28 @@
 #include "http/request.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <charconv>
 
 namespace rr::http {
 
 std::string Request::remote_address() const {
     if (unix_socket_) return std::string(kUnixPeerText);
-    return peer_.is_v6() ? fmt::format("[{}]:{}", peer_.to_string(), peer_port_)
-                         : fmt::format("{}:{}", peer_.to_string(), peer_port_);
+    // The connection's text of the address (formatted once per connection; an IPv4-mapped
+    // peer shows as IPv4, as Go's RemoteAddr), then the port: no inet_ntop/sprintf per request.
+    std::string formatted;
+    if (peer_text_.empty()) formatted = ip_to_string(peer_);
+    const std::string_view ip = peer_text_.empty() ? std::string_view(formatted) : peer_text_;
+    const bool v6 = ip.find(':') != std::string_view::npos;
+    char port[8];
+    const auto end = std::to_chars(port, port + sizeof port, peer_port_).ptr;
+    std::string out;
+    out.reserve(ip.size() + 3 + static_cast<std::size_t>(end - port));
+    if (v6) out += '[';
+    out += ip;
+    if (v6) out += ']';
+    out += ':';
+    out.append(port, end);
+    return out;
 }
 
 boost::asio::awaitable<boost::system::error_code> Request::read_body(std::string& out) {

@@ -11,6 +11,8 @@ bool is_hex(char c) noexcept {
 }  // namespace
 
 std::string RequestHead::protocol() const {
+    if (version_major == 1 && version_minor == 1) return "HTTP/1.1";  // no allocation (SSO)
+    if (version_major == 2 && version_minor == 0) return "HTTP/2.0";
     std::string p = "HTTP/";
     p += std::to_string(version_major);
     p += '.';

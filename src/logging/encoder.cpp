@@ -61,7 +61,10 @@ void append_json_value(spdlog::memory_buf_t& out, const FieldValue& value) {
                     fmt::format_to(std::back_inserter(out), "{}", v);
                 }
             } else {
-                fmt::format_to(std::back_inserter(out), "{}", v);
+                // Integers: no format string to parse (fmt::format_to cost ~400 instructions a
+                // number, four or five a request log line).
+                const fmt::format_int text(v);
+                out.append(text.data(), text.data() + text.size());
             }
         },
         value);
@@ -96,7 +99,9 @@ void encode_json(const EncoderOptions& options, const spdlog::details::log_msg& 
         append(out, level_name(msg.level));
         const auto nanos =
             std::chrono::duration_cast<std::chrono::nanoseconds>(msg.time.time_since_epoch());
-        fmt::format_to(std::back_inserter(out), "\",\"ts\":{}", nanos.count());
+        append(out, "\",\"ts\":");
+        const fmt::format_int ts(nanos.count());
+        out.append(ts.data(), ts.data() + ts.size());
         if (msg.logger_name.size() != 0) {
             append(out, ",\"logger\":");
             append_json_string(out, {msg.logger_name.data(), msg.logger_name.size()});

@@ -1,6 +1,5 @@
 #include "plugins/http/handler.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +13,7 @@
 #include "forms/urlencoded.h"
 #include "http/request_context.h"
 #include "logging/fields.h"
+#include "logging/timestamps.h"
 
 namespace rr::plugins {
 
@@ -322,10 +322,7 @@ void PoolHandler::on_complete(const http::Request& request, const http::Completi
         const std::int64_t elapsed_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(done.elapsed).count();
         const std::string remote = request.remote_address();
-        const auto start_s = std::chrono::time_point_cast<std::chrono::seconds>(done.start);
-        const auto start_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(done.start - start_s).count();
-        const std::string start = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", start_s, start_ms);
+        const std::string start = logging::utc_millis(done.start);
         const std::string_view target = request.target();
         // rr: the protocol that carried the request ("HTTP/1.1", "HTTP/2.0"), after upstream's
         // keys, so HTTP/1.1, TLS and HTTP/2 requests can be told apart.
@@ -341,9 +338,7 @@ void PoolHandler::on_complete(const http::Request& request, const http::Completi
                 request.content_length() ? static_cast<std::int64_t>(*request.content_length())
                 : request.has_body()     ? -1
                                          : 0;
-            const std::string time_local =
-                fmt::format("{:%d/%b/%y:%H:%M:%S %z}",
-                            fmt::localtime(std::chrono::system_clock::to_time_t(done.start)));
+            const std::string time_local = logging::local_access_time(done.start);
             logging::log(*log_, level, "http access log",
                          {{"read_bytes", done.body_bytes_read},
                           {"write_bytes", done.bytes_written},

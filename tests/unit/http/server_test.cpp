@@ -1,3 +1,5 @@
+#include <gmock/gmock.h>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -394,14 +396,20 @@ TEST_F(HttpServer, UnspecifiedIpv6HostIsDualStack) {
     auto s = TestServer::short_settings();
     s.host = "[::]";
     server_ = std::make_unique<TestServer>(s);
-    server_->handler().fn = echo_handler();
+    // The answer is the request's remote_address() (the access log's field, Go's RemoteAddr):
+    // an IPv4 client of a dual-stack listener shows as IPv4, an IPv6 one in brackets.
+    server_->handler().fn = [](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+        Fields h;
+        h.add(std::string("Content-Type"), std::string("text/plain"));
+        co_await w.send_response(200, h, std::string(req.target()) + " " + req.remote_address());
+    };
     if (server_->start()) GTEST_SKIP() << "no IPv6 here";
     Client v4(server_->port(), "127.0.0.1");
     v4.send("GET /v4 HTTP/1.1\r\nHost: x\r\n\r\n");
-    EXPECT_EQ(v4.read_response().body, "GET /v4");
+    EXPECT_THAT(v4.read_response().body, ::testing::MatchesRegex("/v4 127\\.0\\.0\\.1:[0-9]+"));
     Client v6(server_->port(), "::1");
     v6.send("GET /v6 HTTP/1.1\r\nHost: x\r\n\r\n");
-    EXPECT_EQ(v6.read_response().body, "GET /v6");
+    EXPECT_THAT(v6.read_response().body, ::testing::MatchesRegex("/v6 \\[::1\\]:[0-9]+"));
 }
 
 TEST_F(HttpServer, StopClosesIdleConnectionsAndStopsAccepting) {

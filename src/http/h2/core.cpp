@@ -3,7 +3,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -453,8 +453,8 @@ NvList nv_list(int status, std::span<const Core::HeaderRef> headers) {
     l.arena.reserve(bytes);
     l.spans.reserve(headers.size() + 1);
     char code[12];
-    const int code_len = std::snprintf(code, sizeof code, "%d", status);
-    l.add(":status", std::string_view(code, static_cast<std::size_t>(std::max(code_len, 0))));
+    const char* code_end = std::to_chars(code, code + sizeof code, status).ptr;
+    l.add(":status", std::string_view(code, static_cast<std::size_t>(code_end - code)));
     char name[64];
     for (const auto& h : headers) {
         if (!is_token(h.name)) continue;

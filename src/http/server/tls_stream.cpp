@@ -1,6 +1,7 @@
 #include "http/server/tls_stream.h"
 
 #include <algorithm>
+#include <string>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +13,8 @@ using boost::system::error_code;
 
 namespace {
 
+/// The largest TLS record's plaintext (RFC 8446 §5.1): pieces up to this size are gathered.
+constexpr std::size_t kRecordPlaintext = 16 * 1024;
 /// Plaintext encrypted ahead of the socket per write call: bounds the ciphertext buffered per
 /// connection (a large body is encrypted and sent piece by piece).
 constexpr std::size_t kEncryptBudget = 64 * 1024;
@@ -123,6 +126,44 @@ asio::awaitable<std::size_t> TlsStream::read_some(asio::mutable_buffer buffer, e
 
 std::size_t TlsStream::encrypt(const WriteBuffers& bufs, std::size_t skip, std::size_t budget,
                                error_code& ec) {
+    // Pieces that fit one TLS record together (an HTTP/1 head and a small body) are encrypted
+    // as one: every SSL_write is a record of its own, and OpenSSL 3 spends ~8,000 instructions
+    // on a record besides its bytes (cipher parameter lookups, BIO calls). A copy of up to
+    // 16 KiB into this thread's scratch is cheaper (callgrind, TLS h1 PSR-7 hello: 45,048 →
+    // 36,957 instructions per request). The engine encrypts at once, so the scratch is free
+    // again on return.
+    {
+        std::size_t total = 0;
+        int pieces = 0;
+        std::size_t left = skip;
+        for (const auto& b : bufs) {
+            if (left >= b.size()) {
+                left -= b.size();
+                continue;
+            }
+            total += b.size() - left;
+            left = 0;
+            ++pieces;
+        }
+        if (pieces > 1 && total <= std::min(budget, kRecordPlaintext)) {
+            thread_local std::string gather;
+            gather.clear();
+            left = skip;
+            for (const auto& b : bufs) {
+                if (left >= b.size()) {
+                    left -= b.size();
+                    continue;
+                }
+                gather.append(static_cast<const char*>(b.data()) + left, b.size() - left);
+                left = 0;
+            }
+            if (!engine_->write(gather)) {
+                ec = tls_error();
+                return 0;
+            }
+            return total;
+        }
+    }
     std::size_t done = 0;
     for (const auto& b : bufs) {
         std::size_t size = b.size();

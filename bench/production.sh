@@ -412,7 +412,10 @@ run_mode() {
 mkdir -p "$out/raw" || die "cannot create $out"
 install_peers
 build_rr
-ulimit -n 65536 2>/dev/null || ulimit -n 4096 2>/dev/null
+# The RSS step opens BENCH_RSS_CONNS (10,000) connections: as high as the hard limit allows
+# (4096 here made the client fail with EMFILE and rr refuse handshakes when the hard limit was
+# below 65536).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 4096 2>/dev/null
 for k in "${!port[@]}"; do
     ss -Hltn "sport = :${port[$k]}" | grep -q . && die "port ${port[$k]} ($k) is in use"
 done

@@ -16,21 +16,22 @@ BatchingSink::ThreadLoop::~ThreadLoop() {
     t_loop = outer_;
 }
 
-void BatchingSink::ThreadLoop::want_write(const std::shared_ptr<BatchingSink>& sink) {
-    for (const auto& p : pending_) {
-        if (p.lock() == sink) return;
+void BatchingSink::ThreadLoop::want_write(BatchingSink& sink) {
+    // Called for every line: the pointer comparison costs no reference count.
+    for (const auto& [raw, weak] : pending_) {
+        if (raw == &sink) return;
     }
     if (pending_.empty()) {
         // `this` outlives the post: it runs on this thread's loop, inside its run().
         schedule_([this] { write_pending(); });
     }
-    pending_.push_back(sink);
+    pending_.emplace_back(&sink, sink.weak_from_this());
 }
 
 void BatchingSink::ThreadLoop::write_pending() {
     auto sinks = std::move(pending_);
     pending_.clear();
-    for (const auto& weak : sinks) {
+    for (const auto& [raw, weak] : sinks) {
         if (auto sink = weak.lock()) {
             std::lock_guard lock(sink->mu_);
             sink->write_held_locked();
@@ -52,7 +53,7 @@ void BatchingSink::log(const spdlog::details::log_msg& msg) {
     }
     if (ThreadLoop* loop = t_loop) {
         lock.unlock();
-        loop->want_write(shared_from_this());
+        loop->want_write(*this);
         return;
     }
     if (scheduled_) return;

@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rr::logging {
@@ -61,12 +62,14 @@ public:
 
     private:
         friend class BatchingSink;
-        void want_write(const std::shared_ptr<BatchingSink>& sink);
+        void want_write(BatchingSink& sink);
         void write_pending();
 
         Schedule schedule_;
         ThreadLoop* outer_;
-        std::vector<std::weak_ptr<BatchingSink>> pending_;  // sinks to write after this turn
+        /// Sinks to write after this turn (the pointer only identifies one: the weak
+        /// reference is what write_pending() uses, so a sink gone by then is skipped).
+        std::vector<std::pair<const BatchingSink*, std::weak_ptr<BatchingSink>>> pending_;
     };
     /// Writes what is held and flushes the output.
     void drain();

@@ -80,7 +80,8 @@ public:
     Deflater& operator=(const Deflater&) = delete;
 
     Expected<std::string> compress(std::string_view data) {
-        if (!ok_ || deflateReset(&zs_) != Z_OK) return Error{"gzip: deflateInit2 failed"};
+        if (!ok_) return Error{"gzip: deflateInit2 failed"};
+        if (deflateReset(&zs_) != Z_OK) return Error{"gzip: deflateReset failed"};
         std::string out;
         out.resize(deflateBound(&zs_, static_cast<uLong>(data.size())) + 32);
         // zlib's API takes non-const input pointers but does not write through them.

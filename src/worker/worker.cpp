@@ -29,7 +29,7 @@ Worker::Worker(Executor ex, std::shared_ptr<process::Child> child,
       child_(std::move(child)),
       relay_(std::move(relay)),
       command_(std::move(command)),
-      mirror_(std::make_shared<WorkerMirror>(child_->pid(), created_wall_)) {}
+      mirror_(std::make_shared<WorkerMirror>(child_->pid(), std::chrono::system_clock::now())) {}
 
 Worker::~Worker() {
     // The Child's destructor kills and reaps if the process is still running. Close the relay
@@ -117,8 +117,8 @@ WorkerInfo Worker::info() const {
     WorkerInfo i;
     i.pid = child_->pid();
     i.state = fsm_.state();
-    i.execs = execs_;
-    i.created = created_wall_;
+    i.execs = mirror_->execs();
+    i.created = mirror_->created();
     i.rss_bytes = rss_bytes_;
     i.command = command_;
     return i;

@@ -83,8 +83,8 @@ public:
     transport::Relay& relay() noexcept { return *relay_; }
 
     // ---- counters (pool-maintained) ----
-    std::uint64_t execs() const noexcept { return execs_; }
-    void count_exec() noexcept { mirror_->set_execs(++execs_); }
+    std::uint64_t execs() const noexcept { return mirror_->execs(); }
+    void count_exec() noexcept { mirror_->set_execs(mirror_->execs() + 1); }  // one writer
     TimePoint created() const noexcept { return created_; }
     TimePoint last_used() const noexcept { return last_used_; }
     void set_last_used(TimePoint t) noexcept { last_used_ = t; }
@@ -133,14 +133,13 @@ private:
     std::unique_ptr<transport::Relay> relay_;
     std::string command_;
     WorkerStateMachine fsm_;
-    std::uint64_t execs_ = 0;
     TimePoint created_ = Clock::now();
-    std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
     TimePoint last_used_{};
     TimePoint job_started_{};
     std::uint64_t rss_bytes_ = 0;
     std::vector<std::string> codecs_;
-    std::shared_ptr<WorkerMirror> mirror_;  // after child_ and created_wall_: built from them
+    /// The exec count and wall-clock start live here only (other threads read them).
+    std::shared_ptr<WorkerMirror> mirror_;  // after child_: built from its pid
 };
 
 }  // namespace rr::worker
